@@ -1,0 +1,115 @@
+# shellcheck shell=bash
+# Chaincode as a service: package, install, approve, commit; each step skipped when done.
+# Source after nodes.sh.
+
+CHAINCODE_LABEL="${CHAINCODE_NAME}_${CHAINCODE_VERSION}"
+CHAINCODE_SEQUENCE=1
+
+# A CCaaS package holds only where org J's chaincode server listens, so each organisation has
+# its own package (and package id) and runs its own server. Tarred deterministically: the
+# package id is the sha256 of the file.
+package_chaincode() {  # ORG_INDEX -> prints the package path
+  local j=$1 work pkg
+  pkg="$PACKAGE_DIR/org$j/$CHAINCODE_LABEL.tgz"
+  work="$PACKAGE_DIR/org$j/src"
+  rm -rf "$work" && mkdir -p "$work/code"
+  printf '{"address":"127.0.0.1:%s","dial_timeout":"10s","tls_required":false}\n' \
+    "$(chaincode_port "$j")" > "$work/code/connection.json"
+  printf '{"type":"ccaas","label":"%s"}\n' "$CHAINCODE_LABEL" > "$work/metadata.json"
+  _det_tgz "$work/code" "$work/code.tar.gz" connection.json
+  _det_tgz "$work" "$pkg" metadata.json code.tar.gz
+  echo "$pkg"
+}
+
+_det_tgz() {  # DIR OUTPUT FILES...
+  local dir=$1 out=$2; shift 2
+  tar -C "$dir" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf - "$@" | gzip -n > "$out"
+}
+
+package_id() {  # PACKAGE_FILE
+  echo "$CHAINCODE_LABEL:$(sha256sum "$1" | cut -d' ' -f1)"
+}
+
+chaincode_installed() {  # ORG_INDEX PACKAGE_ID
+  peer_cli "$1" lifecycle chaincode queryinstalled --output json 2>/dev/null | grep -q "\"package_id\": *\"$2\""
+}
+
+chaincode_approved() {  # ORG_INDEX PACKAGE_ID
+  peer_cli "$1" lifecycle chaincode queryapproved -C "$CHANNEL" -n "$CHAINCODE_NAME" \
+    --sequence "$CHAINCODE_SEQUENCE" --output json 2>/dev/null | grep -q "\"package_id\": *\"$2\""
+}
+
+chaincode_committed() {
+  peer_cli 1 lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CHAINCODE_NAME" --output json 2>/dev/null \
+    | grep -q "\"sequence\": *$CHAINCODE_SEQUENCE"
+}
+
+commit_ready() {
+  local j out
+  out=$(peer_cli 1 lifecycle chaincode checkcommitreadiness -C "$CHANNEL" -n "$CHAINCODE_NAME" \
+    -v "$CHAINCODE_VERSION" --sequence "$CHAINCODE_SEQUENCE" --output json 2>/dev/null) || return 1
+  for j in $(org_indexes); do
+    grep -q "\"$(org_msp "$j")\": *true" <<<"$out" || return 1
+  done
+}
+
+chaincode_answers() {  # ORG_INDEX
+  peer_cli "$1" chaincode query -C "$CHANNEL" -n "$CHAINCODE_NAME" \
+    -c '{"function":"system:Ping","Args":[]}' 2>/dev/null | grep -q '"ok":true'
+}
+
+approve_for_org() {  # ORG_INDEX PACKAGE_ID
+  chaincode_approved "$1" "$2" && return 0
+  peer_cli "$1" lifecycle chaincode approveformyorg $(orderer_args) -C "$CHANNEL" \
+    -n "$CHAINCODE_NAME" -v "$CHAINCODE_VERSION" --sequence "$CHAINCODE_SEQUENCE" \
+    --package-id "$2" --waitForEvent
+}
+
+commit_definition() {
+  local j peers=()
+  chaincode_committed && return 0
+  for j in $(org_indexes); do
+    peers+=(--peerAddresses "127.0.0.1:$(peer_port "$j")" --tlsRootCertFiles "$(peer_tls_ca "$j")")
+  done
+  peer_cli 1 lifecycle chaincode commit $(orderer_args) -C "$CHANNEL" -n "$CHAINCODE_NAME" \
+    -v "$CHAINCODE_VERSION" --sequence "$CHAINCODE_SEQUENCE" "${peers[@]}" --waitForEvent
+}
+
+# Returns the package id of org J (packaging if needed).
+org_package_id() {  # ORG_INDEX
+  local pkg="$PACKAGE_DIR/org$1/$CHAINCODE_LABEL.tgz"
+  [[ -f $pkg ]] || pkg=$(package_chaincode "$1")
+  package_id "$pkg"
+}
+
+deploy_chaincode() {
+  local j id start
+  start=$(now_ms)
+  for j in $(org_indexes); do
+    id=$(org_package_id "$j")
+    if ! chaincode_installed "$j" "$id"; then
+      log "installing chaincode package on $(peer_name "$j") ($id)"
+      peer_cli "$j" lifecycle chaincode install "$PACKAGE_DIR/org$j/$CHAINCODE_LABEL.tgz" >/dev/null
+    fi
+    node_alive "$(chaincode_name "$j")" || start_chaincode_server "$j" "$id"
+  done
+  if ! chaincode_committed; then
+    for j in $(org_indexes); do
+      id=$(org_package_id "$j")
+      if ! chaincode_approved "$j" "$id"; then
+        log "approving chaincode definition for $(org_msp "$j")"
+        # The ordering service may still be electing a leader right after start: retry.
+        wait_for "approval by $(org_msp "$j")" 60 approve_for_org "$j" "$id" \
+          || die "approveformyorg failed for $(org_msp "$j")"
+      fi
+    done
+    wait_for "commit readiness of every organisation" 60 commit_ready || die "chaincode definition not agreed"
+    log "committing chaincode definition '$CHAINCODE_NAME' v$CHAINCODE_VERSION"
+    wait_for "chaincode commit" 60 commit_definition || die "chaincode commit failed"
+  fi
+  for j in $(org_indexes); do
+    wait_for "chaincode answering on $(peer_name "$j")" 60 chaincode_answers "$j" \
+      || die "chaincode does not answer on $(peer_name "$j"); see $(log_file "$(chaincode_name "$j")")"
+  done
+  phase_done "chaincode deployed and answering on every peer" "$start"
+}

@@ -1,0 +1,39 @@
+# shellcheck shell=bash
+# network.json: what a client (gateway, tests, benchmarks) needs to reach this network.
+# Source after topology.sh.
+
+_json_user() {  # ORG_INDEX USER_NAME ROLE
+  local dir msp
+  dir=$(org_user_dir "$1" "$2")
+  msp="$dir/msp"
+  printf '{"name":"%s","role":"%s","certPath":"%s","keyDir":"%s"}' \
+    "$2@$(org_domain "$1")" "$3" "$msp/signcerts/$2@$(org_domain "$1")-cert.pem" "$msp/keystore"
+}
+
+write_network_json() {
+  local i j u first=1 sep
+  {
+    printf '{\n  "channel": "%s",\n  "chaincode": "%s",\n  "consensus": "%s",\n' "$CHANNEL" "$CHAINCODE_NAME" "$CONSENSUS"
+    printf '  "home": "%s",\n  "ordererTlsCa": "%s",\n  "orderers": [\n' "$IL_HOME" "$(orderer_tls_ca)"
+    for i in $(orderer_indexes); do
+      (( first )) && sep='' || sep=','
+      first=0
+      printf '%s    {"name":"%s","host":"%s","endpoint":"127.0.0.1:%s","adminEndpoint":"127.0.0.1:%s","operations":"http://127.0.0.1:%s"}\n' \
+        "$sep" "$(orderer_name "$i")" "$(orderer_host "$i")" "$(orderer_port "$i")" "$(orderer_admin_port "$i")" "$(orderer_ops_port "$i")"
+    done
+    printf '  ],\n  "orgs": [\n'
+    for j in $(org_indexes); do
+      (( j == 1 )) && sep='' || sep=','
+      printf '%s    {"mspId":"%s","domain":"%s","peer":{"name":"%s","host":"%s","endpoint":"127.0.0.1:%s","tlsRootCertPath":"%s","operations":"http://127.0.0.1:%s"},\n' \
+        "$sep" "$(org_msp "$j")" "$(org_domain "$j")" "$(peer_name "$j")" "$(peer_host "$j")" "$(peer_port "$j")" "$(peer_tls_ca "$j")" "$(peer_ops_port "$j")"
+      printf '     "chaincodeServer":{"name":"%s","address":"127.0.0.1:%s"},\n' "$(chaincode_name "$j")" "$(chaincode_port "$j")"
+      printf '     "admin":%s,\n     "users":[' "$(_json_user "$j" Admin operator)"
+      for u in "${!USER_ROLES[@]}"; do
+        (( u == 0 )) || printf ','
+        _json_user "$j" "User$(( u + 1 ))" "${USER_ROLES[$u]}"
+      done
+      printf ']}\n'
+    done
+    printf '  ]\n}\n'
+  } > "$NETWORK_JSON"
+}

@@ -1,0 +1,153 @@
+# shellcheck shell=bash
+# Starting, stopping and asking the network's processes. Each process is started detached,
+# its pid recorded in $PID_DIR/NAME.pid and its output appended to $LOG_DIR/NAME.log.
+# Source after topology.sh and fabric.sh.
+
+pid_file() { echo "$PID_DIR/$1.pid"; }
+log_file() { echo "$LOG_DIR/$1.log"; }
+
+node_pid() {
+  local f
+  f=$(pid_file "$1")
+  [[ -f $f ]] && cat "$f"
+}
+
+# True when NAME's recorded process is alive and is the program we started (not a reused pid).
+node_alive() {
+  local pid
+  pid=$(node_pid "$1") || return 1
+  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 1
+  grep -qz "^IL_NODE=$1\$" "/proc/$pid/environ" 2>/dev/null
+}
+
+# spawn NAME COMMAND...: runs COMMAND detached (own session, survives the caller) with
+# IL_NODE=NAME in its environment, so node_alive can recognise it.
+spawn() {
+  local name=$1; shift
+  mkdir -p "$PID_DIR" "$LOG_DIR"
+  printf '\n==== %s starting %s\n' "$(date -Is)" "$name" >> "$(log_file "$name")"
+  IL_NODE="$name" setsid "$@" >> "$(log_file "$name")" 2>&1 < /dev/null &
+  echo $! > "$(pid_file "$name")"
+}
+
+# stop_node NAME [SIGNAL]: stops a recorded process and waits for it to exit.
+stop_node() {
+  local name=$1 signal=${2:-TERM} pid i
+  pid=$(node_pid "$name") || return 0
+  if node_alive "$name"; then
+    kill "-$signal" "$pid" 2>/dev/null || true
+    for i in $(seq 1 100); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      warn "$name (pid $pid) ignored SIG$signal for 10s; sending SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  fi
+  rm -f "$(pid_file "$name")"
+}
+
+healthz() { curl -fsS --max-time 2 "http://127.0.0.1:$1/healthz"; }
+
+start_orderer() {  # INDEX
+  local i=$1 name dir
+  name=$(orderer_name "$i")
+  dir=$(orderer_dir "$i")
+  mkdir -p "$LEDGER_DIR/$name"
+  spawn "$name" env \
+    FABRIC_CFG_PATH="$FABRIC_SAMPLECONFIG" \
+    FABRIC_LOGGING_SPEC="${IL_ORDERER_LOGGING:-info:grpc=error}" \
+    ORDERER_GENERAL_LISTENADDRESS=127.0.0.1 \
+    ORDERER_GENERAL_LISTENPORT="$(orderer_port "$i")" \
+    ORDERER_GENERAL_LOCALMSPID=OrdererMSP \
+    ORDERER_GENERAL_LOCALMSPDIR="$dir/msp" \
+    ORDERER_GENERAL_BOOTSTRAPMETHOD=none \
+    ORDERER_GENERAL_TLS_ENABLED=true \
+    ORDERER_GENERAL_TLS_PRIVATEKEY="$dir/tls/server.key" \
+    ORDERER_GENERAL_TLS_CERTIFICATE="$dir/tls/server.crt" \
+    ORDERER_GENERAL_TLS_ROOTCAS="[$dir/tls/ca.crt]" \
+    ORDERER_GENERAL_CLUSTER_CLIENTCERTIFICATE="$dir/tls/server.crt" \
+    ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY="$dir/tls/server.key" \
+    ORDERER_GENERAL_CLUSTER_ROOTCAS="[$dir/tls/ca.crt]" \
+    ORDERER_ADMIN_LISTENADDRESS="127.0.0.1:$(orderer_admin_port "$i")" \
+    ORDERER_ADMIN_TLS_ENABLED=true \
+    ORDERER_ADMIN_TLS_PRIVATEKEY="$dir/tls/server.key" \
+    ORDERER_ADMIN_TLS_CERTIFICATE="$dir/tls/server.crt" \
+    ORDERER_ADMIN_TLS_ROOTCAS="[$dir/tls/ca.crt]" \
+    ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED=true \
+    ORDERER_ADMIN_TLS_CLIENTROOTCAS="[$dir/tls/ca.crt]" \
+    ORDERER_OPERATIONS_LISTENADDRESS="127.0.0.1:$(orderer_ops_port "$i")" \
+    ORDERER_METRICS_PROVIDER=prometheus \
+    ORDERER_FILELEDGER_LOCATION="$LEDGER_DIR/$name/ledger" \
+    ORDERER_CONSENSUS_WALDIR="$LEDGER_DIR/$name/etcdraft/wal" \
+    ORDERER_CONSENSUS_SNAPDIR="$LEDGER_DIR/$name/etcdraft/snapshot" \
+    "$FABRIC_BIN/orderer"
+}
+
+start_peer() {  # ORG_INDEX
+  local j=$1 name dir
+  name=$(peer_name "$j")
+  dir=$(peer_dir "$j")
+  mkdir -p "$LEDGER_DIR/$name"
+  spawn "$name" env \
+    FABRIC_CFG_PATH="$FABRIC_SAMPLECONFIG" \
+    FABRIC_LOGGING_SPEC="${IL_PEER_LOGGING:-info:grpc=error}" \
+    CORE_PEER_ID="$(peer_host "$j")" \
+    CORE_PEER_LOCALMSPID="$(org_msp "$j")" \
+    CORE_PEER_MSPCONFIGPATH="$dir/msp" \
+    CORE_PEER_ADDRESS="127.0.0.1:$(peer_port "$j")" \
+    CORE_PEER_LISTENADDRESS="127.0.0.1:$(peer_port "$j")" \
+    CORE_PEER_CHAINCODEADDRESS="127.0.0.1:$(peer_cc_port "$j")" \
+    CORE_PEER_CHAINCODELISTENADDRESS="127.0.0.1:$(peer_cc_port "$j")" \
+    CORE_PEER_GOSSIP_BOOTSTRAP="127.0.0.1:$(peer_port "$j")" \
+    CORE_PEER_GOSSIP_EXTERNALENDPOINT="127.0.0.1:$(peer_port "$j")" \
+    CORE_PEER_TLS_ENABLED=true \
+    CORE_PEER_TLS_CERT_FILE="$dir/tls/server.crt" \
+    CORE_PEER_TLS_KEY_FILE="$dir/tls/server.key" \
+    CORE_PEER_TLS_ROOTCERT_FILE="$dir/tls/ca.crt" \
+    CORE_PEER_FILESYSTEMPATH="$LEDGER_DIR/$name" \
+    CORE_LEDGER_SNAPSHOTS_ROOTDIR="$LEDGER_DIR/$name/snapshots" \
+    CORE_OPERATIONS_LISTENADDRESS="127.0.0.1:$(peer_ops_port "$j")" \
+    CORE_METRICS_PROVIDER=prometheus \
+    CORE_VM_ENDPOINT= \
+    CORE_CHAINCODE_EXTERNALBUILDERS="[{name: ccaas, path: $BUILDER_DIR}]" \
+    "$FABRIC_BIN/peer" node start
+}
+
+# One chaincode server per organisation: each operator runs its own (chaincode as a service).
+start_chaincode_server() {  # ORG_INDEX PACKAGE_ID
+  local j=$1 id=$2
+  spawn "$(chaincode_name "$j")" env -i PATH="$PATH" HOME="${HOME:-/tmp}" IL_NODE="$(chaincode_name "$j")" \
+    NODE_ENV=production \
+    "$(command -v node)" "$REPO_ROOT/node_modules/fabric-shim/cli.js" server \
+    --chaincode-address "127.0.0.1:$(chaincode_port "$j")" \
+    --chaincode-id "$id" \
+    --module-path "$REPO_ROOT/chaincode"
+}
+
+# Environment for the peer CLI acting as org J's admin (its operator) against its own peer.
+peer_cli() {  # ORG_INDEX peer-subcommand...
+  local j=$1; shift
+  env FABRIC_CFG_PATH="$FABRIC_SAMPLECONFIG" \
+    FABRIC_LOGGING_SPEC=warn:grpc=error \
+    CORE_PEER_LOCALMSPID="$(org_msp "$j")" \
+    CORE_PEER_MSPCONFIGPATH="$(org_admin_msp "$j")" \
+    CORE_PEER_ADDRESS="127.0.0.1:$(peer_port "$j")" \
+    CORE_PEER_TLS_ENABLED=true \
+    CORE_PEER_TLS_ROOTCERT_FILE="$(peer_tls_ca "$j")" \
+    "$FABRIC_BIN/peer" "$@"
+}
+
+osnadmin_cli() {  # ORDERER_INDEX osnadmin-args...
+  local i=$1 admin; shift
+  admin=$(orderer_admin_msp)
+  "$FABRIC_BIN/osnadmin" "$@" -o "127.0.0.1:$(orderer_admin_port "$i")" \
+    --ca-file "$(orderer_tls_ca)" \
+    --client-cert "$admin/tls/client.crt" --client-key "$admin/tls/client.key"
+}
+
+# Arguments that point a peer CLI command at an orderer (for approve, commit, invoke).
+orderer_args() {
+  echo -o "127.0.0.1:$(orderer_port 0)" --tls --cafile "$(orderer_tls_ca)"
+}

@@ -1,0 +1,70 @@
+# shellcheck shell=bash
+# The local network's shape: names, ports, paths. One place; every other script asks here.
+# Source after common.sh.
+
+CHANNEL="${IL_CHANNEL:-impact}"
+CHAINCODE_NAME="${IL_CHAINCODE:-impact}"
+CHAINCODE_VERSION=1.0
+CONSENSUS="${CONSENSUS:-raft}"
+case "$CONSENSUS" in
+  raft|etcdraft) CONSENSUS=raft; ORDERER_COUNT=3 ;;
+  bft|BFT|smartbft) CONSENSUS=bft; ORDERER_COUNT=4 ;;
+  *) die "CONSENSUS must be raft or bft (got '$CONSENSUS')" ;;
+esac
+# Ordering service tuning (see the README's "Tuning" section).
+BATCH_TIMEOUT="${IL_BATCH_TIMEOUT:-500ms}"
+BATCH_MAX_MESSAGES="${IL_BATCH_MAX_MESSAGES:-100}"
+
+ORG_COUNT=3
+# Shift every port, so a test network can run beside a user's network.
+PORT_OFFSET="${IL_PORT_OFFSET:-0}"
+DOMAIN=impact.local
+ORDERER_DOMAIN="orderer.$DOMAIN"
+# Users created per organisation by cryptogen (User1..User5) and the role each plays in the
+# demo and the tests; the roles themselves are granted on the ledger by the org's operator.
+USER_ROLES=(submitter verifier verifier validator funder)
+
+CRYPTO_DIR="$IL_HOME/crypto"
+CONFIG_DIR="$IL_HOME/config"
+LEDGER_DIR="$IL_HOME/ledgers"
+LOG_DIR="$IL_HOME/logs"
+PID_DIR="$IL_HOME/pids"
+CHANNEL_BLOCK="$IL_HOME/channel/$CHANNEL.block"
+PACKAGE_DIR="$IL_HOME/chaincode"
+NETWORK_JSON="$IL_HOME/network.json"
+BUILDER_DIR="$REPO_ROOT/network/builders/ccaas"
+
+orderer_name()       { echo "orderer$1"; }
+orderer_host()       { echo "orderer$1.$ORDERER_DOMAIN"; }
+orderer_port()       { echo $(( 6050 + 10 * $1 + PORT_OFFSET )); }
+orderer_admin_port() { echo $(( 6051 + 10 * $1 + PORT_OFFSET )); }
+orderer_ops_port()   { echo $(( 6052 + 10 * $1 + PORT_OFFSET )); }
+orderer_dir()        { echo "$CRYPTO_DIR/ordererOrganizations/$ORDERER_DOMAIN/orderers/$(orderer_host "$1")"; }
+orderer_tls_ca()     { echo "$CRYPTO_DIR/ordererOrganizations/$ORDERER_DOMAIN/tlsca/tlsca.$ORDERER_DOMAIN-cert.pem"; }
+orderer_admin_msp()  { echo "$CRYPTO_DIR/ordererOrganizations/$ORDERER_DOMAIN/users/Admin@$ORDERER_DOMAIN"; }
+
+org_msp()            { echo "Org$1MSP"; }
+org_domain()         { echo "org$1.$DOMAIN"; }
+peer_name()          { echo "peer0.org$1"; }
+peer_host()          { echo "peer0.$(org_domain "$1")"; }
+peer_port()          { echo $(( 7051 + 1000 * ($1 - 1) + PORT_OFFSET )); }
+peer_cc_port()       { echo $(( 7052 + 1000 * ($1 - 1) + PORT_OFFSET )); }
+peer_ops_port()      { echo $(( 7053 + 1000 * ($1 - 1) + PORT_OFFSET )); }
+chaincode_port()     { echo $(( 7054 + 1000 * ($1 - 1) + PORT_OFFSET )); }
+chaincode_name()     { echo "chaincode.org$1"; }
+org_dir()            { echo "$CRYPTO_DIR/peerOrganizations/$(org_domain "$1")"; }
+peer_dir()           { echo "$(org_dir "$1")/peers/$(peer_host "$1")"; }
+peer_tls_ca()        { echo "$(org_dir "$1")/tlsca/tlsca.$(org_domain "$1")-cert.pem"; }
+org_admin_msp()      { echo "$(org_dir "$1")/users/Admin@$(org_domain "$1")/msp"; }
+org_user_dir()       { echo "$(org_dir "$1")/users/$2@$(org_domain "$1")"; }
+
+orderer_indexes() { seq 0 $(( ORDERER_COUNT - 1 )); }
+org_indexes()     { seq 1 "$ORG_COUNT"; }
+
+# Every node this network runs, by the name `status`, `stop-node` and `start-node` use.
+all_node_names() {
+  local i
+  for i in $(orderer_indexes); do orderer_name "$i"; done
+  for i in $(org_indexes); do peer_name "$i"; done
+  for i in $(org_indexes); do chaincode_name "$i"; done
+}

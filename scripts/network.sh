@@ -1,0 +1,240 @@
+#!/usr/bin/env bash
+# The local impact-ledger network: Fabric v3.1.1 run natively (no Docker), three sub-network
+# operators (one peer each), Raft (or BFT) ordering, the chaincode as a service.
+REQUESTED_CONSENSUS="${CONSENSUS:-}"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+source "$REPO_ROOT/scripts/lib/fabric.sh"
+source "$REPO_ROOT/scripts/lib/topology.sh"
+source "$REPO_ROOT/scripts/lib/nodes.sh"
+source "$REPO_ROOT/scripts/lib/channel.sh"
+source "$REPO_ROOT/scripts/lib/chaincode.sh"
+source "$REPO_ROOT/scripts/lib/connection.sh"
+
+usage() {
+  cat <<USAGE
+Usage: scripts/network.sh COMMAND [NODE]
+
+Commands:
+  up               build what is missing, start the network, deploy the chaincode (re-runnable:
+                   on a running network it says so and restarts only stopped processes)
+  down             stop every process these scripts started (by recorded pid), remove ledgers
+                   and generated material
+  status           what runs, each node's block height, where the logs are
+  stop-node NODE   stop one node gracefully (SIGTERM)          e.g. stop-node peer0.org2
+  kill-node NODE   kill one node (SIGKILL)                      e.g. kill-node orderer0
+  start-node NODE  start one stopped node on its existing data
+  nodes            list the node names
+
+Environment:
+  CONSENSUS=raft|bft   ordering: 3 Raft orderers (default) or 4 SmartBFT orderers
+  FABRIC_BIN=DIR       use existing Fabric $FABRIC_VERSION binaries instead of building them
+  IL_HOME=DIR          where crypto, ledgers, logs and pids go (default network/data)
+  IL_PORT_OFFSET=N     shift every port by N (to run a second network beside the first)
+  IL_BATCH_TIMEOUT, IL_BATCH_MAX_MESSAGES   orderer batch cutting (default 500ms, 100)
+USAGE
+}
+
+# The consensus a network was created with wins over the environment for later commands.
+load_recorded_consensus() {
+  if [[ -f "$IL_HOME/consensus" ]]; then
+    local recorded
+    recorded=$(cat "$IL_HOME/consensus")
+    if [[ -n "$REQUESTED_CONSENSUS" && "$recorded" != "$CONSENSUS" ]]; then
+      die "the network in $IL_HOME was created with CONSENSUS=$recorded; run 'down' first to change it"
+    fi
+    CONSENSUS=$recorded
+    [[ $CONSENSUS == bft ]] && ORDERER_COUNT=4 || ORDERER_COUNT=3
+  fi
+}
+
+any_node_alive() {
+  local n
+  for n in $(all_node_names); do node_alive "$n" && return 0; done
+  return 1
+}
+
+orderer_channel_active() {  # INDEX
+  osnadmin_cli "$1" channel list --channelID "$CHANNEL" 2>/dev/null | grep -q '"status": *"active"'
+}
+
+peer_joined() {  # ORG_INDEX
+  peer_cli "$1" channel getinfo -c "$CHANNEL" >/dev/null 2>&1
+}
+
+start_orderers() {
+  local i start
+  start=$(now_ms)
+  for i in $(orderer_indexes); do
+    node_alive "$(orderer_name "$i")" || { log "starting $(orderer_name "$i")"; start_orderer "$i"; }
+  done
+  for i in $(orderer_indexes); do
+    wait_for "$(orderer_name "$i") /healthz" 60 healthz "$(orderer_ops_port "$i")" \
+      || die "$(orderer_name "$i") did not start; see $(log_file "$(orderer_name "$i")")"
+  done
+  for i in $(orderer_indexes); do
+    if ! orderer_channel_active "$i"; then
+      log "joining $(orderer_name "$i") to channel '$CHANNEL'"
+      osnadmin_cli "$i" channel join --channelID "$CHANNEL" --config-block "$CHANNEL_BLOCK" >/dev/null
+    fi
+  done
+  for i in $(orderer_indexes); do
+    wait_for "$(orderer_name "$i") channel active" 60 orderer_channel_active "$i" \
+      || die "$(orderer_name "$i") did not activate channel '$CHANNEL'"
+  done
+  wait_for "an ordering service leader" 60 orderer_leader_known || die "no consensus leader elected"
+  phase_done "$ORDERER_COUNT orderers ($CONSENSUS) up, channel active, leader elected" "$start"
+}
+
+# A Raft or BFT leader is reported by the orderers' Prometheus metrics.
+orderer_leader_known() {
+  local i
+  for i in $(orderer_indexes); do
+    curl -fsS --max-time 2 "http://127.0.0.1:$(orderer_ops_port "$i")/metrics" 2>/dev/null \
+      | grep -E "^consensus_(etcdraft|smartbft)_(is_leader|leader_id)\{channel=\"$CHANNEL\"\} [1-9]" && return 0
+  done
+  return 1
+}
+
+start_peers() {
+  local j start
+  start=$(now_ms)
+  for j in $(org_indexes); do
+    node_alive "$(peer_name "$j")" || { log "starting $(peer_name "$j")"; start_peer "$j"; }
+  done
+  for j in $(org_indexes); do
+    wait_for "$(peer_name "$j") /healthz" 60 healthz "$(peer_ops_port "$j")" \
+      || die "$(peer_name "$j") did not start; see $(log_file "$(peer_name "$j")")"
+    if ! peer_joined "$j"; then
+      log "joining $(peer_name "$j") to channel '$CHANNEL'"
+      wait_for "$(peer_name "$j") channel join" 30 peer_cli "$j" channel join -b "$CHANNEL_BLOCK" \
+        || die "$(peer_name "$j") could not join '$CHANNEL'"
+    fi
+    wait_for "$(peer_name "$j") ledger" 30 peer_joined "$j" || die "$(peer_name "$j") has no ledger for '$CHANNEL'"
+  done
+  phase_done "$ORG_COUNT peers up and joined" "$start"
+}
+
+cmd_up() {
+  local start
+  start=$(now_ms)
+  ensure_fabric_binaries
+  ensure_node_modules
+  ensure_build
+  if [[ -f "$CHANNEL_BLOCK" && -f "$IL_HOME/consensus" ]]; then
+    load_recorded_consensus
+    if any_node_alive; then
+      log "the network in $IL_HOME is already running; starting only what is stopped"
+    else
+      log "restarting the network on its existing ledgers in $IL_HOME"
+    fi
+  else
+    any_node_alive && die "processes of an earlier network still run; run 'scripts/network.sh down' first"
+    rm -rf "$IL_HOME"
+    mkdir -p "$IL_HOME"
+    echo "$CONSENSUS" > "$IL_HOME/consensus"
+    generate_crypto_and_channel
+  fi
+  write_network_json
+  start_orderers
+  start_peers
+  deploy_chaincode
+  phase_done "network up" "$start"
+  cmd_status
+}
+
+cmd_down() {
+  local n stopped=0
+  load_recorded_consensus
+  [[ $CONSENSUS == raft ]] && ORDERER_COUNT=4  # also stop a fourth orderer if one was started by hand
+  for n in $(all_node_names); do
+    if node_alive "$n"; then
+      stop_node "$n"
+      stopped=$(( stopped + 1 ))
+    fi
+    rm -f "$(pid_file "$n")"
+  done
+  rm -rf "$IL_HOME"
+  ok "network down: $stopped processes stopped, $IL_HOME removed"
+}
+
+node_height() {  # NAME
+  local name=$1 idx
+  case "$name" in
+    orderer*)
+      idx=${name#orderer}
+      osnadmin_cli "$idx" channel list --channelID "$CHANNEL" 2>/dev/null | sed -n 's/.*"height": *\([0-9]*\).*/\1/p' ;;
+    peer0.org*)
+      idx=${name#peer0.org}
+      peer_cli "$idx" channel getinfo -c "$CHANNEL" 2>/dev/null | sed -n 's/.*"height":\([0-9]*\).*/\1/p' ;;
+    *) echo '-' ;;
+  esac
+}
+
+cmd_status() {
+  local n state height pid
+  if [[ ! -f "$IL_HOME/consensus" ]]; then
+    echo "no network in $IL_HOME (run: npm start)"
+    return 0
+  fi
+  load_recorded_consensus
+  printf 'network in %s (consensus %s, channel %s, chaincode %s)\n' "$IL_HOME" "$CONSENSUS" "$CHANNEL" "$CHAINCODE_NAME"
+  printf '%-18s %-8s %-8s %-7s %s\n' NODE STATE PID HEIGHT LOG
+  for n in $(all_node_names); do
+    pid='-' height='-'
+    if node_alive "$n"; then
+      state=running
+      pid=$(node_pid "$n")
+      height=$(node_height "$n")
+    else
+      state=stopped
+    fi
+    printf '%-18s %-8s %-8s %-7s %s\n' "$n" "$state" "$pid" "${height:--}" "$(log_file "$n")"
+  done
+  printf 'client connection details: %s\n' "$NETWORK_JSON"
+}
+
+node_kind_index() {  # NAME -> "kind index"
+  case "$1" in
+    orderer[0-9]) echo "orderer ${1#orderer}" ;;
+    peer0.org[0-9]) echo "peer ${1#peer0.org}" ;;
+    chaincode.org[0-9]) echo "chaincode ${1#chaincode.org}" ;;
+    *) die "unknown node '$1' (see: scripts/network.sh nodes)" ;;
+  esac
+}
+
+cmd_start_node() {
+  local kind idx
+  read -r kind idx <<<"$(node_kind_index "$1")"
+  load_recorded_consensus
+  node_alive "$1" && { ok "$1 is already running"; return 0; }
+  case "$kind" in
+    orderer)
+      start_orderer "$idx"
+      wait_for "$1 /healthz" 60 healthz "$(orderer_ops_port "$idx")" || die "$1 did not start" ;;
+    peer)
+      start_peer "$idx"
+      wait_for "$1 /healthz" 60 healthz "$(peer_ops_port "$idx")" || die "$1 did not start"
+      wait_for "$1 ledger" 30 peer_joined "$idx" || die "$1 has no ledger" ;;
+    chaincode)
+      start_chaincode_server "$idx" "$(org_package_id "$idx")"
+      wait_for "$1 answering" 60 chaincode_answers "$idx" || die "$1 does not answer" ;;
+  esac
+  ok "$1 started (pid $(node_pid "$1"))"
+}
+
+main() {
+  case "${1:-}" in
+    up) cmd_up ;;
+    down) cmd_down ;;
+    status) cmd_status ;;
+    nodes) load_recorded_consensus; all_node_names ;;
+    stop-node) [[ -n "${2:-}" ]] || die "usage: stop-node NODE"; node_kind_index "$2" >/dev/null; stop_node "$2" TERM; ok "$2 stopped" ;;
+    kill-node) [[ -n "${2:-}" ]] || die "usage: kill-node NODE"; node_kind_index "$2" >/dev/null; stop_node "$2" KILL; ok "$2 killed" ;;
+    start-node) [[ -n "${2:-}" ]] || die "usage: start-node NODE"; cmd_start_node "$2" ;;
+    -h|--help|help) usage ;;
+    '') usage >&2; exit 2 ;;
+    *) usage >&2; die "unknown command '$1'" ;;
+  esac
+}
+
+main "$@"
