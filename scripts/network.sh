@@ -24,12 +24,15 @@ Commands:
   kill-node NODE   kill one node (SIGKILL)                      e.g. kill-node orderer0
   start-node NODE  start one stopped node on its existing data
   nodes            list the node names
+  generate         (Docker) only generate crypto, channel block and chaincode packages
+  deploy           (Docker) join the channel and deploy the chaincode on running containers
 
 Environment:
   CONSENSUS=raft|bft   ordering: 3 Raft orderers (default) or 4 SmartBFT orderers
   FABRIC_BIN=DIR       use existing Fabric $FABRIC_VERSION binaries instead of building them
   IL_HOME=DIR          where crypto, ledgers, logs and pids go (default network/data)
   IL_PORT_OFFSET=N     shift every port by N (to run a second network beside the first)
+  IL_HOST_MODE=docker  nodes run in docker-compose.yaml's containers (generate/deploy)
   IL_BATCH_TIMEOUT, IL_BATCH_MAX_MESSAGES   orderer batch cutting (default 500ms, 100)
 USAGE
 }
@@ -65,11 +68,16 @@ start_orderers() {
   local i start
   start=$(now_ms)
   for i in $(orderer_indexes); do
+    processes_managed_here || break
     node_alive "$(orderer_name "$i")" || { log "starting $(orderer_name "$i")"; start_orderer "$i"; }
   done
   for i in $(orderer_indexes); do
-    wait_for "$(orderer_name "$i") /healthz" 60 healthz "$(orderer_ops_port "$i")" \
-      || die "$(orderer_name "$i") did not start; see $(log_file "$(orderer_name "$i")")"
+    if processes_managed_here; then
+      wait_node "$(orderer_name "$i")" 60 healthz "$(orderer_ops_port "$i")" \
+        || die "$(orderer_name "$i") did not start; see $(log_file "$(orderer_name "$i")")"
+    else
+      wait_for "$(orderer_name "$i") /healthz" 120 healthz "$(orderer_ops_port "$i")" || die "$(orderer_name "$i") is not up"
+    fi
   done
   for i in $(orderer_indexes); do
     if ! orderer_channel_active "$i"; then
@@ -90,7 +98,7 @@ orderer_leader_known() {
   local i
   for i in $(orderer_indexes); do
     curl -fsS --max-time 2 "http://127.0.0.1:$(orderer_ops_port "$i")/metrics" 2>/dev/null \
-      | grep -E "^consensus_(etcdraft|smartbft)_(is_leader|leader_id)\{channel=\"$CHANNEL\"\} [1-9]" && return 0
+      | grep -qE "^consensus_(etcdraft|BFT)_is_leader\{channel=\"$CHANNEL\"\} 1" && return 0
   done
   return 1
 }
@@ -99,11 +107,16 @@ start_peers() {
   local j start
   start=$(now_ms)
   for j in $(org_indexes); do
+    processes_managed_here || break
     node_alive "$(peer_name "$j")" || { log "starting $(peer_name "$j")"; start_peer "$j"; }
   done
   for j in $(org_indexes); do
-    wait_for "$(peer_name "$j") /healthz" 60 healthz "$(peer_ops_port "$j")" \
-      || die "$(peer_name "$j") did not start; see $(log_file "$(peer_name "$j")")"
+    if processes_managed_here; then
+      wait_node "$(peer_name "$j")" 60 healthz "$(peer_ops_port "$j")" \
+        || die "$(peer_name "$j") did not start; see $(log_file "$(peer_name "$j")")"
+    else
+      wait_for "$(peer_name "$j") /healthz" 120 healthz "$(peer_ops_port "$j")" || die "$(peer_name "$j") is not up"
+    fi
     if ! peer_joined "$j"; then
       log "joining $(peer_name "$j") to channel '$CHANNEL'"
       wait_for "$(peer_name "$j") channel join" 30 peer_cli "$j" channel join -b "$CHANNEL_BLOCK" \
@@ -119,7 +132,7 @@ cmd_up() {
   start=$(now_ms)
   ensure_fabric_binaries
   ensure_node_modules
-  ensure_build
+  ensure_build chaincode
   if [[ -f "$CHANNEL_BLOCK" && -f "$IL_HOME/consensus" ]]; then
     load_recorded_consensus
     if any_node_alive; then
@@ -140,6 +153,27 @@ cmd_up() {
   deploy_chaincode
   phase_done "network up" "$start"
   cmd_status
+}
+
+# Only the material (for docker-compose): crypto, channel block, chaincode packages.
+cmd_generate() {
+  [[ -f "$CHANNEL_BLOCK" ]] && die "$IL_HOME already holds a network; run 'down' first to make a new one"
+  mkdir -p "$IL_HOME"
+  echo "$CONSENSUS" > "$IL_HOME/consensus"
+  ensure_fabric_binaries
+  generate_crypto_and_channel
+  write_chaincode_env
+  write_network_json
+  ok "material for a $IL_HOST_MODE network in $IL_HOME"
+}
+
+# Joins the channel and deploys the chaincode on nodes started elsewhere (docker compose).
+cmd_deploy() {
+  [[ -f "$CHANNEL_BLOCK" ]] || die "no channel block in $IL_HOME; run 'generate' first"
+  load_recorded_consensus
+  start_orderers
+  start_peers
+  deploy_chaincode
 }
 
 cmd_down() {
@@ -210,21 +244,23 @@ cmd_start_node() {
   case "$kind" in
     orderer)
       start_orderer "$idx"
-      wait_for "$1 /healthz" 60 healthz "$(orderer_ops_port "$idx")" || die "$1 did not start" ;;
+      wait_node "$1" 60 healthz "$(orderer_ops_port "$idx")" || die "$1 did not start" ;;
     peer)
       start_peer "$idx"
-      wait_for "$1 /healthz" 60 healthz "$(peer_ops_port "$idx")" || die "$1 did not start"
+      wait_node "$1" 60 healthz "$(peer_ops_port "$idx")" || die "$1 did not start"
       wait_for "$1 ledger" 30 peer_joined "$idx" || die "$1 has no ledger" ;;
     chaincode)
       start_chaincode_server "$idx" "$(org_package_id "$idx")"
-      wait_for "$1 answering" 60 chaincode_answers "$idx" || die "$1 does not answer" ;;
+      wait_node "$1" 60 chaincode_answers "$idx" || die "$1 does not answer" ;;
   esac
   ok "$1 started (pid $(node_pid "$1"))"
 }
 
 main() {
   case "${1:-}" in
-    up) cmd_up ;;
+    up) processes_managed_here || die "with IL_HOST_MODE=docker use: generate, docker compose up -d, deploy"; cmd_up ;;
+    generate) cmd_generate ;;
+    deploy) cmd_deploy ;;
     down) cmd_down ;;
     status) cmd_status ;;
     nodes) load_recorded_consensus; all_node_names ;;

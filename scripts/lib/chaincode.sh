@@ -13,8 +13,8 @@ package_chaincode() {  # ORG_INDEX -> prints the package path
   pkg="$PACKAGE_DIR/org$j/$CHAINCODE_LABEL.tgz"
   work="$PACKAGE_DIR/org$j/src"
   rm -rf "$work" && mkdir -p "$work/code"
-  printf '{"address":"127.0.0.1:%s","dial_timeout":"10s","tls_required":false}\n' \
-    "$(chaincode_port "$j")" > "$work/code/connection.json"
+  printf '{"address":"%s:%s","dial_timeout":"10s","tls_required":false}\n' \
+    "$(chaincode_dial_host "$j")" "$(chaincode_port "$j")" > "$work/code/connection.json"
   printf '{"type":"ccaas","label":"%s"}\n' "$CHAINCODE_LABEL" > "$work/metadata.json"
   _det_tgz "$work/code" "$work/code.tar.gz" connection.json
   _det_tgz "$work" "$pkg" metadata.json code.tar.gz
@@ -82,6 +82,12 @@ org_package_id() {  # ORG_INDEX
   package_id "$pkg"
 }
 
+# For docker-compose: the package id each organisation's chaincode container serves.
+write_chaincode_env() {
+  local j
+  for j in $(org_indexes); do echo "CHAINCODE_ID_ORG$j=$(org_package_id "$j")"; done > "$IL_HOME/chaincode.env"
+}
+
 deploy_chaincode() {
   local j id start
   start=$(now_ms)
@@ -91,7 +97,9 @@ deploy_chaincode() {
       log "installing chaincode package on $(peer_name "$j") ($id)"
       peer_cli "$j" lifecycle chaincode install "$PACKAGE_DIR/org$j/$CHAINCODE_LABEL.tgz" >/dev/null
     fi
-    node_alive "$(chaincode_name "$j")" || start_chaincode_server "$j" "$id"
+    if processes_managed_here && ! node_alive "$(chaincode_name "$j")"; then
+      start_chaincode_server "$j" "$id"
+    fi
   done
   if ! chaincode_committed; then
     for j in $(org_indexes); do
@@ -108,8 +116,11 @@ deploy_chaincode() {
     wait_for "chaincode commit" 60 commit_definition || die "chaincode commit failed"
   fi
   for j in $(org_indexes); do
-    wait_for "chaincode answering on $(peer_name "$j")" 60 chaincode_answers "$j" \
-      || die "chaincode does not answer on $(peer_name "$j"); see $(log_file "$(chaincode_name "$j")")"
+    if processes_managed_here; then
+      wait_node "$(chaincode_name "$j")" 60 chaincode_answers "$j"
+    else
+      wait_for "chaincode answering on $(peer_name "$j")" 60 chaincode_answers "$j"
+    fi || die "chaincode does not answer on $(peer_name "$j"); see $(log_file "$(chaincode_name "$j")")"
   done
   phase_done "chaincode deployed and answering on every peer" "$start"
 }

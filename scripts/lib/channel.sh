@@ -2,8 +2,6 @@
 # Channel configuration: writes configtx.yaml for the chosen consensus and makes the
 # application channel's genesis block (no system channel). Source after topology.sh.
 
-# Address the nodes announce to each other: loopback natively, container names with Docker.
-IL_HOST_MODE="${IL_HOST_MODE:-native}"
 node_address_host() {  # KIND INDEX
   if [[ "$IL_HOST_MODE" == docker ]]; then
     if [[ $1 == orderer ]]; then orderer_host "$2"; else peer_host "$2"; fi

@@ -63,8 +63,8 @@ ensure_node_modules() {
   fi
 }
 
-# Compiles the TypeScript projects (incremental).
+# Compiles TypeScript projects (incremental): the given ones, or all of them.
 ensure_build() {
-  log "compiling TypeScript"
-  (cd "$REPO_ROOT" && npx --no-install tsc -b) >&2
+  log "compiling TypeScript${*:+ ($*)}"
+  (cd "$REPO_ROOT" && npx --no-install tsc -b "$@") >&2
 }

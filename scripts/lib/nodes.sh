@@ -48,6 +48,26 @@ stop_node() {
   rm -f "$(pid_file "$name")"
 }
 
+# wait_node NAME TIMEOUT COMMAND...: like wait_for, but gives up at once, showing the end of
+# NAME's log, when NAME's process has exited.
+wait_node() {
+  local name=$1 timeout=$2; shift 2
+  local deadline=$(( $(date +%s) + timeout ))
+  until "$@" >/dev/null 2>&1; do
+    if ! node_alive "$name"; then
+      warn "$name exited; the end of $(log_file "$name"):"
+      tail -n 15 "$(log_file "$name")" >&2 || true
+      return 1
+    fi
+    if (( $(date +%s) >= deadline )); then
+      warn "timed out after ${timeout}s waiting for $name; last attempt said:"
+      "$@" 2>&1 | tail -n 5 >&2 || true
+      return 1
+    fi
+    sleep 0.5
+  done
+}
+
 healthz() { curl -fsS --max-time 2 "http://127.0.0.1:$1/healthz"; }
 
 start_orderer() {  # INDEX

@@ -16,6 +16,11 @@ BATCH_TIMEOUT="${IL_BATCH_TIMEOUT:-500ms}"
 BATCH_MAX_MESSAGES="${IL_BATCH_MAX_MESSAGES:-100}"
 
 ORG_COUNT=3
+# native: these scripts run every node as a local process. docker: docker-compose.yaml runs
+# them; the scripts only generate material, join channels and deploy the chaincode.
+IL_HOST_MODE="${IL_HOST_MODE:-native}"
+case "$IL_HOST_MODE" in native|docker) ;; *) die "IL_HOST_MODE must be native or docker" ;; esac
+processes_managed_here() { [[ $IL_HOST_MODE == native ]]; }
 # Shift every port, so a test network can run beside a user's network.
 PORT_OFFSET="${IL_PORT_OFFSET:-0}"
 DOMAIN=impact.local
@@ -52,6 +57,8 @@ peer_cc_port()       { echo $(( 7052 + 1000 * ($1 - 1) + PORT_OFFSET )); }
 peer_ops_port()      { echo $(( 7053 + 1000 * ($1 - 1) + PORT_OFFSET )); }
 chaincode_port()     { echo $(( 7054 + 1000 * ($1 - 1) + PORT_OFFSET )); }
 chaincode_name()     { echo "chaincode.org$1"; }
+# Where a peer dials org J's chaincode server.
+chaincode_dial_host() { if processes_managed_here; then echo 127.0.0.1; else echo "chaincode.$(org_domain "$1")"; fi; }
 org_dir()            { echo "$CRYPTO_DIR/peerOrganizations/$(org_domain "$1")"; }
 peer_dir()           { echo "$(org_dir "$1")/peers/$(peer_host "$1")"; }
 peer_tls_ca()        { echo "$(org_dir "$1")/tlsca/tlsca.$(org_domain "$1")-cert.pem"; }

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The whole test suite: unit tests, then the integration tests against a real Fabric network
+# that the run starts and stops itself (Raft, then BFT). Installs what is missing first.
+# Usage: scripts/test.sh [--unit] [--integration] [--raft-only]
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+source "$REPO_ROOT/scripts/lib/fabric.sh"
+
+run_unit=1 run_integration=1 consensus_list=(raft bft)
+for arg in "$@"; do
+  case "$arg" in
+    --unit) run_integration=0 ;;
+    --integration) run_unit=0 ;;
+    --raft-only) consensus_list=(raft) ;;
+    -h|--help)
+      echo "Usage: $0 [--unit] [--integration] [--raft-only]"
+      echo "  default: unit tests, then integration tests on a Raft and on a BFT network"
+      exit 0 ;;
+    *) die "unknown option '$arg' (see --help)" ;;
+  esac
+done
+
+start=$(now_ms)
+ensure_node_modules
+(( run_integration )) && ensure_fabric_binaries
+ensure_build
+
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+failed=0
+
+# run_mocha LABEL [ENV=VALUE...] -- mocha args...: runs mocha, keeps its summary counts.
+run_mocha() {
+  local label=$1; shift
+  local envs=()
+  while [[ $1 != -- ]]; do envs+=("$1"); shift; done
+  shift
+  log "tests: $label"
+  local out
+  out=$(mktemp)
+  local status
+  set +e
+  env "${envs[@]}" npx --no-install mocha --color "$@" 2>&1 | tee "$out"
+  status=${PIPESTATUS[0]}
+  set -e
+  (( status == 0 )) || failed=1
+  sed 's/\x1b\[[0-9;]*m//g' "$out" | sed -n 's/^ *\([0-9]\+\) \(passing\|failing\|pending\).*/\2 \1/p' >> "$results"
+  rm -f "$out"
+}
+
+cd "$REPO_ROOT"
+if (( run_unit )); then
+  run_mocha unit -- --recursive 'build/test/unit/**/*.test.js'
+fi
+if (( run_integration )); then
+  for consensus in "${consensus_list[@]}"; do
+    run_mocha "integration ($consensus)" CONSENSUS="$consensus" -- \
+      --require build/test/integration/fixtures.js 'build/test/integration/**/*.test.js'
+  done
+fi
+
+passed=$(awk '$1=="passing"{s+=$2} END{print s+0}' "$results")
+failing=$(awk '$1=="failing"{s+=$2} END{print s+0}' "$results")
+pending=$(awk '$1=="pending"{s+=$2} END{print s+0}' "$results")
+phase_done "test suite" "$start"
+echo "tests: $passed passed, $failing failed, $pending skipped"
+(( failed == 0 && failing == 0 )) || exit 1
