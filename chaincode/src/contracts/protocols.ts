@@ -1,0 +1,103 @@
+/** Contract `protocols`: registration and lifecycle of versioned, immutable protocols. */
+import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import {
+  assertOperator, assertOwnerOperator, integerArgument, newProtocolDefinition, pageRequest, parseJsonArgument,
+  registerProtocol, slug, transitionProtocol, type ProtocolStatus,
+} from '../domain';
+import { ChaincodeError } from '../errors';
+import { ChaincodeEvents, type ChaincodeEventName } from '../events';
+import { Keys } from '../ledger/keys';
+import { parseProtocolRecord } from '../ledger/records';
+import { callerOf, emit, ImpactContract, ledgerOf, respond, stampOf } from './base';
+
+const EVENT_OF: Readonly<Record<Exclude<ProtocolStatus, 'draft'>, ChaincodeEventName>> = {
+  active: ChaincodeEvents.ProtocolActivated,
+  suspended: ChaincodeEvents.ProtocolSuspended,
+  retired: ChaincodeEvents.ProtocolRetired,
+};
+
+async function transition(ctx: Context, id: string, version: string, to: Exclude<ProtocolStatus, 'draft'>): Promise<string> {
+  const caller = callerOf(ctx);
+  const state = ledgerOf(ctx);
+  const key = Keys.protocol(slug(id, 'id'), integerArgument(version, 'version', 1));
+  const protocol = await state.require(key, parseProtocolRecord, `protocol ${id} v${version}`);
+  assertOwnerOperator(caller, protocol);
+  const next = transitionProtocol(protocol, to, stampOf(ctx, caller));
+  await state.put(key, next);
+  emit(ctx, EVENT_OF[to], { protocolId: next.id, protocolVersion: next.version, status: next.status });
+  return respond(next);
+}
+
+/** Contract `protocols`. */
+@Info({ title: 'protocols', description: 'Versioned impact protocols: draft -> active <-> suspended -> retired' })
+export class ProtocolsContract extends ImpactContract {
+  constructor() {
+    super('protocols');
+  }
+
+  /** Registers a new protocol version as `draft`, owned by the operator's MSP. */
+  @Transaction()
+  @Returns('string')
+  async Register(ctx: Context, protocolJson: string): Promise<string> {
+    const caller = callerOf(ctx);
+    assertOperator(caller, 'register protocols');
+    const definition = newProtocolDefinition(parseJsonArgument(protocolJson, 'protocol'));
+    const state = ledgerOf(ctx);
+    const key = Keys.protocol(definition.id, definition.version);
+    if (await state.exists(key)) {
+      throw new ChaincodeError('ALREADY_EXISTS', `protocol ${definition.id} v${definition.version} exists; register a new version instead`, {
+        protocolId: definition.id,
+        protocolVersion: definition.version,
+      });
+    }
+    const record = registerProtocol(definition, caller, stampOf(ctx, caller));
+    await state.put(key, record);
+    emit(ctx, ChaincodeEvents.ProtocolRegistered, { protocolId: record.id, protocolVersion: record.version, ownerMsp: record.ownerMsp });
+    return respond(record);
+  }
+
+  /** draft|suspended -> active. */
+  @Transaction()
+  @Returns('string')
+  async Activate(ctx: Context, id: string, version: string): Promise<string> {
+    return transition(ctx, id, version, 'active');
+  }
+
+  /** active -> suspended. */
+  @Transaction()
+  @Returns('string')
+  async Suspend(ctx: Context, id: string, version: string): Promise<string> {
+    return transition(ctx, id, version, 'suspended');
+  }
+
+  /** draft|active|suspended -> retired (final). */
+  @Transaction()
+  @Returns('string')
+  async Retire(ctx: Context, id: string, version: string): Promise<string> {
+    return transition(ctx, id, version, 'retired');
+  }
+
+  /** One protocol version. */
+  @Transaction(false)
+  @Returns('string')
+  async Get(ctx: Context, id: string, version: string): Promise<string> {
+    const key = Keys.protocol(slug(id, 'id'), integerArgument(version, 'version', 1));
+    return respond(await ledgerOf(ctx).require(key, parseProtocolRecord, `protocol ${id} v${version}`));
+  }
+
+  /** Every version of a protocol, oldest first. */
+  @Transaction(false)
+  @Returns('string')
+  async ListVersions(ctx: Context, id: string): Promise<string> {
+    const versions = await ledgerOf(ctx).list(Keys.protocolVersions(slug(id, 'id')), parseProtocolRecord);
+    return respond(versions.map((v) => v.value));
+  }
+
+  /** A page of all protocols: `{records, bookmark, fetchedRecordsCount}`. */
+  @Transaction(false)
+  @Returns('string')
+  async List(ctx: Context, pageSize: string, bookmark: string): Promise<string> {
+    const page = await ledgerOf(ctx).page(Keys.allProtocols(), pageRequest(pageSize, bookmark), parseProtocolRecord);
+    return respond({ ...page, records: page.records.map((r) => r.value) });
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * The pure domain core of impact-ledger: rules, validation and state transitions, with no Fabric
+ * imports. Contracts call it between reading and writing state.
+ */
+export * from './args';
+export * from './calendar';
+export * from './claim';
+export * from './hash';
+export * from './identity';
+export * from './occupancy';
+export * from './proof';
+export * from './protocol';
+export * from './quorum';
+export * from './roles';
+export * from './stamp';
+export * from './totals';
+export * from './validation';

@@ -1,0 +1,39 @@
+/**
+ * The names of the chaincode events: exactly one is emitted by every state-changing transaction.
+ * Imported by the gateway through `@impact-ledger/chaincode/events`; imports nothing from Fabric.
+ */
+
+/** Chaincode event names, one per kind of state change. */
+export const ChaincodeEvents = {
+  RoleGranted: 'RoleGranted',
+  RoleRevoked: 'RoleRevoked',
+  ProtocolRegistered: 'ProtocolRegistered',
+  ProtocolActivated: 'ProtocolActivated',
+  ProtocolSuspended: 'ProtocolSuspended',
+  ProtocolRetired: 'ProtocolRetired',
+  ClaimSubmitted: 'ClaimSubmitted',
+  ClaimWithdrawn: 'ClaimWithdrawn',
+  /** A verification that did not close the quorum. */
+  VerificationRecorded: 'VerificationRecorded',
+  ClaimVerified: 'ClaimVerified',
+  ClaimRejected: 'ClaimRejected',
+  /** Emitted by `claims:Validate`, which issues the proof. */
+  ProofIssued: 'ProofIssued',
+  /** A whole or partial transfer; a partial one names the parent and both children. */
+  ProofTransferred: 'ProofTransferred',
+  /** A whole or partial retirement; a partial one names the parent and both children. */
+  ProofRetired: 'ProofRetired',
+  /** An operator folded per-issuance totals entries into one snapshot per protocol version. */
+  TotalsCompacted: 'TotalsCompacted',
+} as const;
+
+/** The name of a chaincode event. */
+export type ChaincodeEventName = (typeof ChaincodeEvents)[keyof typeof ChaincodeEvents];
+
+/** All event names, sorted. */
+export const chaincodeEventNames: readonly ChaincodeEventName[] = Object.values(ChaincodeEvents).sort();
+
+/** True when `name` is one of the chaincode's event names. */
+export function isChaincodeEventName(name: string): name is ChaincodeEventName {
+  return (chaincodeEventNames as readonly string[]).includes(name);
+}

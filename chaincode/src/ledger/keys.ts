@@ -1,0 +1,90 @@
+/**
+ * THE composite-key layout of impact-ledger: the only place key names live. Every key is a
+ * Fabric composite key `\u0000{objectType}\u0000{attr}\u0000…`; a `StateKey` with fewer
+ * attributes is a prefix for a partial-composite-key query.
+ *
+ * | object type          | attributes                                         | value                         |
+ * |----------------------|----------------------------------------------------|-------------------------------|
+ * | il.role              | mspId, identity, role                              | RoleRecord (with history)     |
+ * | il.protocol          | protocolId, version (10 digits)                    | ProtocolRecord                |
+ * | il.claim             | claimId                                            | Claim                         |
+ * | il.claim~status      | status, claimId                                    | {id}                          |
+ * | il.claim~protocol    | protocolId, version, claimId                       | {id}                          |
+ * | il.days              | category, subjectPseudonym, YYYY-MM                | DayBucket (day -> claimId)    |
+ * | il.verification      | claimId, verifier identity                         | Verification                  |
+ * | il.proof             | proofId                                            | ProofOfImpact                 |
+ * | il.proof~owner       | owner identity, proofId                            | {id}                          |
+ * | il.proof~protocol    | protocolId, version, proofId                       | {id}                          |
+ * | il.proof~status      | status, proofId                                    | {id}                          |
+ * | il.totals            | pillar, unit, protocolId, version, entryId         | TotalsEntry                   |
+ */
+
+/** A composite key (all attributes) or a key prefix (leading attributes only). */
+export interface StateKey {
+  objectType: string;
+  attributes: string[];
+}
+
+/** Object types of the composite keys. */
+export const ObjectTypes = {
+  role: 'il.role',
+  protocol: 'il.protocol',
+  claim: 'il.claim',
+  claimByStatus: 'il.claim~status',
+  claimByProtocol: 'il.claim~protocol',
+  days: 'il.days',
+  verification: 'il.verification',
+  proof: 'il.proof',
+  proofByOwner: 'il.proof~owner',
+  proofByProtocol: 'il.proof~protocol',
+  proofByStatus: 'il.proof~status',
+  totals: 'il.totals',
+} as const;
+
+/** A protocol version as a key attribute: zero-padded so keys sort in version order. */
+export function versionAttribute(version: number): string {
+  return String(version).padStart(10, '0');
+}
+
+function key(objectType: string, ...attributes: string[]): StateKey {
+  return { objectType, attributes };
+}
+
+/** Builders of every key and prefix the chaincode reads or writes. */
+export const Keys = {
+  role: (mspId: string, identity: string, role: string) => key(ObjectTypes.role, mspId, identity, role),
+  rolesOfIdentity: (mspId: string, identity: string) => key(ObjectTypes.role, mspId, identity),
+  rolesOfMsp: (mspId: string) => key(ObjectTypes.role, mspId),
+
+  protocol: (id: string, version: number) => key(ObjectTypes.protocol, id, versionAttribute(version)),
+  protocolVersions: (id: string) => key(ObjectTypes.protocol, id),
+  allProtocols: () => key(ObjectTypes.protocol),
+
+  claim: (claimId: string) => key(ObjectTypes.claim, claimId),
+  allClaims: () => key(ObjectTypes.claim),
+  claimByStatus: (status: string, claimId: string) => key(ObjectTypes.claimByStatus, status, claimId),
+  claimsByStatus: (status: string) => key(ObjectTypes.claimByStatus, status),
+  claimByProtocol: (protocolId: string, version: number, claimId: string) =>
+    key(ObjectTypes.claimByProtocol, protocolId, versionAttribute(version), claimId),
+  claimsByProtocol: (protocolId: string, version: number) => key(ObjectTypes.claimByProtocol, protocolId, versionAttribute(version)),
+
+  days: (category: string, subjectPseudonym: string, month: string) => key(ObjectTypes.days, category, subjectPseudonym, month),
+
+  verification: (claimId: string, verifier: string) => key(ObjectTypes.verification, claimId, verifier),
+  verificationsOf: (claimId: string) => key(ObjectTypes.verification, claimId),
+
+  proof: (proofId: string) => key(ObjectTypes.proof, proofId),
+  proofByOwner: (owner: string, proofId: string) => key(ObjectTypes.proofByOwner, owner, proofId),
+  proofsByOwner: (owner: string) => key(ObjectTypes.proofByOwner, owner),
+  proofByProtocol: (protocolId: string, version: number, proofId: string) =>
+    key(ObjectTypes.proofByProtocol, protocolId, versionAttribute(version), proofId),
+  proofsByProtocol: (protocolId: string, version: number) => key(ObjectTypes.proofByProtocol, protocolId, versionAttribute(version)),
+  proofByStatus: (status: string, proofId: string) => key(ObjectTypes.proofByStatus, status, proofId),
+  proofsByStatus: (status: string) => key(ObjectTypes.proofByStatus, status),
+
+  totalsEntry: (pillar: string, unit: string, protocolId: string, version: number, entryId: string) =>
+    key(ObjectTypes.totals, pillar, unit, protocolId, versionAttribute(version), entryId),
+  totalsOf: (pillar: string, unit: string) => key(ObjectTypes.totals, pillar, unit),
+  totalsOfPillar: (pillar: string) => key(ObjectTypes.totals, pillar),
+  allTotals: () => key(ObjectTypes.totals),
+} as const;

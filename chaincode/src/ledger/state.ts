@@ -1,0 +1,94 @@
+/**
+ * Typed access to the world state: canonical JSON on write, parsing at the edge on read.
+ * Fabric semantics apply: reads see the state before this transaction, never its own writes.
+ */
+import type { Context } from 'fabric-contract-api';
+import { ChaincodeError } from '../errors';
+import type { Page, PageRequest } from '../domain';
+import type { StateKey } from './keys';
+import type { RecordParser } from './records';
+import { canonicalBytes } from './serialize';
+
+type Stub = Context['stub'];
+type StateIterator = Awaited<ReturnType<Stub['getStateByPartialCompositeKey']>>;
+
+/** A record found by a prefix query, with its key attributes. */
+export interface Entry<T> {
+  attributes: string[];
+  value: T;
+}
+
+function decode(bytes: Uint8Array, key: StateKey): unknown {
+  try {
+    return JSON.parse(Buffer.from(bytes).toString('utf8')) as unknown;
+  } catch {
+    throw new ChaincodeError('CORRUPT_STATE', `the value under ${key.objectType} ${key.attributes.join('/')} is not JSON`);
+  }
+}
+
+/** Typed get/put/delete and prefix queries over one transaction's stub. */
+export class LedgerState {
+  constructor(private readonly stub: Stub) {}
+
+  private compositeKey(key: StateKey): string {
+    return this.stub.createCompositeKey(key.objectType, key.attributes);
+  }
+
+  /** The record under `key`, or undefined when absent. */
+  async get<T>(key: StateKey, parse: RecordParser<T>): Promise<T | undefined> {
+    const bytes = await this.stub.getState(this.compositeKey(key));
+    return bytes === undefined || bytes.length === 0 ? undefined : parse(decode(bytes, key));
+  }
+
+  /** The record under `key`; NOT_FOUND (naming `what`) when absent. */
+  async require<T>(key: StateKey, parse: RecordParser<T>, what: string): Promise<T> {
+    const value = await this.get(key, parse);
+    if (value === undefined) throw new ChaincodeError('NOT_FOUND', `${what} does not exist`, { what });
+    return value;
+  }
+
+  /** True when something is stored under `key`. */
+  async exists(key: StateKey): Promise<boolean> {
+    const bytes = await this.stub.getState(this.compositeKey(key));
+    return bytes !== undefined && bytes.length > 0;
+  }
+
+  /** Writes `value` as canonical JSON. */
+  async put(key: StateKey, value: unknown): Promise<void> {
+    await this.stub.putState(this.compositeKey(key), canonicalBytes(value));
+  }
+
+  /** Deletes the value under `key`. */
+  async remove(key: StateKey): Promise<void> {
+    await this.stub.deleteState(this.compositeKey(key));
+  }
+
+  /** Every record under a key prefix, in key order. Allowed in submit and evaluate transactions. */
+  async list<T>(prefix: StateKey, parse: RecordParser<T>): Promise<Entry<T>[]> {
+    const iterator = await this.stub.getStateByPartialCompositeKey(prefix.objectType, prefix.attributes);
+    return this.drain(iterator, parse);
+  }
+
+  /** One page of records under a key prefix. Fabric allows this only in evaluate transactions. */
+  async page<T>(prefix: StateKey, request: PageRequest, parse: RecordParser<T>): Promise<Page<Entry<T>>> {
+    const { iterator, metadata } = await this.stub.getStateByPartialCompositeKeyWithPagination(
+      prefix.objectType, prefix.attributes, request.pageSize, request.bookmark,
+    );
+    const records = await this.drain(iterator, parse);
+    return { records, bookmark: metadata.bookmark, fetchedRecordsCount: metadata.fetchedRecordsCount };
+  }
+
+  private async drain<T>(iterator: StateIterator, parse: RecordParser<T>): Promise<Entry<T>[]> {
+    const entries: Entry<T>[] = [];
+    try {
+      for (let result = await iterator.next(); !result.done; result = await iterator.next()) {
+        const { objectType, attributes } = this.stub.splitCompositeKey(result.value.key);
+        const key = { objectType, attributes };
+        entries.push({ attributes, value: parse(decode(result.value.value, key)) });
+      }
+    } finally {
+      await iterator.close();
+    }
+    return entries;
+  }
+}

@@ -1,0 +1,97 @@
+import '../../helpers/quiet-logs';
+import { expect } from 'chai';
+import { chaincodeEventNames, isChaincodeEventName } from '@impact-ledger/chaincode/events';
+import { buildCast, claimDoc, hashOf, protocolDoc, type Cast } from '../../helpers/cast';
+import type { TxOutcome } from '../../helpers/fake-fabric';
+
+/** Every `contract:Function` the chaincode publishes, split by its SUBMIT / EVALUATE tag. */
+function publishedTransactions(c: Cast): { submit: string[]; evaluate: string[] } {
+  const metadata = c.net.metadata();
+  const all = Object.values(metadata.contracts)
+    .filter((contract) => contract.name !== 'org.hyperledger.fabric')
+    .flatMap((contract) => contract.transactions.map((t) => ({ fn: `${contract.name}:${t.name}`, submit: t.tag.includes('SUBMIT') })));
+  return { submit: all.filter((t) => t.submit).map((t) => t.fn).sort(), evaluate: all.filter((t) => !t.submit).map((t) => t.fn).sort() };
+}
+
+describe('events: one per state-changing transaction', () => {
+  it('every successful submit transaction emits exactly one event named in events.ts; evaluations emit none and write nothing', async () => {
+    const c = await buildCast();
+    const run: { fn: string; outcome: TxOutcome }[] = [];
+    const tx = async (member: Parameters<typeof c.net.invoke>[0], fn: string, ...args: string[]): Promise<TxOutcome> => {
+      const outcome = await c.net.invoke(member, fn, ...args);
+      expect(outcome.ok, `${fn}: ${outcome.message}`).to.equal(true);
+      run.push({ fn, outcome });
+      return outcome;
+    };
+    const idOf = (o: TxOutcome) => (o.result as { id: string }).id;
+
+    await tx(c.op1, 'roles:Grant', c.net.member('Org1MSP', 'User7@org1').identity, 'funder');
+    await tx(c.op1, 'roles:Revoke', c.net.member('Org1MSP', 'User7@org1').identity, 'funder');
+    await tx(c.op1, 'protocols:Register', JSON.stringify(protocolDoc({ id: 'ev', verifiers: [c.verA.identity], validators: [c.validator1.identity] })));
+    await tx(c.op1, 'protocols:Activate', 'ev', '1');
+    await tx(c.op1, 'protocols:Suspend', 'ev', '1');
+    await tx(c.op1, 'protocols:Retire', 'ev', '1');
+    const kept = idOf(await tx(c.submitter1, 'claims:Submit', JSON.stringify(claimDoc(c.p1))));
+    const dropped = idOf(await tx(c.submitter1, 'claims:Submit', JSON.stringify(claimDoc(c.p1, { subjectPseudonym: hashOf('x') }))));
+    const refused = idOf(await tx(c.submitter1, 'claims:Submit', JSON.stringify(claimDoc(c.p1, { subjectPseudonym: hashOf('y') }))));
+    await tx(c.submitter1, 'claims:Withdraw', dropped);
+    await tx(c.verA, 'claims:Verify', kept, 'approve', '100', hashOf('r'));
+    await tx(c.verB, 'claims:Verify', kept, 'approve', '100', hashOf('r'));
+    await tx(c.verA, 'claims:Verify', refused, 'reject', '0', hashOf('r'));
+    await tx(c.verB, 'claims:Verify', refused, 'reject', '0', hashOf('r'));
+    const proofId = idOf(await tx(c.validator1, 'claims:Validate', kept, '100'));
+    const moved = (await tx(c.submitter1, 'proofs:Transfer', proofId, c.funder.identity, '40', '')).result as { moved: { id: string } };
+    await tx(c.funder, 'proofs:Retire', moved.moved.id, '10', 'b', 'p');
+    await tx(c.op2, 'proofs:CompactTotals', 'B', 'gCO2e');
+
+    const published = publishedTransactions(c);
+    expect([...new Set(run.map((r) => r.fn))].sort(), 'the scenario covers every submit transaction').to.deep.equal(published.submit);
+    for (const { fn, outcome } of run) {
+      expect(outcome.events, fn).to.have.length(1);
+      expect(isChaincodeEventName(outcome.events[0]?.name ?? ''), `${fn} emitted ${outcome.events[0]?.name}`).to.equal(true);
+      expect(outcome.events[0]?.payload.txId, fn).to.equal(outcome.txId);
+    }
+    const emitted = new Set(run.map((r) => r.outcome.events[0]?.name));
+    expect([...emitted].sort(), 'every event name is used').to.deep.equal([...chaincodeEventNames]);
+
+    const evaluations: [string, ...string[]][] = [
+      ['system:Ping'], ['roles:WhoAmI'], ['roles:List', 'Org1MSP'], ['roles:History', c.submitter1.identity],
+      ['protocols:Get', 'commute', '1'], ['protocols:ListVersions', 'commute'], ['protocols:List', '10', ''],
+      ['claims:Get', kept], ['claims:GetByCredentialHash', String(claimDoc(c.p1).credentialHash)], ['claims:Verifications', kept],
+      ['claims:List', '', '10', ''], ['proofs:Get', proofId], ['proofs:Provenance', moved.moved.id],
+      ['proofs:ListByOwner', c.funder.identity, '10', ''], ['proofs:ListByProtocol', 'commute', '1', '10', ''],
+      ['proofs:ListByStatus', 'active', '10', ''], ['proofs:Totals', ''],
+    ];
+    expect(evaluations.map(([fn]) => fn).sort(), 'every evaluate transaction is exercised').to.deep.equal(published.evaluate);
+    for (const [fn, ...args] of evaluations) {
+      const outcome = await c.net.invoke(c.funder, fn, ...args);
+      expect(outcome.ok, `${fn}: ${outcome.message}`).to.equal(true);
+      expect(outcome.events, fn).to.have.length(0);
+      expect(outcome.writes.size, fn).to.equal(0);
+    }
+  });
+
+  it('a refused transaction commits nothing, whatever it emitted or wrote', async () => {
+    const c = await buildCast();
+    const before = new Map(c.net.world.entries);
+    const committed = c.net.committed.length;
+    const outcome = await c.net.invoke(c.submitter1, 'claims:Submit', JSON.stringify(claimDoc(c.p1, { proofLevel: 'guessed' })));
+    expect(outcome.error?.code).to.equal('INVALID_ARGUMENT');
+    expect(c.net.world.entries).to.deep.equal(before);
+    expect(c.net.committed.length).to.equal(committed);
+  });
+
+  it('reports unexpected failures as INTERNAL without a stack, and unknown functions by name', async () => {
+    const c = await buildCast();
+    c.net.world.entries.set('\u0000il.claim\u0000' + 'd'.repeat(64) + '\u0000', Buffer.from('not json'));
+    const corrupt = await c.net.invoke(c.funder, 'claims:Get', 'd'.repeat(64));
+    expect(corrupt.error?.code).to.equal('CORRUPT_STATE');
+    const unknown = await c.net.invoke(c.funder, 'claims:Steal', 'x');
+    expect(unknown.error?.code).to.equal('INVALID_ARGUMENT');
+    expect(unknown.error?.details?.function).to.equal('claims:Steal');
+    c.net.world.entries.set('\u0000il.claim\u0000' + 'e'.repeat(64) + '\u0000', Buffer.from('{"id":1}'));
+    const malformed = await c.net.invoke(c.funder, 'claims:Get', 'e'.repeat(64));
+    expect(malformed.error?.code).to.equal('CORRUPT_STATE');
+    expect(malformed.message).to.not.contain('    at ');
+  });
+});
