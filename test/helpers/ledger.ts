@@ -1,0 +1,67 @@
+/**
+ * Calls the impact-ledger chaincode through fabric-gateway and decodes its typed errors.
+ */
+import type { Contract, GatewayError } from '@hyperledger/fabric-gateway';
+import { ChaincodeError } from '@impact-ledger/chaincode/errors';
+import { expect } from 'chai';
+import type { Actor } from './network';
+
+const utf8 = new TextDecoder();
+
+export interface Committed<T> { result: T; txId: string; blockNumber: bigint }
+
+function contractAndFn(actor: Actor, fqfn: string): { contract: Contract; fn: string } {
+  const [name, fn] = fqfn.split(':');
+  if (!name || !fn) throw new Error(`expected contract:function, got ${fqfn}`);
+  return { contract: actor.contract(name), fn };
+}
+
+function parse<T>(bytes: Uint8Array): T {
+  const text = utf8.decode(bytes);
+  return (text === '' ? undefined : JSON.parse(text)) as T;
+}
+
+/** Endorses, orders and waits for the commit of one transaction; throws if it did not commit. */
+export async function submit<T = unknown>(actor: Actor, fqfn: string, ...args: string[]): Promise<Committed<T>> {
+  const { contract, fn } = contractAndFn(actor, fqfn);
+  const submitted = await contract.submitAsync(fn, { arguments: args });
+  const status = await submitted.getStatus();
+  if (!status.successful) {
+    throw new Error(`transaction ${status.transactionId} failed to commit with code ${status.code}`);
+  }
+  return { result: parse<T>(submitted.getResult()), txId: status.transactionId, blockNumber: status.blockNumber };
+}
+
+/** Evaluates (queries) one transaction on a peer. */
+export async function evaluate<T = unknown>(actor: Actor, fqfn: string, ...args: string[]): Promise<T> {
+  const { contract, fn } = contractAndFn(actor, fqfn);
+  return parse<T>(await contract.evaluate(fn, { arguments: args }));
+}
+
+function isGatewayError(err: unknown): err is GatewayError {
+  return err instanceof Error && 'details' in err && Array.isArray((err as GatewayError).details);
+}
+
+/** The chaincode's typed error inside a gateway error (endorsement or evaluation), if any. */
+export function chaincodeErrorOf(err: unknown): ChaincodeError | undefined {
+  if (isGatewayError(err)) {
+    for (const detail of err.details) {
+      const decoded = ChaincodeError.fromWire(detail.message);
+      if (decoded) return decoded;
+    }
+  }
+  return err instanceof Error ? ChaincodeError.fromWire(err.message) : undefined;
+}
+
+/** Asserts that `action` is refused by the chaincode with `code`; returns the decoded error. */
+export async function expectRefusal(action: Promise<unknown>, code: string): Promise<ChaincodeError> {
+  try {
+    await action;
+  } catch (err) {
+    const decoded = chaincodeErrorOf(err);
+    expect(decoded, `expected chaincode error ${code}, got: ${String(err)}`).to.not.equal(undefined);
+    expect(decoded?.code).to.equal(code);
+    return decoded as ChaincodeError;
+  }
+  expect.fail(`expected the chaincode to refuse with ${code}, but it succeeded`);
+}
