@@ -1,0 +1,28 @@
+/**
+ * Credential checks of the gateway: a static JSON-LD document loader, JSON Schemas, the
+ * eddsa-rdfc-2022 proof check and the hashes a claim anchors. Only what is exported here is public.
+ */
+export { checkCredential, checkCredentialIntegrity, type CheckOptions, type CredentialPolicy, type IssuerPolicy } from './verify.js';
+export {
+  CREDENTIAL_REFUSAL_CODES,
+  type AcceptedCredential,
+  type CredentialCheckResult,
+  type CredentialRefusal,
+  type CredentialRefusalCode,
+  type IntegrityCheckResult,
+  type VerifiedCredential,
+} from './result.js';
+export { createStaticDocumentLoader, type DocumentLoader, type LoadedDocument, type StaticDocumentLoaderOptions } from './document-loader.js';
+export type { IssuerKeyRecord, IssuerVerificationKey } from './issuer-keys.js';
+export {
+  CREDENTIALS_EXAMPLES_V2_URL,
+  CREDENTIALS_V1_URL,
+  CREDENTIALS_V2_URL,
+  IMPACT_LEDGER_CONTEXT_V1_URL,
+} from './contexts/index.js';
+export { CREDENTIAL_ENVELOPE_SCHEMA, compileSubjectSchema, type SchemaViolation, type SubjectValidator } from './schemas.js';
+export { canonicalNQuads, credentialHash, subjectPseudonym } from './hash.js';
+export { generateIssuerKey, signCredential, type IssuerKeyPair, type SignOptions } from './issue.js';
+export { CREDENTIAL_ERROR_CODES, CredentialError, type CredentialErrorCode } from './errors.js';
+export { MAX_PERIOD_DAYS } from './subject-fields.js';
+export type { JsonObject, JsonPrimitive, JsonValue } from './json.js';
