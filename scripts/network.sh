@@ -37,8 +37,10 @@ Environment:
 USAGE
 }
 
-# The consensus a network was created with wins over the environment for later commands.
+# The consensus and port offset a network was created with win over the environment for every
+# later command (status, stop-node, start-node, down, a second up).
 load_recorded_consensus() {
+  [[ -f "$IL_HOME/port-offset" ]] && PORT_OFFSET=$(cat "$IL_HOME/port-offset")
   if [[ -f "$IL_HOME/consensus" ]]; then
     local recorded
     recorded=$(cat "$IL_HOME/consensus")
@@ -145,6 +147,7 @@ cmd_up() {
     rm -rf "$IL_HOME"
     mkdir -p "$IL_HOME"
     echo "$CONSENSUS" > "$IL_HOME/consensus"
+    echo "$PORT_OFFSET" > "$IL_HOME/port-offset"
     generate_crypto_and_channel
   fi
   write_network_json
@@ -160,6 +163,7 @@ cmd_generate() {
   [[ -f "$CHANNEL_BLOCK" ]] && die "$IL_HOME already holds a network; run 'down' first to make a new one"
   mkdir -p "$IL_HOME"
   echo "$CONSENSUS" > "$IL_HOME/consensus"
+  echo "$PORT_OFFSET" > "$IL_HOME/port-offset"
   ensure_fabric_binaries
   generate_crypto_and_channel
   write_chaincode_env

@@ -75,6 +75,16 @@ commit_definition() {
     -v "$CHAINCODE_VERSION" --sequence "$CHAINCODE_SEQUENCE" "${peers[@]}" --waitForEvent
 }
 
+# True when org J's peer knows, through gossip, every organisation's peer as an endorser of the
+# chaincode: until then the Fabric gateway on that peer cannot plan MAJORITY endorsements.
+discovery_sees_all() {  # ORG_INDEX
+  local out k
+  out=$(discover_cli "$1" endorsers --channel "$CHANNEL" --chaincode "$CHAINCODE_NAME" 2>/dev/null) || return 1
+  for k in $(org_indexes); do
+    grep -q "\"MSPID\": \"$(org_msp "$k")\"" <<<"$out" || return 1
+  done
+}
+
 # Returns the package id of org J (packaging if needed).
 org_package_id() {  # ORG_INDEX
   local pkg="$PACKAGE_DIR/org$1/$CHAINCODE_LABEL.tgz"
@@ -122,5 +132,9 @@ deploy_chaincode() {
       wait_for "chaincode answering on $(peer_name "$j")" 60 chaincode_answers "$j"
     fi || die "chaincode does not answer on $(peer_name "$j"); see $(log_file "$(chaincode_name "$j")")"
   done
-  phase_done "chaincode deployed and answering on every peer" "$start"
+  for j in $(org_indexes); do
+    wait_for "$(peer_name "$j") to discover every organisation's endorsers" 90 discovery_sees_all "$j" \
+      || die "$(peer_name "$j") does not see every organisation's peer (gossip); see $(log_file "$(peer_name "$j")")"
+  done
+  phase_done "chaincode deployed, answering and discoverable on every peer" "$start"
 }

@@ -159,6 +159,15 @@ peer_cli() {  # ORG_INDEX peer-subcommand...
     "$FABRIC_BIN/peer" "$@"
 }
 
+# The discovery service of org J's peer, asked as org J's admin.
+discover_cli() {  # ORG_INDEX discover-subcommand args...
+  local j=$1 admin; shift
+  admin=$(org_admin_msp "$j")
+  env FABRIC_LOGGING_SPEC=error "$FABRIC_BIN/discover" "$@" --server "127.0.0.1:$(peer_port "$j")" \
+    --peerTLSCA "$(peer_tls_ca "$j")" --MSP "$(org_msp "$j")" \
+    --userKey "$(ls "$admin"/keystore/*_sk)" --userCert "$(ls "$admin"/signcerts/*.pem)"
+}
+
 osnadmin_cli() {  # ORDERER_INDEX osnadmin-args...
   local i=$1 admin; shift
   admin=$(orderer_admin_msp)
