@@ -252,7 +252,9 @@ cmd_start_node() {
     peer)
       start_peer "$idx"
       wait_node "$1" 60 healthz "$(peer_ops_port "$idx")" || die "$1 did not start"
-      wait_for "$1 ledger" 30 peer_joined "$idx" || die "$1 has no ledger" ;;
+      wait_for "$1 ledger" 30 peer_joined "$idx" || die "$1 has no ledger"
+      # Ready for clients once its discovery service sees every organisation again.
+      wait_for "$1 discovery" 90 discovery_sees_all "$idx" || die "$1 does not see every organisation" ;;
     chaincode)
       start_chaincode_server "$idx" "$(org_package_id "$idx")"
       wait_node "$1" 60 chaincode_answers "$idx" || die "$1 does not answer" ;;

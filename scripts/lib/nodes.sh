@@ -122,6 +122,12 @@ start_peer() {  # ORG_INDEX
     CORE_PEER_CHAINCODELISTENADDRESS="127.0.0.1:$(peer_cc_port "$j")" \
     CORE_PEER_GOSSIP_BOOTSTRAP="127.0.0.1:$(peer_port "$j")" \
     CORE_PEER_GOSSIP_EXTERNALENDPOINT="127.0.0.1:$(peer_port "$j")" \
+    `# Gossip timings for a small network on one host: membership converges in seconds` \
+    `# instead of the stock 25 s reconnect interval (measured: discovery ready 12 s vs 28 s).` \
+    CORE_PEER_GOSSIP_RECONNECTINTERVAL="${IL_GOSSIP_RECONNECT:-5s}" \
+    CORE_PEER_GOSSIP_ALIVETIMEINTERVAL=2s \
+    CORE_PEER_GOSSIP_ALIVEEXPIRATIONTIMEOUT=10s \
+    CORE_PEER_GOSSIP_PUBLISHSTATEINFOINTERVAL=2s \
     CORE_PEER_TLS_ENABLED=true \
     CORE_PEER_TLS_CERT_FILE="$dir/tls/server.crt" \
     CORE_PEER_TLS_KEY_FILE="$dir/tls/server.key" \
