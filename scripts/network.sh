@@ -181,16 +181,11 @@ cmd_deploy() {
 }
 
 cmd_down() {
-  local n stopped=0
+  local stopped
   load_recorded_consensus
   [[ $CONSENSUS == raft ]] && ORDERER_COUNT=4  # also stop a fourth orderer if one was started by hand
-  for n in $(all_node_names); do
-    if node_alive "$n"; then
-      stop_node "$n"
-      stopped=$(( stopped + 1 ))
-    fi
-    rm -f "$(pid_file "$n")"
-  done
+  # shellcheck disable=SC2046
+  stopped=$(stop_nodes TERM $(all_node_names))
   rm -rf "$IL_HOME"
   ok "network down: $stopped processes stopped, $IL_HOME removed"
 }
@@ -240,6 +235,20 @@ node_kind_index() {  # NAME -> "kind index"
   esac
 }
 
+# True when org J's peer is at least as high as every other running peer (it has caught up:
+# endorsing on an older state would produce a read set that the others' does not match).
+peer_caught_up() {  # ORG_INDEX
+  local j=$1 k mine other
+  mine=$(node_height "$(peer_name "$j")")
+  [[ -n $mine ]] || return 1
+  for k in $(org_indexes); do
+    [[ $k == "$j" ]] && continue
+    node_alive "$(peer_name "$k")" || continue
+    other=$(node_height "$(peer_name "$k")")
+    [[ -z $other || $mine -ge $other ]] || return 1
+  done
+}
+
 cmd_start_node() {
   local kind idx
   read -r kind idx <<<"$(node_kind_index "$1")"
@@ -253,6 +262,7 @@ cmd_start_node() {
       start_peer "$idx"
       wait_node "$1" 60 healthz "$(peer_ops_port "$idx")" || die "$1 did not start"
       wait_for "$1 ledger" 30 peer_joined "$idx" || die "$1 has no ledger"
+      wait_for "$1 to catch up with the other peers" 120 peer_caught_up "$idx" || die "$1 does not catch up"
       # Ready for clients once its discovery service sees every organisation again.
       wait_for "$1 discovery" 90 discovery_sees_all "$idx" || die "$1 does not see every organisation" ;;
     chaincode)

@@ -30,22 +30,36 @@ spawn() {
   echo $! > "$(pid_file "$name")"
 }
 
-# stop_node NAME [SIGNAL]: stops a recorded process and waits for it to exit.
-stop_node() {
-  local name=$1 signal=${2:-TERM} pid i
-  pid=$(node_pid "$name") || return 0
-  if node_alive "$name"; then
-    kill "-$signal" "$pid" 2>/dev/null || true
-    for i in $(seq 1 100); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
+# stop_nodes SIGNAL NAME...: signals every named running process at once, waits up to 10 s
+# for all of them to exit, then kills what is left. Prints how many were running.
+stop_nodes() {
+  local signal=$1 name pid i count=0 pids=(); shift
+  for name in "$@"; do
+    if node_alive "$name"; then
+      pid=$(node_pid "$name")
+      kill "-$signal" "$pid" 2>/dev/null || true
+      pids+=("$pid")
+      count=$(( count + 1 ))
+    fi
+    rm -f "$(pid_file "$name")"
+  done
+  for i in $(seq 1 100); do
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && break; pid=''; done
+    [[ -z ${pid:-} ]] && break
+    sleep 0.1
+  done
+  for pid in "${pids[@]}"; do
     if kill -0 "$pid" 2>/dev/null; then
-      warn "$name (pid $pid) ignored SIG$signal for 10s; sending SIGKILL"
+      warn "pid $pid ignored SIG$signal for 10s; sending SIGKILL"
       kill -KILL "$pid" 2>/dev/null || true
     fi
-  fi
-  rm -f "$(pid_file "$name")"
+  done
+  echo "$count"
+}
+
+# stop_node NAME [SIGNAL]: stops one recorded process and waits for it to exit.
+stop_node() {
+  stop_nodes "${2:-TERM}" "$1" >/dev/null
 }
 
 # wait_node NAME TIMEOUT COMMAND...: like wait_for, but gives up at once, showing the end of

@@ -4,7 +4,7 @@
 import type { Contract, GatewayError } from '@hyperledger/fabric-gateway';
 import { ChaincodeError } from '@impact-ledger/chaincode/errors';
 import { expect } from 'chai';
-import type { Actor } from './network';
+import { currentNetwork, waitForBlockEverywhere, type Actor } from './network';
 
 const utf8 = new TextDecoder();
 
@@ -21,14 +21,25 @@ function parse<T>(bytes: Uint8Array): T {
   return (text === '' ? undefined : JSON.parse(text)) as T;
 }
 
+/** Adds each peer's own message to a gateway error's message, so a failure says what happened. */
+function withPeerDetails(err: unknown, fqfn: string): unknown {
+  if (isGatewayError(err) && err.details.length > 0) {
+    err.message += ` [${fqfn}: ${err.details.map((d) => `${d.mspId}@${d.address}: ${d.message}`).join('; ')}]`;
+  }
+  return err;
+}
+
 /** Endorses, orders and waits for the commit of one transaction; throws if it did not commit. */
 export async function submit<T = unknown>(actor: Actor, fqfn: string, ...args: string[]): Promise<Committed<T>> {
   const { contract, fn } = contractAndFn(actor, fqfn);
-  const submitted = await contract.submitAsync(fn, { arguments: args });
+  const submitted = await contract.submitAsync(fn, { arguments: args }).catch((err: unknown) => {
+    throw withPeerDetails(err, fqfn);
+  });
   const status = await submitted.getStatus();
   if (!status.successful) {
     throw new Error(`transaction ${status.transactionId} failed to commit with code ${status.code}`);
   }
+  await waitForBlockEverywhere(currentNetwork(), status.blockNumber);
   return { result: parse<T>(submitted.getResult()), txId: status.transactionId, blockNumber: status.blockNumber };
 }
 

@@ -81,6 +81,8 @@ function peerClient(peer: PeerInfo): grpc.Client {
 
 /** Closes every shared gRPC connection (end of the run). */
 export function closeAllClients(): void {
+  for (const watcher of heightWatchers.values()) watcher.close();
+  heightWatchers.clear();
   for (const client of clients.values()) client.close();
   clients.clear();
 }
@@ -161,4 +163,33 @@ export async function eventually(what: string, timeoutMs: number, check: () => P
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+}
+
+const heightWatchers = new Map<number, Actor>();
+
+/**
+ * Waits until every reachable peer has committed block `blockNumber`. Each organisation's peer
+ * receives blocks on its own, so a transaction committed on one peer may not be visible yet on
+ * the peer another organisation's client endorses through; tests that hand work from one
+ * organisation to the next wait here, as a client would with a consistency token.
+ */
+export async function waitForBlockEverywhere(net: NetworkInfo, blockNumber: bigint, timeoutMs = 30_000): Promise<void> {
+  await Promise.all(net.orgs.map(async (_org, index) => {
+    const org = index + 1;
+    let watcher = heightWatchers.get(org);
+    if (!watcher) {
+      watcher = connectAs(net, org, 'Admin');
+      heightWatchers.set(org, watcher);
+    }
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      try {
+        if ((await peerHeight(watcher, net.channel)) > blockNumber) return;
+      } catch {
+        return; // a peer that is down (outage tests) is not waited for
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`peer of org ${org} did not commit block ${blockNumber} within ${timeoutMs} ms`);
+  }));
 }
