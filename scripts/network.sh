@@ -66,6 +66,15 @@ peer_joined() {  # ORG_INDEX
   peer_cli "$1" channel getinfo -c "$CHANNEL" >/dev/null 2>&1
 }
 
+# Waits for a node's operations endpoint; a process started here that dies fails at once.
+await_healthy() {  # NAME OPERATIONS_PORT
+  if processes_managed_here; then
+    wait_node "$1" 60 healthz "$2" || die "$1 did not start; see $(log_file "$1")"
+  else
+    wait_for "$1 /healthz" 120 healthz "$2" || die "$1 is not up"
+  fi
+}
+
 start_orderers() {
   local i start
   start=$(now_ms)
@@ -73,14 +82,7 @@ start_orderers() {
     processes_managed_here || break
     node_alive "$(orderer_name "$i")" || { log "starting $(orderer_name "$i")"; start_orderer "$i"; }
   done
-  for i in $(orderer_indexes); do
-    if processes_managed_here; then
-      wait_node "$(orderer_name "$i")" 60 healthz "$(orderer_ops_port "$i")" \
-        || die "$(orderer_name "$i") did not start; see $(log_file "$(orderer_name "$i")")"
-    else
-      wait_for "$(orderer_name "$i") /healthz" 120 healthz "$(orderer_ops_port "$i")" || die "$(orderer_name "$i") is not up"
-    fi
-  done
+  for i in $(orderer_indexes); do await_healthy "$(orderer_name "$i")" "$(orderer_ops_port "$i")"; done
   for i in $(orderer_indexes); do
     if ! orderer_channel_active "$i"; then
       log "joining $(orderer_name "$i") to channel '$CHANNEL'"
@@ -113,12 +115,7 @@ start_peers() {
     node_alive "$(peer_name "$j")" || { log "starting $(peer_name "$j")"; start_peer "$j"; }
   done
   for j in $(org_indexes); do
-    if processes_managed_here; then
-      wait_node "$(peer_name "$j")" 60 healthz "$(peer_ops_port "$j")" \
-        || die "$(peer_name "$j") did not start; see $(log_file "$(peer_name "$j")")"
-    else
-      wait_for "$(peer_name "$j") /healthz" 120 healthz "$(peer_ops_port "$j")" || die "$(peer_name "$j") is not up"
-    fi
+    await_healthy "$(peer_name "$j")" "$(peer_ops_port "$j")"
     if ! peer_joined "$j"; then
       log "joining $(peer_name "$j") to channel '$CHANNEL'"
       wait_for "$(peer_name "$j") channel join" 30 peer_cli "$j" channel join -b "$CHANNEL_BLOCK" \
@@ -257,10 +254,10 @@ cmd_start_node() {
   case "$kind" in
     orderer)
       start_orderer "$idx"
-      wait_node "$1" 60 healthz "$(orderer_ops_port "$idx")" || die "$1 did not start" ;;
+      await_healthy "$1" "$(orderer_ops_port "$idx")" ;;
     peer)
       start_peer "$idx"
-      wait_node "$1" 60 healthz "$(peer_ops_port "$idx")" || die "$1 did not start"
+      await_healthy "$1" "$(peer_ops_port "$idx")"
       wait_for "$1 ledger" 30 peer_joined "$idx" || die "$1 has no ledger"
       wait_for "$1 to catch up with the other peers" 120 peer_caught_up "$idx" || die "$1 does not catch up"
       # Ready for clients once its discovery service sees every organisation again.

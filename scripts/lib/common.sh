@@ -37,7 +37,10 @@ phase_done() {
 wait_for() {
   local what=$1 timeout=$2; shift 2
   local deadline=$(( $(date +%s) + timeout ))
+  WAIT_FOR_ABORT=0
   until "$@" >/dev/null 2>&1; do
+    # A check may set WAIT_FOR_ABORT=1 when waiting longer is pointless (the process died).
+    (( WAIT_FOR_ABORT )) && return 1
     if (( $(date +%s) >= deadline )); then
       warn "timed out after ${timeout}s waiting for $what; last attempt said:"
       "$@" 2>&1 | tail -n 5 >&2 || true

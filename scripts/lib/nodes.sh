@@ -66,20 +66,20 @@ stop_node() {
 # NAME's log, when NAME's process has exited.
 wait_node() {
   local name=$1 timeout=$2; shift 2
-  local deadline=$(( $(date +%s) + timeout ))
-  until "$@" >/dev/null 2>&1; do
-    if ! node_alive "$name"; then
-      warn "$name exited; the end of $(log_file "$name"):"
-      tail -n 15 "$(log_file "$name")" >&2 || true
-      return 1
-    fi
-    if (( $(date +%s) >= deadline )); then
-      warn "timed out after ${timeout}s waiting for $name; last attempt said:"
-      "$@" 2>&1 | tail -n 5 >&2 || true
-      return 1
-    fi
-    sleep 0.5
-  done
+  wait_for "$name" "$timeout" _alive_and "$name" "$@" && return 0
+  if ! node_alive "$name"; then
+    warn "$name exited; the end of $(log_file "$name"):"
+    tail -n 15 "$(log_file "$name")" >&2 || true
+  fi
+  return 1
+}
+
+# Succeeds when COMMAND succeeds; stops wait_for's polling (by exiting its loop) when NAME died.
+_alive_and() {
+  local name=$1; shift
+  "$@" && return 0
+  node_alive "$name" || WAIT_FOR_ABORT=1
+  return 1
 }
 
 healthz() { curl -fsS --max-time 2 "http://127.0.0.1:$1/healthz"; }
