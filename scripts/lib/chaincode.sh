@@ -5,19 +5,57 @@
 CHAINCODE_LABEL="${CHAINCODE_NAME}_${CHAINCODE_VERSION}"
 CHAINCODE_SEQUENCE=1
 
-# A CCaaS package holds only where org J's chaincode server listens, so each organisation has
-# its own package (and package id) and runs its own server. Tarred deterministically: the
-# package id is the sha256 of the file.
+# Mutual TLS between each peer and its organisation's chaincode server: the server's certificate
+# is issued by the org's TLS CA; the peer presents its own TLS certificate (client auth).
+chaincode_tls_dir() { echo "$PACKAGE_DIR/org$1/tls"; }
+
+issue_chaincode_tls() {  # ORG_INDEX
+  local j=$1 dir ca host
+  dir=$(chaincode_tls_dir "$j")
+  ca="$(org_dir "$j")/tlsca"
+  host="chaincode.$(org_domain "$j")"
+  mkdir -p "$dir"
+  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$dir/server.key" 2>/dev/null
+  openssl req -new -key "$dir/server.key" -subj "/O=$(org_msp "$j")/CN=$host" -out "$dir/server.csr" 2>/dev/null
+  openssl x509 -req -in "$dir/server.csr" -CA "$ca/tlsca.$(org_domain "$j")-cert.pem" -CAkey "$ca/priv_sk" \
+    -CAcreateserial -CAserial "$dir/ca.srl" -days 365 -sha256 -out "$dir/server.crt" \
+    -extfile <(printf 'subjectAltName=DNS:%s,DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n' "$host") \
+    2>/dev/null || die "could not issue the chaincode server certificate of $(org_msp "$j")"
+  cp "$ca/tlsca.$(org_domain "$j")-cert.pem" "$dir/client-ca.crt"
+  rm -f "$dir/server.csr" "$dir/ca.srl"
+}
+
+# connection.json for org J's peer: where its chaincode server listens and the TLS material.
+write_connection_json() {  # ORG_INDEX OUTPUT
+  local j=$1 tls peer
+  tls=$(chaincode_tls_dir "$j")
+  peer="$(peer_dir "$j")/tls"
+  node -e '
+    const fs = require("fs");
+    const [address, rootCert, clientCert, clientKey, out] = process.argv.slice(1);
+    fs.writeFileSync(out, JSON.stringify({
+      address, dial_timeout: "10s", tls_required: true, client_auth_required: true,
+      root_cert: fs.readFileSync(rootCert, "utf8"),
+      client_cert: fs.readFileSync(clientCert, "utf8"),
+      client_key: fs.readFileSync(clientKey, "utf8"),
+    }) + "\n");' "$(chaincode_dial_host "$j"):$(chaincode_port "$j")" "$tls/client-ca.crt" \
+    "$peer/server.crt" "$peer/server.key" "$2"
+}
+
+# A CCaaS package holds only where org J's chaincode server listens (and how to reach it over
+# TLS), so each organisation has its own package (and package id) and runs its own server.
+# Tarred deterministically: the package id is the sha256 of the file.
 package_chaincode() {  # ORG_INDEX -> prints the package path
   local j=$1 work pkg
   pkg="$PACKAGE_DIR/org$j/$CHAINCODE_LABEL.tgz"
   work="$PACKAGE_DIR/org$j/src"
   rm -rf "$work" && mkdir -p "$work/code"
-  printf '{"address":"%s:%s","dial_timeout":"10s","tls_required":false}\n' \
-    "$(chaincode_dial_host "$j")" "$(chaincode_port "$j")" > "$work/code/connection.json"
+  issue_chaincode_tls "$j"
+  write_connection_json "$j" "$work/code/connection.json"
   printf '{"type":"ccaas","label":"%s"}\n' "$CHAINCODE_LABEL" > "$work/metadata.json"
   _det_tgz "$work/code" "$work/code.tar.gz" connection.json
   _det_tgz "$work" "$pkg" metadata.json code.tar.gz
+  rm -rf "$work"
   echo "$pkg"
 }
 

@@ -163,6 +163,9 @@ start_chaincode_server() {  # ORG_INDEX PACKAGE_ID
     "$(command -v node)" "$REPO_ROOT/node_modules/fabric-shim/cli.js" server \
     --chaincode-address "127.0.0.1:$(chaincode_port "$j")" \
     --chaincode-id "$id" \
+    --chaincode-tls-cert-file "$(chaincode_tls_dir "$j")/server.crt" \
+    --chaincode-tls-key-file "$(chaincode_tls_dir "$j")/server.key" \
+    --chaincode-tls-client-cacert-file "$(chaincode_tls_dir "$j")/client-ca.crt" \
     --module-path "$REPO_ROOT/chaincode"
 }
 
