@@ -1,5 +1,11 @@
 /**
- * @impact-ledger/gateway: the HTTP gateway of impact-ledger. For now its credential checks, used
- * by the routes that come next and by the tests.
+ * @impact-ledger/gateway: the HTTP gateway of impact-ledger: the app factory, the server, its
+ * configuration, and the credential checks (also used by the tests).
  */
 export * from './credentials/index.js';
+export { buildApp, type AppOptions } from './app.js';
+export { startGateway, type RunningGateway, type StartOptions } from './server.js';
+export { loadConfig, loadApiKeys, tokenHash, ConfigError, type GatewayConfig, type ApiKey } from './config.js';
+export { ApiError, type Problem } from './problem.js';
+export { pseudonymSaltFor } from './routes/claim-intake.js';
+export { parseEventId, type EventPosition, type FeedEvent } from './fabric/event-feed.js';

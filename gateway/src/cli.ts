@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+/**
+ * `impact-ledger`: the operator CLI, thin HTTP calls to a gateway. The URL and token come from
+ * `--url`/`--token` or `IL_GATEWAY_URL`/`IL_GATEWAY_TOKEN`. Prints the JSON response; exits 1
+ * with the problem details on a refusal.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+interface Command {
+  readonly usage: string;
+  readonly summary: string;
+  readonly request: (args: readonly string[]) => { method: string; path: string; body?: unknown };
+}
+
+const enc = encodeURIComponent;
+
+function jsonFile(file: string | undefined): unknown {
+  if (file === undefined) throw new Error('a JSON file argument is missing');
+  return JSON.parse(readFileSync(file === '-' ? 0 : file, 'utf8'));
+}
+
+function arg(args: readonly string[], index: number, name: string): string {
+  const value = args[index];
+  if (value === undefined) throw new Error(`missing <${name}>`);
+  return value;
+}
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  whoami: { usage: 'whoami', summary: 'your identity and roles', request: () => ({ method: 'GET', path: '/v1/roles/me' }) },
+  'roles:list': { usage: 'roles:list [mspId]', summary: 'active grants', request: (a) => ({ method: 'GET', path: `/v1/roles${a[0] ? `?mspId=${enc(a[0])}` : ''}` }) },
+  'roles:grant': { usage: 'roles:grant <identity> <role>', summary: 'grant a role (operator)', request: (a) => ({ method: 'POST', path: '/v1/roles', body: { identity: arg(a, 0, 'identity'), role: arg(a, 1, 'role') } }) },
+  'roles:revoke': { usage: 'roles:revoke <identity> <role>', summary: 'revoke a role (operator)', request: (a) => ({ method: 'DELETE', path: `/v1/roles/${enc(arg(a, 0, 'identity'))}/${enc(arg(a, 1, 'role'))}` }) },
+  'protocols:register': { usage: 'protocols:register <protocol.json|->', summary: 'register a protocol draft (operator)', request: (a) => ({ method: 'POST', path: '/v1/protocols', body: jsonFile(a[0]) }) },
+  'protocols:activate': { usage: 'protocols:activate <id> <version>', summary: 'activate a version', request: (a) => ({ method: 'POST', path: `/v1/protocols/${enc(arg(a, 0, 'id'))}/versions/${arg(a, 1, 'version')}/activate` }) },
+  'protocols:suspend': { usage: 'protocols:suspend <id> <version>', summary: 'suspend a version', request: (a) => ({ method: 'POST', path: `/v1/protocols/${enc(arg(a, 0, 'id'))}/versions/${arg(a, 1, 'version')}/suspend` }) },
+  'protocols:retire': { usage: 'protocols:retire <id> <version>', summary: 'retire a version', request: (a) => ({ method: 'POST', path: `/v1/protocols/${enc(arg(a, 0, 'id'))}/versions/${arg(a, 1, 'version')}/retire` }) },
+  'protocols:get': { usage: 'protocols:get <id> [version]', summary: 'a protocol (all versions, or one)', request: (a) => ({ method: 'GET', path: `/v1/protocols/${enc(arg(a, 0, 'id'))}${a[1] ? `/versions/${a[1]}` : ''}` }) },
+  'claims:submit': { usage: 'claims:submit <protocolId> <version> <credential.json|-> [proofLevel]', summary: 'check a credential and anchor it (submitter)', request: (a) => ({ method: 'POST', path: '/v1/claims', body: { protocolId: arg(a, 0, 'protocolId'), protocolVersion: Number(arg(a, 1, 'version')), credential: jsonFile(a[2]), evidenceHashes: [], ...(a[3] ? { proofLevel: a[3] } : {}) } }) },
+  'claims:get': { usage: 'claims:get <claimId>', summary: 'a claim', request: (a) => ({ method: 'GET', path: `/v1/claims/${arg(a, 0, 'claimId')}` }) },
+  'claims:withdraw': { usage: 'claims:withdraw <claimId>', summary: 'withdraw a claim', request: (a) => ({ method: 'POST', path: `/v1/claims/${arg(a, 0, 'claimId')}/withdraw` }) },
+  'claims:verify': { usage: 'claims:verify <claimId> <approve|reject> <assessedQuantity> <reportHash>', summary: 'record a verification (verifier)', request: (a) => ({ method: 'POST', path: `/v1/claims/${arg(a, 0, 'claimId')}/verifications`, body: { decision: arg(a, 1, 'decision'), assessedQuantity: Number(arg(a, 2, 'assessedQuantity')), reportHash: arg(a, 3, 'reportHash') } }) },
+  'claims:validate': { usage: 'claims:validate <claimId> <quantity>', summary: 'issue the proof (validator)', request: (a) => ({ method: 'POST', path: `/v1/claims/${arg(a, 0, 'claimId')}/validation`, body: { quantity: Number(arg(a, 1, 'quantity')) } }) },
+  'proofs:get': { usage: 'proofs:get <proofId>', summary: 'a proof', request: (a) => ({ method: 'GET', path: `/v1/proofs/${arg(a, 0, 'proofId')}` }) },
+  'proofs:provenance': { usage: 'proofs:provenance <proofId>', summary: 'provenance with block numbers', request: (a) => ({ method: 'GET', path: `/v1/proofs/${arg(a, 0, 'proofId')}/provenance` }) },
+  'proofs:transfer': { usage: 'proofs:transfer <proofId> <newOwner> <quantity>', summary: 'transfer (owner)', request: (a) => ({ method: 'POST', path: `/v1/proofs/${arg(a, 0, 'proofId')}/transfers`, body: { newOwner: arg(a, 1, 'newOwner'), quantity: Number(arg(a, 2, 'quantity')) } }) },
+  'proofs:retire': { usage: 'proofs:retire <proofId> <quantity> <beneficiary> <purpose>', summary: 'retire (owner)', request: (a) => ({ method: 'POST', path: `/v1/proofs/${arg(a, 0, 'proofId')}/retirements`, body: { quantity: Number(arg(a, 1, 'quantity')), beneficiary: arg(a, 2, 'beneficiary'), purpose: arg(a, 3, 'purpose') } }) },
+  'credentials:check': { usage: 'credentials:check <credential.json|->', summary: 'is a credential anchored?', request: (a) => ({ method: 'POST', path: '/v1/credentials/check', body: { credential: jsonFile(a[0]) } }) },
+  totals: { usage: 'totals [pillar]', summary: 'totals per pillar and unit', request: (a) => ({ method: 'GET', path: `/v1/totals${a[0] ? `?pillar=${enc(a[0])}` : ''}` }) },
+  ready: { usage: 'ready', summary: 'is the gateway ready?', request: () => ({ method: 'GET', path: '/ready' }) },
+};
+
+function help(): string {
+  const lines = Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(72)} ${c.summary}`);
+  return [
+    'Usage: impact-ledger [--url URL] [--token TOKEN] [--idempotency-key KEY] <command> [args]',
+    '',
+    'Thin client of an impact-ledger gateway. URL and token default to IL_GATEWAY_URL and IL_GATEWAY_TOKEN.',
+    'Mutations send an Idempotency-Key (random unless given), so re-running after a timeout is safe with the same key.',
+    '',
+    'Commands:',
+    ...lines,
+  ].join('\n');
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv], allowPositionals: true,
+    options: { url: { type: 'string' }, token: { type: 'string' }, 'idempotency-key': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [name, ...args] = positionals;
+  const command = name === undefined ? undefined : COMMANDS[name];
+  if (values.help === true || command === undefined) {
+    console.log(help());
+    return values.help === true || name === undefined ? 0 : 2;
+  }
+  const url = values.url ?? process.env.IL_GATEWAY_URL ?? 'http://127.0.0.1:3001';
+  const token = values.token ?? process.env.IL_GATEWAY_TOKEN;
+  const { method, path, body } = command.request(args);
+  const headers: Record<string, string> = {
+    ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+    ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    ...(method === 'GET' ? {} : { 'idempotency-key': values['idempotency-key'] ?? randomUUID() }),
+  };
+  const response = await fetch(`${url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const text = await response.text();
+  (response.ok ? process.stdout : process.stderr).write(`${text}\n`);
+  return response.ok ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code), (error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(2);
+});

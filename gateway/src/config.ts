@@ -1,0 +1,158 @@
+/**
+ * Typed configuration of one gateway process (one organisation), from an optional JSON file
+ * (`IL_GATEWAY_CONFIG`) overlaid by environment variables, validated at start. Every problem is
+ * reported at once, with the variable or field to fix.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** Deadlines of Fabric calls, in milliseconds. */
+const DeadlinesSchema = Type.Object({
+  evaluateMs: Type.Integer({ minimum: 100 }),
+  endorseMs: Type.Integer({ minimum: 100 }),
+  submitMs: Type.Integer({ minimum: 100 }),
+  commitStatusMs: Type.Integer({ minimum: 100 }),
+  readyMs: Type.Integer({ minimum: 100 }),
+});
+
+const ConfigSchema = Type.Object({
+  mspId: Type.String({ pattern: '^[A-Za-z0-9.-]+$' }),
+  networkJson: Type.String({ minLength: 1 }),
+  host: Type.String({ minLength: 1 }),
+  port: Type.Integer({ minimum: 0, maximum: 65535 }),
+  apiKeysFile: Type.String({ minLength: 1 }),
+  dataDir: Type.String({ minLength: 1 }),
+  networkSecret: Type.String({ minLength: 16 }),
+  maxCredentialBytes: Type.Integer({ minimum: 1024 }),
+  maxSubmitAttempts: Type.Integer({ minimum: 1, maximum: 10 }),
+  deadlines: DeadlinesSchema,
+  logLevel: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('silent')]),
+});
+
+/** The validated configuration of one gateway. */
+export type GatewayConfig = Static<typeof ConfigSchema>;
+
+const ApiKeysSchema = Type.Object({
+  keys: Type.Array(Type.Object({
+    sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+    user: Type.String({ minLength: 1 }),
+    label: Type.Optional(Type.String()),
+  })),
+});
+
+/** One API key: the sha256 of its bearer token and the network.json user it acts as. */
+export type ApiKey = Static<typeof ApiKeysSchema>['keys'][number];
+
+/** A configuration that cannot work: every problem found, one a line. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid gateway configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+const DEFAULT_DEADLINES = { evaluateMs: 10_000, endorseMs: 20_000, submitMs: 10_000, commitStatusMs: 60_000, readyMs: 2_000 };
+
+/** Which environment variable sets which field (documented in gateway/README.md). */
+const ENV_FIELDS = {
+  IL_GATEWAY_MSP_ID: 'mspId',
+  IL_NETWORK_JSON: 'networkJson',
+  IL_GATEWAY_HOST: 'host',
+  IL_GATEWAY_PORT: 'port',
+  IL_GATEWAY_API_KEYS: 'apiKeysFile',
+  IL_GATEWAY_DATA_DIR: 'dataDir',
+  IL_NETWORK_SECRET: 'networkSecret',
+  IL_GATEWAY_LOG_LEVEL: 'logLevel',
+} as const;
+
+const NUMERIC_FIELDS = new Set<string>(['port']);
+
+/** The default port of the gateway of org N (`Org<N>MSP`): 3000 + N. */
+function defaultPort(mspId: unknown): number {
+  const match = typeof mspId === 'string' ? /^Org(\d+)MSP$/.exec(mspId) : null;
+  return match ? 3000 + Number(match[1]) : 3000;
+}
+
+function readJsonFile(file: string, what: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError([`${what} ${file} cannot be read as JSON: ${error instanceof Error ? error.message : String(error)}`]);
+  }
+}
+
+function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const [variable, field] of Object.entries(ENV_FIELDS)) {
+    const value = env[variable];
+    if (value === undefined || value === '') continue;
+    fields[field] = NUMERIC_FIELDS.has(field) ? Number(value) : value;
+  }
+  return fields;
+}
+
+function fromFile(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const file = env.IL_GATEWAY_CONFIG;
+  if (file === undefined || file === '') return {};
+  const parsed = readJsonFile(file, 'IL_GATEWAY_CONFIG');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError([`IL_GATEWAY_CONFIG ${file} must hold a JSON object`]);
+  return { ...parsed };
+}
+
+function withDefaults(fields: Record<string, unknown>): Record<string, unknown> {
+  const deadlines = typeof fields.deadlines === 'object' && fields.deadlines !== null ? fields.deadlines : {};
+  return {
+    host: '127.0.0.1',
+    port: defaultPort(fields.mspId),
+    maxCredentialBytes: 64 * 1024,
+    maxSubmitAttempts: 4,
+    logLevel: 'info',
+    ...fields,
+    deadlines: { ...DEFAULT_DEADLINES, ...deadlines },
+  };
+}
+
+/**
+ * Loads and validates the configuration: the JSON file named by `IL_GATEWAY_CONFIG` (if any),
+ * then the `IL_*` variables over it, then defaults (host 127.0.0.1, port 3000 + org number).
+ * Relative paths are resolved against the working directory. Throws a {@link ConfigError}
+ * listing every problem.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const candidate = withDefaults({ ...fromFile(env), ...fromEnv(env) });
+  const problems = [...Value.Errors(ConfigSchema, candidate)].map((error) => `${error.path || '/'}: ${error.message}${describeSource(error.path)}`);
+  if (problems.length > 0 || !Value.Check(ConfigSchema, candidate)) throw new ConfigError(problems);
+  return {
+    ...candidate,
+    networkJson: path.resolve(candidate.networkJson),
+    apiKeysFile: path.resolve(candidate.apiKeysFile),
+    dataDir: path.resolve(candidate.dataDir),
+  };
+}
+
+function describeSource(pointer: string): string {
+  const field = pointer.split('/')[1];
+  const variable = Object.entries(ENV_FIELDS).find(([, name]) => name === field)?.[0];
+  return variable === undefined ? '' : ` (set ${variable} or "${field}" in IL_GATEWAY_CONFIG)`;
+}
+
+/**
+ * Reads the API keys file: `{"keys": [{"sha256": "<hex sha256 of the bearer token>", "user":
+ * "User1@org1.impact.local"}]}`. Only token hashes are stored, never tokens.
+ */
+export function loadApiKeys(file: string): ApiKey[] {
+  const parsed = readJsonFile(file, 'API keys file');
+  if (!Value.Check(ApiKeysSchema, parsed)) {
+    throw new ConfigError([...Value.Errors(ApiKeysSchema, parsed)].map((error) => `${file}${error.path}: ${error.message}`));
+  }
+  return parsed.keys;
+}
+
+/** The sha256 hex of a bearer token, as stored in the API keys file. */
+export function tokenHash(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}

@@ -1,0 +1,195 @@
+/**
+ * The gateway's feed of chaincode events: one Fabric event stream, read as the organisation's
+ * Admin, appended to a durable JSON-lines journal in the data dir (the journal's last record is
+ * the checkpoint). When the stream breaks (a peer restart ends it for good) the feed reopens it
+ * from the block of the last recorded event with backoff and skips what it already has: no gap,
+ * no duplicate. Subscribers get the events after a position, then every new one.
+ */
+import type { ChaincodeEvent, CloseableAsyncIterable } from '@hyperledger/fabric-gateway';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import type { Ledger } from './ledger.js';
+
+/** A position in the event history: block number and the event's index within the block. */
+export interface EventPosition {
+  readonly block: number;
+  readonly index: number;
+}
+
+/** One chaincode event as the gateway serves it. */
+export interface FeedEvent extends EventPosition {
+  /** `${block}:${index}`: the SSE event id. */
+  readonly id: string;
+  readonly name: string;
+  readonly txId: string;
+  /** The event payload, parsed JSON (or the text when it is not JSON). */
+  readonly payload: unknown;
+}
+
+/** A subscriber's view of the feed. */
+export interface Subscription {
+  /** The events already recorded after the requested position. */
+  readonly backlog: readonly FeedEvent[];
+  /** Stops delivery. */
+  unsubscribe(): void;
+}
+
+/** The event feed. */
+export interface EventFeed {
+  /** Starts reading from the checkpoint; resolves at once (reading continues in the background). */
+  start(): void;
+  /** Events after `after` (all recorded ones when undefined is `'start'`, none for `'now'`), then `listener` for each new one. */
+  subscribe(after: EventPosition | 'start' | 'now', listener: (event: FeedEvent) => void): Subscription;
+  /** The last recorded position, if any. */
+  position(): EventPosition | undefined;
+  /** Stops reading and closes the journal. */
+  close(): void;
+}
+
+/** Logging the feed needs. */
+export interface FeedLogger {
+  warn(object: object, message: string): void;
+  info(object: object, message: string): void;
+}
+
+const MIN_BACKOFF_MS = 250;
+const MAX_BACKOFF_MS = 5_000;
+const utf8 = new TextDecoder();
+
+/** Parses an SSE id `block:index`; undefined for anything else. */
+export function parseEventId(id: string | undefined): EventPosition | undefined {
+  const match = id === undefined ? null : /^(\d{1,15}):(\d{1,9})$/.exec(id.trim());
+  if (match === null) return undefined;
+  return { block: Number(match[1]), index: Number(match[2]) };
+}
+
+function isAfter(event: EventPosition, position: EventPosition): boolean {
+  return event.block > position.block || (event.block === position.block && event.index > position.index);
+}
+
+function payloadOf(bytes: Uint8Array): unknown {
+  const text = utf8.decode(bytes);
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text; // the chaincode emits JSON; anything else is passed on as text
+  }
+}
+
+function isFeedEvent(value: unknown): value is FeedEvent {
+  return typeof value === 'object' && value !== null && typeof Reflect.get(value, 'block') === 'number'
+    && typeof Reflect.get(value, 'index') === 'number' && typeof Reflect.get(value, 'id') === 'string';
+}
+
+function readJournal(file: string): FeedEvent[] {
+  if (!existsSync(file)) return [];
+  const events: FeedEvent[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    try {
+      const event: unknown = line.trim() === '' ? undefined : JSON.parse(line);
+      if (isFeedEvent(event)) events.push(event);
+    } catch {
+      continue; // a torn trailing line from a crash: that event is read again from the peer
+    }
+  }
+  return events;
+}
+
+class JournalEventFeed implements EventFeed {
+  readonly #events: FeedEvent[];
+  readonly #listeners = new Set<(event: FeedEvent) => void>();
+  readonly #fd: number;
+  #stream: CloseableAsyncIterable<ChaincodeEvent> | undefined;
+  #closed = false;
+  /** Block and running index of the stream being read (reset on each reopen). */
+  #reading = { block: -1, index: -1 };
+
+  constructor(private readonly ledger: Ledger, file: string, private readonly logger: FeedLogger) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    this.#events = readJournal(file);
+    this.#fd = openSync(file, 'a');
+  }
+
+  position(): EventPosition | undefined {
+    const last = this.#events[this.#events.length - 1];
+    return last === undefined ? undefined : { block: last.block, index: last.index };
+  }
+
+  start(): void {
+    void this.#run();
+  }
+
+  async #run(): Promise<void> {
+    let backoff = MIN_BACKOFF_MS;
+    while (!this.#closed) {
+      const received = await this.#readOnce();
+      if (this.#closed) return;
+      backoff = received > 0 ? MIN_BACKOFF_MS : Math.min(backoff * 2, MAX_BACKOFF_MS);
+      await new Promise((resolve) => setTimeout(resolve, backoff));
+    }
+  }
+
+  /** Reads one stream until it breaks; returns how many new events it delivered. */
+  async #readOnce(): Promise<number> {
+    const from = this.position();
+    let received = 0;
+    this.#reading = { block: -1, index: -1 };
+    try {
+      this.#stream = await this.ledger.chaincodeEvents(BigInt(from?.block ?? 0));
+      for await (const event of this.#stream) {
+        if (this.#accept(event)) received++;
+      }
+    } catch (error) {
+      if (!this.#closed) this.logger.warn({ error: error instanceof Error ? error.message : String(error), from: from ?? null }, 'chaincode event stream broke; reopening from the last recorded event');
+    } finally {
+      this.#stream?.close();
+      this.#stream = undefined;
+    }
+    return received;
+  }
+
+  #accept(event: ChaincodeEvent): boolean {
+    const block = Number(event.blockNumber);
+    this.#reading = block === this.#reading.block ? { block, index: this.#reading.index + 1 } : { block, index: 0 };
+    const position = { ...this.#reading };
+    const last = this.position();
+    if (last !== undefined && !isAfter(position, last)) return false;
+    const record: FeedEvent = { id: `${block}:${position.index}`, ...position, name: event.eventName, txId: event.transactionId, payload: payloadOf(event.payload) };
+    writeSync(this.#fd, `${JSON.stringify(record)}\n`);
+    fsyncSync(this.#fd);
+    this.#events.push(record);
+    for (const listener of this.#listeners) listener(record);
+    return true;
+  }
+
+  subscribe(after: EventPosition | 'start' | 'now', listener: (event: FeedEvent) => void): Subscription {
+    const backlog = after === 'now' ? [] : after === 'start' ? [...this.#events] : this.#after(after);
+    this.#listeners.add(listener);
+    return { backlog, unsubscribe: () => this.#listeners.delete(listener) };
+  }
+
+  /** Recorded events after `position` (binary search: the journal is in order). */
+  #after(position: EventPosition): FeedEvent[] {
+    let low = 0;
+    let high = this.#events.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      const event = this.#events[middle];
+      if (event !== undefined && isAfter(event, position)) high = middle;
+      else low = middle + 1;
+    }
+    return this.#events.slice(low);
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#stream?.close();
+    this.#listeners.clear();
+    closeSync(this.#fd);
+  }
+}
+
+/** The event feed of a gateway, journaled in `dataDir/events.jsonl`. */
+export function createEventFeed(ledger: Ledger, dataDir: string, logger: FeedLogger): EventFeed {
+  return new JournalEventFeed(ledger, path.join(dataDir, 'events.jsonl'), logger);
+}

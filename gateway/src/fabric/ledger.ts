@@ -1,0 +1,201 @@
+/**
+ * Fabric access of one gateway: one long-lived gRPC connection to the organisation's peer, one
+ * fabric-gateway `Gateway` per mapped identity (created on first use), per-call deadlines,
+ * evaluate for reads, submit + commit status for writes, bounded retries of MVCC/phantom
+ * conflicts (a new transaction each time) and of the transient planning error after a peer restart.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { connect, hash, signers, type ChaincodeEvent, type CloseableAsyncIterable, type Gateway, type Network } from '@hyperledger/fabric-gateway';
+import fabricProtos from '@hyperledger/fabric-protos';
+import { createPrivateKey } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { GatewayConfig } from '../config.js';
+import { ApiError } from '../problem.js';
+import { isTransientPlanningError, toApiError } from './errors.js';
+import type { NetworkUser, OrgNetwork } from './network-info.js';
+
+const { common, peer } = fabricProtos;
+
+/** A committed transaction: the chaincode's result, its id and its block. */
+export interface Committed<T> {
+  readonly result: T;
+  readonly txId: string;
+  readonly blockNumber: number;
+}
+
+/** Latencies a submission took, reported to the metrics. */
+export interface SubmitTimings {
+  readonly endorseAndSubmitSeconds: number;
+  readonly commitSeconds: number;
+}
+
+/** What the routes need of the ledger: reads, writes, block lookups, readiness and events. */
+export interface Ledger {
+  /** Evaluates `contract:function` as `user` on the organisation's peer; the parsed JSON result. */
+  evaluate(user: string, fqfn: string, args: readonly string[]): Promise<unknown>;
+  /** Submits `contract:function` as `user` and waits for its commit. */
+  submit(user: string, fqfn: string, args: readonly string[]): Promise<Committed<unknown>>;
+  /** The block holding transaction `txId` (cached: a committed tx never moves). */
+  blockOf(txId: string): Promise<number>;
+  /** A `system:Ping` with the short readiness deadline; throws when Fabric is unreachable. */
+  ping(): Promise<void>;
+  /** Chaincode events from `startBlock`, read as the organisation's Admin. */
+  chaincodeEvents(startBlock: bigint): Promise<CloseableAsyncIterable<ChaincodeEvent>>;
+  /** Closes every Gateway and the gRPC connection. */
+  close(): void;
+}
+
+/** Hooks the ledger reports latencies through. */
+export interface LedgerObserver {
+  onSubmitted?(timings: SubmitTimings): void;
+}
+
+const utf8 = new TextDecoder();
+const RETRIED_CODES: ReadonlySet<number> = new Set([peer.TxValidationCode.MVCC_READ_CONFLICT, peer.TxValidationCode.PHANTOM_READ_CONFLICT]);
+const PLANNING_RETRY_DELAY_MS = 500;
+
+function parseResult(bytes: Uint8Array): unknown {
+  const text = utf8.decode(bytes);
+  return text === '' ? undefined : JSON.parse(text);
+}
+
+function splitName(fqfn: string): { contract: string; fn: string } {
+  const [contract, fn] = fqfn.split(':');
+  if (contract === undefined || fn === undefined) throw new Error(`expected contract:function, got ${fqfn}`);
+  return { contract, fn };
+}
+
+function privateKeyOf(user: NetworkUser): ReturnType<typeof createPrivateKey> {
+  const keyFile = readdirSync(user.keyDir).find((file) => file.endsWith('_sk'));
+  if (keyFile === undefined) throw new Error(`no private key (*_sk) in ${user.keyDir}`);
+  return createPrivateKey(readFileSync(path.join(user.keyDir, keyFile)));
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+class FabricLedger implements Ledger {
+  readonly #client: grpc.Client;
+  readonly #gateways = new Map<string, Gateway>();
+  readonly #blocks = new Map<string, number>();
+
+  constructor(
+    private readonly org: OrgNetwork,
+    private readonly config: GatewayConfig,
+    private readonly observer: LedgerObserver,
+  ) {
+    const tls = grpc.credentials.createSsl(readFileSync(org.peer.tlsRootCertPath));
+    this.#client = new grpc.Client(org.peer.endpoint, tls, {
+      'grpc.ssl_target_name_override': org.peer.host,
+      // The peer drops clients that ping more often than its keepalive minInterval (60 s).
+      'grpc.keepalive_time_ms': 120_000,
+    });
+  }
+
+  #network(userName: string): Network {
+    let gateway = this.#gateways.get(userName);
+    if (gateway === undefined) {
+      gateway = this.#connect(userName);
+      this.#gateways.set(userName, gateway);
+    }
+    return gateway.getNetwork(this.org.channel);
+  }
+
+  #connect(userName: string): Gateway {
+    const user = this.org.users.get(userName);
+    if (user === undefined) throw new ApiError(500, 'UNKNOWN_IDENTITY', `API key maps to ${userName}, who is not a user of ${this.org.mspId}`);
+    const { evaluateMs, endorseMs, submitMs, commitStatusMs } = this.config.deadlines;
+    return connect({
+      client: this.#client,
+      identity: { mspId: this.org.mspId, credentials: readFileSync(user.certPath) },
+      signer: signers.newPrivateKeySigner(privateKeyOf(user)),
+      hash: hash.sha256,
+      evaluateOptions: () => ({ deadline: Date.now() + evaluateMs }),
+      endorseOptions: () => ({ deadline: Date.now() + endorseMs }),
+      submitOptions: () => ({ deadline: Date.now() + submitMs }),
+      commitStatusOptions: () => ({ deadline: Date.now() + commitStatusMs }),
+    });
+  }
+
+  async evaluate(user: string, fqfn: string, args: readonly string[]): Promise<unknown> {
+    const { contract, fn } = splitName(fqfn);
+    try {
+      const bytes = await this.#network(user).getContract(this.org.chaincode, contract).evaluate(fn, { arguments: [...args] });
+      return parseResult(bytes);
+    } catch (error) {
+      throw toApiError(error, fqfn);
+    }
+  }
+
+  async submit(user: string, fqfn: string, args: readonly string[]): Promise<Committed<unknown>> {
+    const attempts = this.config.maxSubmitAttempts;
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.#submitOnce(user, fqfn, args).catch((error: unknown) => {
+        if (attempt < attempts && isTransientPlanningError(error)) return 'retry' as const;
+        throw toApiError(error, fqfn);
+      });
+      if (outcome !== 'retry' && outcome.committed !== undefined) return outcome.committed;
+      if (attempt >= attempts) {
+        throw new ApiError(409, 'MVCC_CONFLICT', `${fqfn} conflicted with concurrent transactions ${attempts} times; retry the request`);
+      }
+      await delay(outcome === 'retry' ? PLANNING_RETRY_DELAY_MS : 50 * attempt);
+    }
+  }
+
+  /** One transaction: committed, or `{}` when it lost an MVCC/phantom read conflict. */
+  async #submitOnce(user: string, fqfn: string, args: readonly string[]): Promise<{ committed?: Committed<unknown> }> {
+    const { contract, fn } = splitName(fqfn);
+    const started = performance.now();
+    const submitted = await this.#network(user).getContract(this.org.chaincode, contract).submitAsync(fn, { arguments: [...args] });
+    const sent = performance.now();
+    const status = await submitted.getStatus();
+    this.observer.onSubmitted?.({ endorseAndSubmitSeconds: (sent - started) / 1000, commitSeconds: (performance.now() - sent) / 1000 });
+    if (status.successful) {
+      const blockNumber = Number(status.blockNumber);
+      this.#blocks.set(status.transactionId, blockNumber);
+      return { committed: { result: parseResult(submitted.getResult()), txId: status.transactionId, blockNumber } };
+    }
+    if (RETRIED_CODES.has(status.code)) return {};
+    throw new ApiError(409, 'TRANSACTION_INVALID', `transaction ${status.transactionId} was not committed (validation code ${status.code}); retry the request`, { txId: status.transactionId });
+  }
+
+  async blockOf(txId: string): Promise<number> {
+    const cached = this.#blocks.get(txId);
+    if (cached !== undefined) return cached;
+    try {
+      const bytes = await this.#network(this.org.admin.name).getContract('qscc').evaluateTransaction('GetBlockByTxID', this.org.channel, txId);
+      const blockNumber = Number(common.Block.deserializeBinary(bytes).getHeader()?.getNumber() ?? -1);
+      if (blockNumber < 0) throw new Error(`block of ${txId} has no header`);
+      this.#blocks.set(txId, blockNumber);
+      return blockNumber;
+    } catch (error) {
+      throw toApiError(error, `the block lookup of ${txId}`);
+    }
+  }
+
+  async ping(): Promise<void> {
+    const contract = this.#network(this.org.admin.name).getContract(this.org.chaincode, 'system');
+    try {
+      await contract.newProposal('Ping').evaluate({ deadline: Date.now() + this.config.deadlines.readyMs });
+    } catch (error) {
+      throw toApiError(error, 'system:Ping');
+    }
+  }
+
+  chaincodeEvents(startBlock: bigint): Promise<CloseableAsyncIterable<ChaincodeEvent>> {
+    return this.#network(this.org.admin.name).getChaincodeEvents(this.org.chaincode, { startBlock });
+  }
+
+  close(): void {
+    for (const gateway of this.#gateways.values()) gateway.close();
+    this.#gateways.clear();
+    this.#client.close();
+  }
+}
+
+/** Opens the organisation's Fabric access (the connection is made lazily by gRPC). */
+export function openLedger(org: OrgNetwork, config: GatewayConfig, observer: LedgerObserver = {}): Ledger {
+  return new FabricLedger(org, config, observer);
+}

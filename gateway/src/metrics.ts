@@ -1,0 +1,31 @@
+/**
+ * Prometheus metrics of one gateway: HTTP requests by route and status, Fabric submit and commit
+ * latencies, credential check outcomes. One registry per app, so tests can build many apps.
+ */
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The gateway's metrics. */
+export interface GatewayMetrics {
+  readonly registry: Registry;
+  readonly httpRequests: Counter<'method' | 'route' | 'status'>;
+  readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  readonly fabricSubmit: Histogram;
+  readonly fabricCommit: Histogram;
+  readonly credentialChecks: Counter<'outcome'>;
+}
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/** A fresh registry with the gateway's metrics (and Node's default process metrics). */
+export function createMetrics(): GatewayMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    httpRequests: new Counter({ name: 'il_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'], registers: [registry] }),
+    httpDuration: new Histogram({ name: 'il_http_request_duration_seconds', help: 'HTTP request latency', labelNames: ['method', 'route', 'status'], buckets: LATENCY_BUCKETS, registers: [registry] }),
+    fabricSubmit: new Histogram({ name: 'il_fabric_submit_seconds', help: 'Endorsement and submission to the orderer', buckets: LATENCY_BUCKETS, registers: [registry] }),
+    fabricCommit: new Histogram({ name: 'il_fabric_commit_seconds', help: 'Wait for the commit status after submission', buckets: LATENCY_BUCKETS, registers: [registry] }),
+    credentialChecks: new Counter({ name: 'il_credential_checks_total', help: 'Credential checks by outcome (accepted or the refusal code)', labelNames: ['outcome'], registers: [registry] }),
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * From a credential to a claim submission: reads the protocol version from the ledger, checks the
+ * credential against it (refusals become 422 problems with their own code), and derives the
+ * pseudonym salt shared by every gateway of the network for the protocol's impact category.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { createHmac } from 'node:crypto';
+import { checkCredential, CredentialError, type AcceptedCredential, type CredentialRefusal, type JsonObject } from '../credentials/index.js';
+import { ApiError } from '../problem.js';
+import type { CredentialSettings, GatewayServices } from './context.js';
+
+const ProtocolPolicySchema = Type.Object({
+  id: Type.String(),
+  version: Type.Integer(),
+  category: Type.String(),
+  minProofLevel: Type.String(),
+  trustedIssuers: Type.Array(Type.String()),
+  subjectSchema: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  quantityField: Type.String(),
+  periodFields: Type.Object({ start: Type.String(), end: Type.String() }),
+});
+
+/** What a claim needs of its protocol version. */
+export type ProtocolPolicy = Static<typeof ProtocolPolicySchema>;
+
+/** The protocol version as read from the ledger, checked at the edge. */
+export function protocolPolicyOf(record: unknown): ProtocolPolicy {
+  if (Value.Check(ProtocolPolicySchema, record)) return record;
+  throw new ApiError(502, 'FABRIC_ERROR', 'the protocol record read from the ledger lacks the fields a claim needs');
+}
+
+/**
+ * The subject pseudonym salt of an impact category: HMAC-SHA256(networkSecret, category). Every
+ * gateway of the network holds the same secret, so the same subject gets the same pseudonym for
+ * the same category whichever organisation submits: that is what lets the chaincode see double
+ * counting across sub-networks, and it makes pseudonyms unlinkable across categories.
+ */
+export function pseudonymSaltFor(networkSecret: string, category: string): string {
+  return createHmac('sha256', networkSecret).update(`impact-ledger/pseudonym-salt/v1\u0000${category}`).digest('hex');
+}
+
+/** A refused credential as a 422 problem carrying its own code and details. */
+export function refusalProblem(refusal: CredentialRefusal): ApiError {
+  return new ApiError(422, refusal.code, refusal.message, { ...refusal.details });
+}
+
+/** Checks `credential` against the protocol version; the accepted credential or a 422. */
+export async function acceptCredential(services: GatewayServices, protocol: ProtocolPolicy, credential: unknown): Promise<AcceptedCredential> {
+  const settings: CredentialSettings = services.credentials;
+  let outcome;
+  try {
+    outcome = await checkCredential(credential, {
+      trustedIssuers: protocol.trustedIssuers,
+      ...(protocol.subjectSchema === undefined ? {} : { subjectSchema: protocol.subjectSchema as JsonObject }),
+      quantityField: protocol.quantityField,
+      periodFields: protocol.periodFields,
+      pseudonymSalt: pseudonymSaltFor(settings.networkSecret, protocol.category),
+    }, { now: settings.now(), documentLoader: settings.documentLoader, maxBytes: settings.maxBytes });
+  } catch (error) {
+    if (error instanceof CredentialError) throw new ApiError(422, error.code, error.message, { ...error.details });
+    throw error;
+  }
+  services.metrics.credentialChecks.inc({ outcome: outcome.ok ? 'accepted' : outcome.code });
+  if (!outcome.ok) throw refusalProblem(outcome);
+  return outcome;
+}

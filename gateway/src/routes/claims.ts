@@ -1,0 +1,90 @@
+/**
+ * Routes `/v1/claims`: submission from a verifiable credential (submitters), reads, withdrawal,
+ * verifications (designated verifiers) and validation, which issues the proof (validators).
+ */
+import { Type } from '@sinclair/typebox';
+import { acceptCredential, protocolPolicyOf } from './claim-intake.js';
+import type { RouteContext, TypedApp } from './context.js';
+import { pageOf } from './pages.js';
+import { committed, Hex64, IdempotencyHeaders, PageQuerySchema, PageSchema, ProtocolId, READ_PROBLEMS, RecordSchema, responses, WRITE_PROBLEMS } from './schemas.js';
+
+const ProofLevel = Type.Union([Type.Literal('declared'), Type.Literal('computed'), Type.Literal('verified')]);
+const ClaimParams = Type.Object({ id: Hex64 });
+
+const SubmitBody = Type.Object({
+  protocolId: ProtocolId,
+  protocolVersion: Type.Integer({ minimum: 1 }),
+  credential: Type.Object({}, { additionalProperties: true, description: 'the Verifiable Credential, eddsa-rdfc-2022 signed' }),
+  evidenceHashes: Type.Array(Hex64, { maxItems: 32, default: [] }),
+  proofLevel: Type.Optional(ProofLevel),
+}, { additionalProperties: false });
+
+const ClaimStatus = Type.Union(['submitted', 'verified', 'rejected', 'withdrawn', 'validated'].map((s) => Type.Literal(s)));
+
+/** Registers the claim routes. */
+export function claimRoutes(app: TypedApp, context: RouteContext): void {
+  app.post('/v1/claims', {
+    schema: {
+      tags: ['claims'], summary: 'Check a credential against the protocol version and anchor it as a claim (submitter)',
+      description: 'Quantity and period come from the credential subject fields the protocol names; proofLevel defaults to the protocol minimum.',
+      headers: IdempotencyHeaders, body: SubmitBody, response: responses({ 201: committed() }, WRITE_PROBLEMS),
+    },
+  }, (request, reply) => context.mutate(request, reply, 201, async () => {
+    const { protocolId, protocolVersion, credential, evidenceHashes, proofLevel } = request.body;
+    const protocol = protocolPolicyOf(await context.read(request, 'protocols:Get', protocolId, String(protocolVersion)));
+    const accepted = await acceptCredential(context.services, protocol, credential);
+    return context.submit(request, 'claims:Submit', JSON.stringify({
+      protocolId, protocolVersion, credentialHash: accepted.credentialHash, subjectPseudonym: accepted.subjectPseudonym,
+      periodStart: accepted.periodStart, periodEnd: accepted.periodEnd, quantity: accepted.quantity,
+      proofLevel: proofLevel ?? protocol.minProofLevel, evidenceHashes,
+    }));
+  }));
+
+  app.get('/v1/claims', {
+    schema: {
+      tags: ['claims'], summary: 'A page of claims, all or by status or by protocol version',
+      querystring: Type.Object({ status: Type.Optional(ClaimStatus), protocolId: Type.Optional(ProtocolId), protocolVersion: Type.Optional(Type.Integer({ minimum: 1 })), ...PageQuerySchema }),
+      response: responses({ 200: PageSchema }, READ_PROBLEMS),
+    },
+  }, async (request) => {
+    const { status, protocolId, protocolVersion, pageSize, cursor } = request.query;
+    const filter = { ...(status === undefined ? {} : { status }), ...(protocolId === undefined ? {} : { protocolId, protocolVersion }) };
+    return pageOf(await context.read(request, 'claims:List', JSON.stringify(filter), String(pageSize ?? 25), cursor ?? ''));
+  });
+
+  app.get('/v1/claims/:id', {
+    schema: { tags: ['claims'], summary: 'One claim', params: ClaimParams, response: responses({ 200: RecordSchema }, READ_PROBLEMS) },
+  }, (request) => context.read(request, 'claims:Get', request.params.id));
+
+  app.get('/v1/claims/by-credential-hash/:credentialHash', {
+    schema: {
+      tags: ['claims'], summary: 'The claim anchoring a credential hash', params: Type.Object({ credentialHash: Hex64 }),
+      response: responses({ 200: RecordSchema }, READ_PROBLEMS),
+    },
+  }, (request) => context.read(request, 'claims:GetByCredentialHash', request.params.credentialHash));
+
+  app.post('/v1/claims/:id/withdraw', {
+    schema: { tags: ['claims'], summary: 'Withdraw a claim (its submitter or an operator of its MSP); frees its days', headers: IdempotencyHeaders, params: ClaimParams, response: responses({ 200: committed() }, WRITE_PROBLEMS) },
+  }, (request, reply) => context.mutate(request, reply, 200, () => context.submit(request, 'claims:Withdraw', request.params.id)));
+
+  app.get('/v1/claims/:id/verifications', {
+    schema: { tags: ['claims'], summary: 'The verifications of a claim', params: ClaimParams, response: responses({ 200: Type.Array(RecordSchema) }, READ_PROBLEMS) },
+  }, (request) => context.read(request, 'claims:Verifications', request.params.id));
+
+  app.post('/v1/claims/:id/verifications', {
+    schema: {
+      tags: ['claims'], summary: 'Record a designated verifier\'s decision (verifier)', headers: IdempotencyHeaders, params: ClaimParams,
+      body: Type.Object({ decision: Type.Union([Type.Literal('approve'), Type.Literal('reject')]), assessedQuantity: Type.Integer({ minimum: 0 }), reportHash: Hex64 }, { additionalProperties: false }),
+      response: responses({ 201: committed() }, WRITE_PROBLEMS),
+    },
+  }, (request, reply) => context.mutate(request, reply, 201, () => context.submit(request, 'claims:Verify',
+    request.params.id, request.body.decision, String(request.body.assessedQuantity), request.body.reportHash)));
+
+  app.post('/v1/claims/:id/validation', {
+    schema: {
+      tags: ['claims'], summary: 'Fix the value of a verified claim and issue its Proof of Impact (validator)', headers: IdempotencyHeaders, params: ClaimParams,
+      body: Type.Object({ quantity: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+      response: responses({ 201: committed() }, WRITE_PROBLEMS),
+    },
+  }, (request, reply) => context.mutate(request, reply, 201, () => context.submit(request, 'claims:Validate', request.params.id, String(request.body.quantity))));
+}

@@ -1,0 +1,104 @@
+/**
+ * What every route needs: the typed Fastify instance, the caller of a request, reads and
+ * idempotent writes on the ledger as that caller, and the gateway's services.
+ */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type { Authenticator, Caller } from '../auth.js';
+import type { DocumentLoader } from '../credentials/index.js';
+import type { EventFeed } from '../fabric/event-feed.js';
+import type { Ledger } from '../fabric/ledger.js';
+import type { IdempotencyStore } from '../idempotency.js';
+import type { GatewayMetrics } from '../metrics.js';
+import { ApiError } from '../problem.js';
+
+/** The Fastify instance with TypeBox types. */
+export type TypedApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+/** How credentials are checked: the clock, loader, size limit and the network secret for salts. */
+export interface CredentialSettings {
+  readonly documentLoader: DocumentLoader;
+  readonly now: () => Date;
+  readonly maxBytes: number;
+  /** Shared by every gateway of the network: pseudonym salts derive from it per impact category. */
+  readonly networkSecret: string;
+}
+
+/** The services a gateway app is built from (injected, so tests can replace any of them). */
+export interface GatewayServices {
+  readonly mspId: string;
+  readonly ledger: Ledger;
+  readonly authenticator: Authenticator;
+  readonly idempotency: IdempotencyStore;
+  readonly events: EventFeed;
+  readonly metrics: GatewayMetrics;
+  readonly credentials: CredentialSettings;
+}
+
+/** The response of a mutation. */
+export interface CommittedResponse {
+  readonly result: unknown;
+  readonly txId: string;
+  readonly blockNumber: number;
+}
+
+/** Route helpers bound to the services. */
+export interface RouteContext {
+  readonly services: GatewayServices;
+  /** The authenticated caller (set by the auth hook). */
+  caller(request: FastifyRequest): Caller;
+  /** Evaluates `contract:function` as the caller. */
+  read(request: FastifyRequest, fqfn: string, ...args: string[]): Promise<unknown>;
+  /**
+   * Runs a mutation under the request's Idempotency-Key (if any) and sends its response with
+   * `status`; `work` usually submits one transaction.
+   */
+  mutate(request: FastifyRequest, reply: FastifyReply, status: number, work: () => Promise<CommittedResponse>): Promise<void>;
+  /** Submits `contract:function` as the caller. */
+  submit(request: FastifyRequest, fqfn: string, ...args: string[]): Promise<CommittedResponse>;
+}
+
+const callers = new WeakMap<FastifyRequest, Caller>();
+
+/** Records the caller of a request (the auth hook). */
+export function setCaller(request: FastifyRequest, caller: Caller): void {
+  callers.set(request, caller);
+}
+
+function idempotencyKeyOf(request: FastifyRequest): string | undefined {
+  const header = request.headers['idempotency-key'];
+  return Array.isArray(header) ? header[0] : header;
+}
+
+/** The route helpers over `services`. */
+export function createRouteContext(services: GatewayServices): RouteContext {
+  const caller = (request: FastifyRequest): Caller => {
+    const found = callers.get(request);
+    if (found === undefined) throw new ApiError(401, 'UNAUTHENTICATED', 'this route needs a bearer token');
+    return found;
+  };
+  const submit = async (request: FastifyRequest, fqfn: string, ...args: string[]): Promise<CommittedResponse> => {
+    const { result, txId, blockNumber } = await services.ledger.submit(caller(request).user, fqfn, args);
+    return { result, txId, blockNumber };
+  };
+  const mutate = async (request: FastifyRequest, reply: FastifyReply, status: number, work: () => Promise<CommittedResponse>): Promise<void> => {
+    const key = idempotencyKeyOf(request);
+    if (key === undefined) {
+      await reply.code(status).send(await work());
+      return;
+    }
+    const outcome = await services.idempotency.run(
+      { caller: caller(request).user, key, method: request.method, url: request.url, body: request.body },
+      async () => ({ status, body: await work() }),
+    );
+    if (outcome.replayed) void reply.header('idempotent-replayed', 'true');
+    await reply.code(outcome.status).send(outcome.body);
+  };
+  return {
+    services,
+    caller,
+    read: (request, fqfn, ...args) => services.ledger.evaluate(caller(request).user, fqfn, args),
+    submit,
+    mutate,
+  };
+}

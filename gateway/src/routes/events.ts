@@ -1,0 +1,55 @@
+/**
+ * Route `GET /v1/events`: server-sent events of the chaincode events, each with id
+ * `${blockNumber}:${index}`. `Last-Event-ID` (or `?lastEventId=`) resumes after that event;
+ * `?from=start` replays every recorded event; otherwise delivery starts with the next event.
+ */
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply } from 'fastify';
+import { parseEventId, type EventPosition, type FeedEvent } from '../fabric/event-feed.js';
+import { ApiError } from '../problem.js';
+import type { RouteContext, TypedApp } from './context.js';
+import { responses } from './schemas.js';
+
+const HEARTBEAT_MS = 15_000;
+
+function frameOf(event: FeedEvent): string {
+  const data = JSON.stringify({ name: event.name, txId: event.txId, blockNumber: event.block, payload: event.payload });
+  return `id: ${event.id}\nevent: ${event.name}\ndata: ${data}\n\n`;
+}
+
+function startOf(lastEventId: string | undefined, from: string | undefined): EventPosition | 'start' | 'now' {
+  if (lastEventId !== undefined) {
+    const position = parseEventId(lastEventId);
+    if (position === undefined) throw new ApiError(400, 'VALIDATION_FAILED', `Last-Event-ID ${lastEventId} is not an event id (block:index)`);
+    return position;
+  }
+  return from === 'start' ? 'start' : 'now';
+}
+
+function stream(reply: FastifyReply, context: RouteContext, start: EventPosition | 'start' | 'now'): void {
+  const raw = reply.raw;
+  reply.hijack();
+  raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  raw.write(': impact-ledger events\n\n');
+  const subscription = context.services.events.subscribe(start, (event) => raw.write(frameOf(event)));
+  for (const event of subscription.backlog) raw.write(frameOf(event));
+  const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), HEARTBEAT_MS);
+  raw.on('close', () => {
+    clearInterval(heartbeat);
+    subscription.unsubscribe();
+  });
+}
+
+/** Registers the events route. */
+export function eventRoutes(app: TypedApp, context: RouteContext): void {
+  app.get('/v1/events', {
+    schema: {
+      tags: ['events'], summary: 'Chaincode events as server-sent events (text/event-stream), resumable with Last-Event-ID',
+      headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ maxLength: 40 })) }),
+      querystring: Type.Object({ lastEventId: Type.Optional(Type.String({ maxLength: 40 })), from: Type.Optional(Type.Literal('start')) }),
+      response: responses({ 200: Type.String({ description: 'text/event-stream' }) }, [400, 401]),
+    },
+  }, (request, reply) => {
+    stream(reply, context, startOf(request.headers['last-event-id'] ?? request.query.lastEventId, request.query.from));
+  });
+}

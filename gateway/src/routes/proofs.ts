@@ -1,0 +1,89 @@
+/**
+ * Routes `/v1/proofs`: lists with cursor, one proof, provenance with block numbers, and the
+ * owner's transfers and retirements.
+ */
+import { Type } from '@sinclair/typebox';
+import { ApiError } from '../problem.js';
+import type { RouteContext, TypedApp } from './context.js';
+import { pageOf } from './pages.js';
+import { committed, Hex64, IdempotencyHeaders, PageQuerySchema, PageSchema, ProtocolId, READ_PROBLEMS, RecordSchema, responses, WRITE_PROBLEMS } from './schemas.js';
+
+const ProofParams = Type.Object({ id: Hex64 });
+const Quantity = Type.Integer({ minimum: 1 });
+
+const ListQuery = Type.Object({
+  owner: Type.Optional(Type.String({ minLength: 3, maxLength: 1024 })),
+  protocolId: Type.Optional(ProtocolId),
+  protocolVersion: Type.Optional(Type.Integer({ minimum: 1 })),
+  status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('retired'), Type.Literal('split')])),
+  ...PageQuerySchema,
+});
+
+/** The chaincode list call for a proofs query: exactly one of owner, protocol, status. */
+function listCall(query: { owner?: string; protocolId?: string; protocolVersion?: number; status?: string }): [string, ...string[]] {
+  if (query.owner !== undefined) return ['proofs:ListByOwner', query.owner];
+  if (query.protocolId !== undefined) return ['proofs:ListByProtocol', query.protocolId, String(query.protocolVersion ?? 1)];
+  if (query.status !== undefined) return ['proofs:ListByStatus', query.status];
+  throw new ApiError(400, 'VALIDATION_FAILED', 'filter proofs by owner, by protocolId (and protocolVersion) or by status');
+}
+
+/** Every `txId` string in a provenance record, at any depth. */
+function txIdsIn(value: unknown, found = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) for (const item of value) txIdsIn(item, found);
+  else if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      if (/txId$/i.test(key) && typeof item === 'string' && item !== '') found.add(item);
+      else txIdsIn(item, found);
+    }
+  }
+  return found;
+}
+
+/** Registers the proof routes. */
+export function proofRoutes(app: TypedApp, context: RouteContext): void {
+  app.get('/v1/proofs', {
+    schema: { tags: ['proofs'], summary: 'A page of proofs by owner, protocol version or status', querystring: ListQuery, response: responses({ 200: PageSchema }, READ_PROBLEMS) },
+  }, async (request) => {
+    const [fqfn, ...args] = listCall(request.query);
+    return pageOf(await context.read(request, fqfn, ...args, String(request.query.pageSize ?? 25), request.query.cursor ?? ''));
+  });
+
+  app.get('/v1/proofs/:id', {
+    schema: { tags: ['proofs'], summary: 'One Proof of Impact', params: ProofParams, response: responses({ 200: RecordSchema }, READ_PROBLEMS) },
+  }, (request) => context.read(request, 'proofs:Get', request.params.id));
+
+  app.get('/v1/proofs/:id/provenance', {
+    schema: {
+      tags: ['proofs'], summary: 'Proof -> ancestors -> validation -> verifications -> claim -> protocol, with the block of every transaction',
+      params: ProofParams,
+      response: responses({ 200: Type.Object({ provenance: RecordSchema, blocks: Type.Record(Type.String(), Type.Integer()) }) }, READ_PROBLEMS),
+    },
+  }, async (request) => {
+    const provenance = await context.read(request, 'proofs:Provenance', request.params.id);
+    const blocks: Record<string, number> = {};
+    for (const txId of txIdsIn(provenance)) blocks[txId] = await context.services.ledger.blockOf(txId);
+    return { provenance, blocks };
+  });
+
+  app.post('/v1/proofs/:id/transfers', {
+    schema: {
+      tags: ['proofs'], summary: 'Transfer a proof whole or in part (owner); optional purchase price', headers: IdempotencyHeaders, params: ProofParams,
+      body: Type.Object({
+        newOwner: Type.String({ minLength: 3, maxLength: 1024 }),
+        quantity: Quantity,
+        price: Type.Optional(Type.Object({ amount: Type.Integer({ minimum: 0 }), currency: Type.String({ pattern: '^[A-Z]{3}$' }) }, { additionalProperties: false })),
+      }, { additionalProperties: false }),
+      response: responses({ 201: committed() }, WRITE_PROBLEMS),
+    },
+  }, (request, reply) => context.mutate(request, reply, 201, () => context.submit(request, 'proofs:Transfer', request.params.id,
+    request.body.newOwner, String(request.body.quantity), request.body.price === undefined ? '' : JSON.stringify(request.body.price))));
+
+  app.post('/v1/proofs/:id/retirements', {
+    schema: {
+      tags: ['proofs'], summary: 'Retire a proof whole or in part for a beneficiary (owner); final', headers: IdempotencyHeaders, params: ProofParams,
+      body: Type.Object({ quantity: Quantity, beneficiary: Type.String({ minLength: 1, maxLength: 256 }), purpose: Type.String({ minLength: 1, maxLength: 512 }) }, { additionalProperties: false }),
+      response: responses({ 201: committed() }, WRITE_PROBLEMS),
+    },
+  }, (request, reply) => context.mutate(request, reply, 201, () => context.submit(request, 'proofs:Retire', request.params.id,
+    String(request.body.quantity), request.body.beneficiary, request.body.purpose)));
+}

@@ -1,0 +1,41 @@
+/** Routes `/v1/protocols`: registration and lifecycle (operators), reads (all). */
+import { Type } from '@sinclair/typebox';
+import type { RouteContext, TypedApp } from './context.js';
+import { committed, IdempotencyHeaders, PageQuerySchema, PageSchema, ProtocolId, READ_PROBLEMS, RecordSchema, responses, WRITE_PROBLEMS } from './schemas.js';
+import { pageOf } from './pages.js';
+
+const VersionParams = Type.Object({ id: ProtocolId, version: Type.Integer({ minimum: 1 }) });
+const LIFECYCLE = { activate: 'Activate', suspend: 'Suspend', retire: 'Retire' } as const;
+
+/** Registers the protocol routes. */
+export function protocolRoutes(app: TypedApp, context: RouteContext): void {
+  app.post('/v1/protocols', {
+    schema: {
+      tags: ['protocols'], summary: 'Register a protocol version as a draft (operator)',
+      description: 'The body is the protocol definition the chaincode validates (DESIGN.md §2: id, version, category, unit, pillar, SDG targets, verifiers, quorum, validators, trusted issuers, subject schema, quantity and period fields, additionality).',
+      headers: IdempotencyHeaders, body: Type.Object({ id: ProtocolId, version: Type.Integer({ minimum: 1 }) }, { additionalProperties: true }),
+      response: responses({ 201: committed() }, WRITE_PROBLEMS),
+    },
+  }, (request, reply) => context.mutate(request, reply, 201, () => context.submit(request, 'protocols:Register', JSON.stringify(request.body))));
+
+  for (const [step, fn] of Object.entries(LIFECYCLE)) {
+    app.post(`/v1/protocols/:id/versions/:version/${step}`, {
+      schema: {
+        tags: ['protocols'], summary: `${fn} a protocol version (operator of its MSP)`,
+        headers: IdempotencyHeaders, params: VersionParams, response: responses({ 200: committed() }, WRITE_PROBLEMS),
+      },
+    }, (request, reply) => context.mutate(request, reply, 200, () => context.submit(request, `protocols:${fn}`, request.params.id, String(request.params.version))));
+  }
+
+  app.get('/v1/protocols', {
+    schema: { tags: ['protocols'], summary: 'A page of protocols', querystring: Type.Object(PageQuerySchema), response: responses({ 200: PageSchema }, READ_PROBLEMS) },
+  }, async (request) => pageOf(await context.read(request, 'protocols:List', String(request.query.pageSize ?? 25), request.query.cursor ?? '')));
+
+  app.get('/v1/protocols/:id', {
+    schema: { tags: ['protocols'], summary: 'Every version of a protocol', params: Type.Object({ id: ProtocolId }), response: responses({ 200: Type.Array(RecordSchema) }, READ_PROBLEMS) },
+  }, (request) => context.read(request, 'protocols:ListVersions', request.params.id));
+
+  app.get('/v1/protocols/:id/versions/:version', {
+    schema: { tags: ['protocols'], summary: 'One protocol version', params: VersionParams, response: responses({ 200: RecordSchema }, READ_PROBLEMS) },
+  }, (request) => context.read(request, 'protocols:Get', request.params.id, String(request.params.version)));
+}

@@ -1,0 +1,45 @@
+/** Routes `/v1/roles`: grants and revocations by an organisation's operator, lists, who am I. */
+import { Type } from '@sinclair/typebox';
+import type { RouteContext, TypedApp } from './context.js';
+import { committed, IdempotencyHeaders, READ_PROBLEMS, RecordSchema, responses, WRITE_PROBLEMS } from './schemas.js';
+
+const Role = Type.Union(['submitter', 'verifier', 'validator', 'funder'].map((role) => Type.Literal(role)));
+const Identity = Type.String({ minLength: 3, maxLength: 1024, description: '`${mspId}::${x509 id}`, as GET /v1/roles/me returns it' });
+
+/** Registers the role routes. */
+export function roleRoutes(app: TypedApp, context: RouteContext): void {
+  app.get('/v1/roles/me', {
+    schema: { tags: ['roles'], summary: "The caller's identity string, MSP, operator flag and roles", response: responses({ 200: RecordSchema }, READ_PROBLEMS) },
+  }, (request) => context.read(request, 'roles:WhoAmI'));
+
+  app.get('/v1/roles', {
+    schema: {
+      tags: ['roles'], summary: 'Active role grants of an MSP (default: this organisation)',
+      querystring: Type.Object({ mspId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9.-]+$' })) }),
+      response: responses({ 200: Type.Array(RecordSchema) }, READ_PROBLEMS),
+    },
+  }, (request) => context.read(request, 'roles:List', request.query.mspId ?? context.services.mspId));
+
+  app.post('/v1/roles', {
+    schema: {
+      tags: ['roles'], summary: 'Grant a role to an identity of this MSP (operator)',
+      headers: IdempotencyHeaders, body: Type.Object({ identity: Identity, role: Role }),
+      response: responses({ 201: committed() }, WRITE_PROBLEMS),
+    },
+  }, (request, reply) => context.mutate(request, reply, 201, () => context.submit(request, 'roles:Grant', request.body.identity, request.body.role)));
+
+  app.delete('/v1/roles/:identity/:role', {
+    schema: {
+      tags: ['roles'], summary: 'Revoke an active grant (operator); URL-encode the identity',
+      headers: IdempotencyHeaders, params: Type.Object({ identity: Identity, role: Role }),
+      response: responses({ 200: committed() }, WRITE_PROBLEMS),
+    },
+  }, (request, reply) => context.mutate(request, reply, 200, () => context.submit(request, 'roles:Revoke', request.params.identity, request.params.role)));
+
+  app.get('/v1/roles/:identity/history', {
+    schema: {
+      tags: ['roles'], summary: 'Grant and revocation history of an identity',
+      params: Type.Object({ identity: Identity }), response: responses({ 200: Type.Array(RecordSchema) }, READ_PROBLEMS),
+    },
+  }, (request) => context.read(request, 'roles:History', request.params.identity));
+}

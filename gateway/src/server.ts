@@ -1,0 +1,98 @@
+/**
+ * Process start and stop of one gateway: loads the configuration, opens the services, listens,
+ * and on SIGTERM/SIGINT stops accepting requests, lets running ones finish, then closes Fabric.
+ * Run as `node gateway/dist/server.js` (see gateway/README.md for the environment).
+ */
+import { mkdirSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { buildApp } from './app.js';
+import { createAuthenticator } from './auth.js';
+import { ConfigError, loadApiKeys, loadConfig, type GatewayConfig } from './config.js';
+import { createStaticDocumentLoader } from './credentials/index.js';
+import { createEventFeed } from './fabric/event-feed.js';
+import { openLedger } from './fabric/ledger.js';
+import { loadOrgNetwork } from './fabric/network-info.js';
+import { openIdempotencyStore } from './idempotency.js';
+import { createMetrics } from './metrics.js';
+import type { GatewayServices, TypedApp } from './routes/context.js';
+
+/** A running gateway. */
+export interface RunningGateway {
+  readonly app: TypedApp;
+  /** Base URL, e.g. `http://127.0.0.1:3001`. */
+  readonly url: string;
+  /** Stops listening, waits for running requests, closes Fabric and the journals. */
+  close(): Promise<void>;
+}
+
+/** Options of {@link startGateway}. */
+export interface StartOptions {
+  /** Fastify logging (default: JSON logs at the configured level). */
+  readonly logger?: boolean;
+  /** The clock credentials are judged against (tests). */
+  readonly now?: () => Date;
+}
+
+function openServices(config: GatewayConfig, options: StartOptions): GatewayServices {
+  const org = loadOrgNetwork(config.networkJson, config.mspId);
+  mkdirSync(config.dataDir, { recursive: true });
+  const metrics = createMetrics();
+  const ledger = openLedger(org, config, {
+    onSubmitted: (timings) => {
+      metrics.fabricSubmit.observe(timings.endorseAndSubmitSeconds);
+      metrics.fabricCommit.observe(timings.commitSeconds);
+    },
+  });
+  return {
+    mspId: config.mspId,
+    ledger,
+    authenticator: createAuthenticator(loadApiKeys(config.apiKeysFile)),
+    idempotency: openIdempotencyStore(config.dataDir),
+    events: createEventFeed(ledger, config.dataDir, { warn: (o, m) => console.warn(`${m} ${JSON.stringify(o)}`), info: () => undefined }),
+    metrics,
+    credentials: { documentLoader: createStaticDocumentLoader(), now: options.now ?? (() => new Date()), maxBytes: config.maxCredentialBytes, networkSecret: config.networkSecret },
+  };
+}
+
+/** Opens the services of `config`, starts the event feed and listens. */
+export async function startGateway(config: GatewayConfig, options: StartOptions = {}): Promise<RunningGateway> {
+  const services = openServices(config, options);
+  const app = await buildApp(services, { logger: options.logger === false ? false : { level: config.logLevel } });
+  services.events.start();
+  const url = await app.listen({ host: config.host, port: config.port });
+  return {
+    app,
+    url,
+    close: async () => {
+      services.events.close();
+      await app.close();
+      services.idempotency.close();
+      services.ledger.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const gateway = await startGateway(config);
+  console.log(`impact-ledger gateway for ${config.mspId} listening on ${gateway.url}`);
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping the gateway`);
+    gateway.close().then(() => process.exit(0), (error: unknown) => {
+      console.error('error while stopping', error);
+      process.exit(1);
+    });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,115 @@
+/**
+ * The end-to-end cast: one real gateway per organisation (started in-process through
+ * startGateway, on a free port, with its own data dir and API keys), HTTP clients for each
+ * user, their identity strings, and roles granted through the gateways by each Admin.
+ */
+import { loadConfig, startGateway, tokenHash, type GatewayConfig, type RunningGateway } from '@impact-ledger/gateway';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { HttpClient } from './gateway-http';
+import { currentNetwork, REPO_ROOT, type NetworkInfo } from './network';
+
+/** Same for every gateway of the test network: pseudonym salts derive from it. */
+export const NETWORK_SECRET = 'e2e-network-secret-do-not-use-in-production';
+const USERS = ['Admin', 'User1', 'User2', 'User3', 'User4', 'User5'] as const;
+const ROLE_OF: Readonly<Record<string, string>> = { User1: 'submitter', User2: 'verifier', User3: 'verifier', User4: 'validator', User5: 'funder' };
+
+/** One organisation's gateway under test. */
+export interface OrgGateway {
+  config: GatewayConfig;
+  running: RunningGateway;
+  tokens: Map<string, string>;
+}
+
+/** The cast of the end-to-end tests. */
+export interface GatewayWorld {
+  net: NetworkInfo;
+  gateways: OrgGateway[];
+  /** An HTTP client for `user` ('Admin', 'User1'..'User5') of org `org` (1-based) on its own gateway. */
+  client(org: number, user: string): HttpClient;
+  /** The ledger identity string of a user. */
+  identity(org: number, user: string): string;
+  /** Stops and starts org `org`'s gateway on the same data dir and port. */
+  restart(org: number): Promise<void>;
+}
+
+let world: Promise<GatewayWorld> | undefined;
+
+function orgGatewayConfig(net: NetworkInfo, org: number, dir: string, tokens: Map<string, string>): GatewayConfig {
+  const orgInfo = net.orgs[org - 1];
+  if (orgInfo === undefined) throw new Error(`no org ${org}`);
+  mkdirSync(dir, { recursive: true });
+  const keys = USERS.map((user) => ({ sha256: tokenHash(tokens.get(user) ?? ''), user: `${user}@${orgInfo.domain}` }));
+  writeFileSync(path.join(dir, 'api-keys.json'), JSON.stringify({ keys }));
+  return loadConfig({
+    IL_GATEWAY_MSP_ID: orgInfo.mspId,
+    IL_NETWORK_JSON: process.env.IL_NETWORK_JSON,
+    IL_GATEWAY_PORT: '0',
+    IL_GATEWAY_API_KEYS: path.join(dir, 'api-keys.json'),
+    IL_GATEWAY_DATA_DIR: path.join(dir, 'data'),
+    IL_NETWORK_SECRET: NETWORK_SECRET,
+  });
+}
+
+async function startOrg(net: NetworkInfo, org: number, runDir: string): Promise<OrgGateway> {
+  const tokens = new Map(USERS.map((user) => [user, `tok-${org}-${user}-${randomBytes(16).toString('hex')}`]));
+  const config = orgGatewayConfig(net, org, path.join(runDir, `org${org}`), tokens);
+  const running = await startGateway(config, { logger: false });
+  // keep the port across restarts
+  const port = Number(new URL(running.url).port);
+  return { config: { ...config, port }, running, tokens };
+}
+
+async function build(): Promise<GatewayWorld> {
+  const net = currentNetwork();
+  const runDir = path.join(REPO_ROOT, 'build', 'test-gateway-e2e', `${Date.now()}`);
+  const gateways = await Promise.all([1, 2, 3].map((org) => startOrg(net, org, runDir)));
+  const client = (org: number, user: string): HttpClient => {
+    const gateway = gateways[org - 1];
+    const token = gateway?.tokens.get(user);
+    if (gateway === undefined || token === undefined) throw new Error(`no ${user} on org ${org}`);
+    return new HttpClient(() => gateway.running.url, token);
+  };
+  const identities = new Map<string, string>();
+  await Promise.all([1, 2, 3].flatMap((org) => USERS.map(async (user) => {
+    const me = await client(org, user).json<{ identity: string }>('GET', '/v1/roles/me', undefined, 200);
+    identities.set(`${org}/${user}`, me.identity);
+  })));
+  const identity = (org: number, user: string): string => {
+    const found = identities.get(`${org}/${user}`);
+    if (found === undefined) throw new Error(`no identity for ${user} of org ${org}`);
+    return found;
+  };
+  await grantRoles(client, identity);
+  return {
+    net, gateways, client, identity,
+    restart: async (org) => {
+      const gateway = gateways[org - 1];
+      if (gateway === undefined) throw new Error(`no org ${org}`);
+      await gateway.running.close();
+      gateway.running = await startGateway(gateway.config, { logger: false });
+    },
+  };
+}
+
+/** Each Admin grants its users their roles through its gateway (an existing grant is fine). */
+async function grantRoles(client: GatewayWorld['client'], identity: GatewayWorld['identity']): Promise<void> {
+  await Promise.all([1, 2, 3].flatMap((org) => Object.entries(ROLE_OF).map(async ([user, role]) => {
+    const response = await client(org, 'Admin').request('POST', '/v1/roles', { identity: identity(org, user), role });
+    if (response.status !== 201 && response.status !== 409) throw new Error(`granting ${role} to ${user}@org${org}: ${response.status} ${response.text}`);
+  })));
+}
+
+/** The shared cast, built on first use. */
+export function getGatewayWorld(): Promise<GatewayWorld> {
+  world ??= build();
+  return world;
+}
+
+/** Stops every gateway (end of the run). */
+export async function closeGatewayWorld(): Promise<void> {
+  if (world === undefined) return;
+  const built = await world.catch(() => undefined);
+  await Promise.all(built?.gateways.map((gateway) => gateway.running.close()) ?? []);
+}
