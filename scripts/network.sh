@@ -9,6 +9,7 @@ source "$REPO_ROOT/scripts/lib/nodes.sh"
 source "$REPO_ROOT/scripts/lib/channel.sh"
 source "$REPO_ROOT/scripts/lib/chaincode.sh"
 source "$REPO_ROOT/scripts/lib/connection.sh"
+source "$REPO_ROOT/scripts/lib/gateway.sh"
 
 usage() {
   cat <<USAGE
@@ -33,6 +34,8 @@ Environment:
   IL_HOME=DIR          where crypto, ledgers, logs and pids go (default network/data)
   IL_PORT_OFFSET=N     shift every port by N (to run a second network beside the first)
   IL_HOST_MODE=docker  nodes run in docker-compose.yaml's containers (generate/deploy)
+  IL_GATEWAYS=0        do not start the HTTP gateways (one per organisation, ports 3001-3003)
+  IL_SEED_DEMO=0       do not seed the demo roles, protocol and credentials
   IL_BATCH_TIMEOUT, IL_BATCH_MAX_MESSAGES   orderer batch cutting (default 500ms, 100)
 USAGE
 }
@@ -131,7 +134,7 @@ cmd_up() {
   start=$(now_ms)
   ensure_fabric_binaries
   ensure_node_modules
-  ensure_build chaincode
+  ensure_build chaincode gateway
   if [[ -f "$CHANNEL_BLOCK" && -f "$IL_HOME/consensus" ]]; then
     load_recorded_consensus
     if any_node_alive; then
@@ -151,8 +154,23 @@ cmd_up() {
   start_orderers
   start_peers
   deploy_chaincode
+  if [[ "${IL_GATEWAYS:-1}" == 1 ]]; then
+    start_gateways
+    [[ "${IL_SEED_DEMO:-1}" == 1 ]] && seed_demo
+  fi
   phase_done "network up" "$start"
   cmd_status
+  print_gateways
+}
+
+print_gateways() {
+  local j
+  [[ -f "$GATEWAY_DIR/gateways.json" ]] || return 0
+  printf '\ngateways (HTTP API, OpenAPI at /v1/openapi.json):\n'
+  for j in $(org_indexes); do
+    node_alive "$(gateway_name "$j")" && printf '  %s  %s\n' "$(org_msp "$j")" "$(gateway_url "$j")"
+  done
+  printf 'bearer tokens per user: %s/orgN/tokens.json; demo credentials: %s/demo/\n' "$GATEWAY_DIR" "$IL_HOME"
 }
 
 # Only the material (for docker-compose): crypto, channel block, chaincode packages.
@@ -165,6 +183,9 @@ cmd_generate() {
   generate_crypto_and_channel
   write_chaincode_env
   write_network_json
+  ensure_gateway_material
+  printf 'IL_NETWORK_SECRET=%s\n' "$(cat "$GATEWAY_DIR/network-secret")" > "$GATEWAY_DIR/network-secret.env"
+  write_gateways_json
   ok "material for a $IL_HOST_MODE network in $IL_HOME"
 }
 
@@ -228,6 +249,7 @@ node_kind_index() {  # NAME -> "kind index"
     orderer[0-9]) echo "orderer ${1#orderer}" ;;
     peer0.org[0-9]) echo "peer ${1#peer0.org}" ;;
     chaincode.org[0-9]) echo "chaincode ${1#chaincode.org}" ;;
+    gateway.org[0-9]) echo "gateway ${1#gateway.org}" ;;
     *) die "unknown node '$1' (see: scripts/network.sh nodes)" ;;
   esac
 }
@@ -262,6 +284,9 @@ cmd_start_node() {
       wait_for "$1 to catch up with the other peers" 120 peer_caught_up "$idx" || die "$1 does not catch up"
       # Ready for clients once its discovery service sees every organisation again.
       wait_for "$1 discovery" 90 discovery_sees_all "$idx" || die "$1 does not see every organisation" ;;
+    gateway)
+      start_gateway "$idx"
+      wait_node "$1" 60 gateway_ready "$idx" || die "$1 is not ready" ;;
     chaincode)
       start_chaincode_server "$idx" "$(org_package_id "$idx")"
       wait_node "$1" 60 chaincode_answers "$idx" || die "$1 does not answer" ;;

@@ -1,27 +1,30 @@
 #!/usr/bin/env bash
 # The whole test suite: unit tests, then the integration tests against a real Fabric network
 # that the run starts and stops itself (Raft, then BFT). Installs what is missing first.
-# Usage: scripts/test.sh [--unit] [--integration] [--raft-only]
+# Usage: scripts/test.sh [--unit] [--integration] [--e2e] [--raft-only]
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 source "$REPO_ROOT/scripts/lib/fabric.sh"
 
-run_unit=1 run_integration=1 consensus_list=(raft bft)
+run_unit=0 run_integration=0 run_e2e=0 consensus_list=(raft bft)
 for arg in "$@"; do
   case "$arg" in
-    --unit) run_integration=0 ;;
-    --integration) run_unit=0 ;;
+    --unit) run_unit=1 ;;
+    --integration) run_integration=1 ;;
+    --e2e) run_e2e=1 ;;
     --raft-only) consensus_list=(raft) ;;
     -h|--help)
-      echo "Usage: $0 [--unit] [--integration] [--raft-only]"
-      echo "  default: unit tests, then integration tests on a Raft and on a BFT network"
+      echo "Usage: $0 [--unit] [--integration] [--e2e] [--raft-only]"
+      echo "  default (no selection): unit tests, integration tests on a Raft and on a BFT network,"
+      echo "  then end-to-end tests (HTTP -> gateways -> a real network)"
       exit 0 ;;
     *) die "unknown option '$arg' (see --help)" ;;
   esac
 done
 
+if (( run_unit + run_integration + run_e2e == 0 )); then run_unit=1 run_integration=1 run_e2e=1; fi
 start=$(now_ms)
 ensure_node_modules
-(( run_integration )) && ensure_fabric_binaries
+(( run_integration + run_e2e )) && ensure_fabric_binaries
 ensure_build
 
 results=$(mktemp)
@@ -56,6 +59,11 @@ if (( run_integration )); then
     run_mocha "integration ($consensus)" CONSENSUS="$consensus" -- \
       --require build/test/integration/fixtures.js 'build/test/integration/**/*.test.js'
   done
+fi
+
+if (( run_e2e )); then
+  run_mocha "end-to-end (HTTP -> gateways -> raft)" CONSENSUS=raft -- \
+    --require build/test/e2e/fixtures.js 'build/test/e2e/**/*.test.js'
 fi
 
 passed=$(awk '$1=="passing"{s+=$2} END{print s+0}' "$results")

@@ -74,4 +74,5 @@ all_node_names() {
   for i in $(orderer_indexes); do orderer_name "$i"; done
   for i in $(org_indexes); do peer_name "$i"; done
   for i in $(org_indexes); do chaincode_name "$i"; done
+  for i in $(org_indexes); do echo "gateway.org$i"; done
 }

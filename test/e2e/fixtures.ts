@@ -14,7 +14,7 @@ let ownHome: string | undefined;
 function runNetworkScript(home: string, verb: string): void {
   execFileSync('bash', [path.join(REPO_ROOT, 'scripts', 'network.sh'), verb], {
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, IL_HOME: home, CONSENSUS: process.env.CONSENSUS ?? 'raft', IL_PORT_OFFSET: process.env.IL_PORT_OFFSET ?? '300' },
+    env: { ...process.env, IL_GATEWAYS: '0', IL_HOME: home, CONSENSUS: process.env.CONSENSUS ?? 'raft', IL_PORT_OFFSET: process.env.IL_PORT_OFFSET ?? '300' },
   });
 }
 
