@@ -25,6 +25,11 @@ export const ChaincodeEvents = {
   ProofRetired: 'ProofRetired',
   /** An operator folded per-issuance totals entries into one snapshot per protocol version. */
   TotalsCompacted: 'TotalsCompacted',
+  /** Campaigns (funding): opened, budget changed, closed (buffer released), a proof settled. */
+  CampaignOpened: 'CampaignOpened',
+  CampaignBudgetChanged: 'CampaignBudgetChanged',
+  CampaignClosed: 'CampaignClosed',
+  ProofSettled: 'ProofSettled',
 } as const;
 
 /** The name of a chaincode event. */

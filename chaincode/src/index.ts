@@ -2,17 +2,18 @@
  * impact-ledger chaincode: the contracts fabric-chaincode-node loads (`contracts`), and the
  * contract classes themselves.
  */
+import { CampaignsContract } from './contracts/campaigns';
 import { ClaimsContract } from './contracts/claims';
 import { ProofsContract } from './contracts/proofs';
 import { ProtocolsContract } from './contracts/protocols';
 import { RolesContract } from './contracts/roles';
 import { SystemContract } from './contracts/system';
 
-export { ClaimsContract, ProofsContract, ProtocolsContract, RolesContract, SystemContract };
+export { CampaignsContract, ClaimsContract, ProofsContract, ProtocolsContract, RolesContract, SystemContract };
 export { CHAINCODE } from './contracts/base';
 
 /** The contracts of the chaincode; `system` is the default contract. */
-export const contracts = [SystemContract, RolesContract, ProtocolsContract, ClaimsContract, ProofsContract];
+export const contracts = [SystemContract, RolesContract, ProtocolsContract, ClaimsContract, ProofsContract, CampaignsContract];
 
 /** The composite-key layout (object types and key builders), for tests and tools. */
 export { Keys, ObjectTypes, versionAttribute, type StateKey } from './ledger/keys';

@@ -4,6 +4,7 @@
  */
 export * from './args';
 export * from './calendar';
+export * from './campaign';
 export * from './claim';
 export * from './hash';
 export * from './identity';

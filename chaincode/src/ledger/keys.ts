@@ -17,6 +17,10 @@
  * | il.proof~protocol    | protocolId, version, proofId                       | {id}                          |
  * | il.proof~status      | status, proofId                                    | {id}                          |
  * | il.totals            | pillar, unit, protocolId, version, entryId         | TotalsEntry                   |
+ * | il.campaign          | campaignId                                         | Campaign                      |
+ * | il.campaign~shard    | campaignId, shard (3 digits)                       | BudgetShard                   |
+ * | il.settlement        | campaignId, proofId                                | Settlement                    |
+ * | il.settlement~proof  | proofId                                            | SettlementMarker (never twice)|
  */
 
 /** A composite key (all attributes) or a key prefix (leading attributes only). */
@@ -39,6 +43,10 @@ export const ObjectTypes = {
   proofByProtocol: 'il.proof~protocol',
   proofByStatus: 'il.proof~status',
   totals: 'il.totals',
+  campaign: 'il.campaign',
+  campaignShard: 'il.campaign~shard',
+  settlement: 'il.settlement',
+  settlementOfProof: 'il.settlement~proof',
 } as const;
 
 /** A protocol version as a key attribute: zero-padded so keys sort in version order. */
@@ -87,4 +95,12 @@ export const Keys = {
   totalsOf: (pillar: string, unit: string) => key(ObjectTypes.totals, pillar, unit),
   totalsOfPillar: (pillar: string) => key(ObjectTypes.totals, pillar),
   allTotals: () => key(ObjectTypes.totals),
+
+  campaign: (campaignId: string) => key(ObjectTypes.campaign, campaignId),
+  allCampaigns: () => key(ObjectTypes.campaign),
+  campaignShard: (campaignId: string, index: number) => key(ObjectTypes.campaignShard, campaignId, String(index).padStart(3, '0')),
+  campaignShards: (campaignId: string) => key(ObjectTypes.campaignShard, campaignId),
+  settlement: (campaignId: string, proofId: string) => key(ObjectTypes.settlement, campaignId, proofId),
+  settlementsOf: (campaignId: string) => key(ObjectTypes.settlement, campaignId),
+  settlementOfProof: (proofId: string) => key(ObjectTypes.settlementOfProof, proofId),
 } as const;

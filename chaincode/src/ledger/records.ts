@@ -3,7 +3,7 @@
  * refuses anything else with CORRUPT_STATE, instead of casting unchecked JSON.
  */
 import { ChaincodeError } from '../errors';
-import type { Claim, DayBucket, ProofOfImpact, ProtocolRecord, RoleRecord, TotalsEntry, Verification } from '../domain';
+import type { BudgetShard, Campaign, Settlement, SettlementMarker, Claim, DayBucket, ProofOfImpact, ProtocolRecord, RoleRecord, TotalsEntry, Verification } from '../domain';
 
 /** Turns a JSON value read from the ledger into a typed record, or throws CORRUPT_STATE. */
 export type RecordParser<T> = (value: unknown) => T;
@@ -78,3 +78,21 @@ export const parseDayBucket: RecordParser<DayBucket> = (value: unknown): DayBuck
 
 /** Parser of index entries (their value only names the indexed record). */
 export const parseIndexEntry = recordParser<{ id: string }>('index entry', { id: 'string' });
+
+/** Parser of campaigns. */
+export const parseCampaign = recordParser<Campaign>('campaign', {
+  id: 'string', name: 'string', protocols: 'array', currency: 'string', budget: 'integer', pricePerUnit: 'integer', bufferBps: 'integer',
+  criteria: 'object', shards: 'integer', funder: 'string', status: 'string',
+});
+
+/** Parser of budget tranches. */
+export const parseBudgetShard = recordParser<BudgetShard>('budget tranche', { campaignId: 'string', index: 'integer', allowance: 'integer', settled: 'integer', held: 'integer' });
+
+/** Parser of settlements. */
+export const parseSettlement = recordParser<Settlement>('settlement', {
+  campaignId: 'string', proofId: 'string', pillar: 'string', unit: 'string', sdgTargets: 'array', producerPseudonym: 'string',
+  quantity: 'integer', amount: 'integer', held: 'integer', vintage: 'object',
+});
+
+/** Parser of settlement markers. */
+export const parseSettlementMarker = recordParser<SettlementMarker>('settlement marker', { proofId: 'string', campaignId: 'string', txId: 'string' });

@@ -40,9 +40,14 @@ describe('events: one per state-changing transaction', () => {
     await tx(c.verA, 'claims:Verify', refused, 'reject', '0', hashOf('r'));
     await tx(c.verB, 'claims:Verify', refused, 'reject', '0', hashOf('r'));
     const proofId = idOf(await tx(c.validator1, 'claims:Validate', kept, '100'));
-    const moved = (await tx(c.submitter1, 'proofs:Transfer', proofId, c.funder.identity, '40', '')).result as { moved: { id: string } };
+    const moved = (await tx(c.submitter1, 'proofs:Transfer', proofId, c.funder.identity, '40', '')).result as { moved: { id: string }; remainder: { id: string } };
     await tx(c.funder, 'proofs:Retire', moved.moved.id, '10', 'b', 'p');
     await tx(c.op2, 'proofs:CompactTotals', 'B', 'gCO2e');
+    const campaign = { id: 'ev-campaign', name: 'c', protocols: ['commute'], currency: 'EUR', budget: 1000, pricePerUnit: 2, criteria: { periodStart: '2026-01-01', periodEnd: '2026-12-31' } };
+    await tx(c.funder, 'campaigns:Open', JSON.stringify(campaign));
+    await tx(c.funder, 'campaigns:SetBudget', 'ev-campaign', '2000');
+    await tx(c.funder, 'campaigns:Settle', 'ev-campaign', moved.remainder.id);
+    await tx(c.funder, 'campaigns:Close', 'ev-campaign');
 
     const published = publishedTransactions(c);
     expect([...new Set(run.map((r) => r.fn))].sort(), 'the scenario covers every submit transaction').to.deep.equal(published.submit);
@@ -61,6 +66,8 @@ describe('events: one per state-changing transaction', () => {
       ['claims:List', '', '10', ''], ['proofs:Get', proofId], ['proofs:Provenance', moved.moved.id],
       ['proofs:ListByOwner', c.funder.identity, '10', ''], ['proofs:ListByProtocol', 'commute', '1', '10', ''],
       ['proofs:ListByStatus', 'active', '10', ''], ['proofs:Totals', ''],
+      ['campaigns:Get', 'ev-campaign'], ['campaigns:List'], ['campaigns:Progress', 'ev-campaign'], ['campaigns:Settlements', 'ev-campaign'],
+      ['campaigns:SettlementOf', moved.remainder.id],
     ];
     expect(evaluations.map(([fn]) => fn).sort(), 'every evaluate transaction is exercised').to.deep.equal(published.evaluate);
     for (const [fn, ...args] of evaluations) {

@@ -1,0 +1,186 @@
+/**
+ * Contract `campaigns`: funders open campaigns, raise (or lower, never below what is settled) their
+ * budget, settle eligible proofs against them and close them (releasing the buffer). The budget
+ * lives in tranches so concurrent settlements rarely collide: see domain/campaign.ts.
+ */
+import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import {
+  assertCampaignFunder, assertCampaignOpen, assertEligible, assertNotSettled, campaignId, campaignProgress, closeCampaign,
+  drawFromShards, hex64, initialShards, integerArgument, MAX_SPLIT_DEPTH, openCampaign, parseCampaignDefinition, rebudget,
+  settlementAmount, settlementOf, shardOrder, type BudgetShard, type Campaign, type ProofOfImpact, type SettlementMarker,
+} from '../domain';
+import { ChaincodeError } from '../errors';
+import { ChaincodeEvents } from '../events';
+import { Keys } from '../ledger/keys';
+import { parseBudgetShard, parseCampaign, parseClaim, parseProof, parseSettlement, parseSettlementMarker } from '../ledger/records';
+import type { LedgerState } from '../ledger/state';
+import { callerOf, emit, ImpactContract, ledgerOf, requireRole, respond, stampOf } from './base';
+
+function requireCampaign(state: LedgerState, id: string): Promise<Campaign> {
+  return state.require(Keys.campaign(campaignId(id)), parseCampaign, `campaign ${id}`);
+}
+
+async function shardsOf(state: LedgerState, id: string): Promise<BudgetShard[]> {
+  return (await state.list(Keys.campaignShards(id), parseBudgetShard)).map((e) => e.value);
+}
+
+async function writeShards(state: LedgerState, shards: readonly BudgetShard[]): Promise<void> {
+  for (const shard of shards) await state.put(Keys.campaignShard(shard.campaignId, shard.index), shard);
+}
+
+/** The settlement marker of the proof or of the nearest settled split ancestor (bounded walk). */
+async function settledMarker(state: LedgerState, proof: ProofOfImpact): Promise<SettlementMarker | undefined> {
+  let current: ProofOfImpact | undefined = proof;
+  for (let depth = 0; current !== undefined && depth <= MAX_SPLIT_DEPTH; depth++) {
+    const marker = await state.get(Keys.settlementOfProof(current.id), parseSettlementMarker);
+    if (marker) return marker;
+    current = current.parentId === undefined ? undefined : await state.get(Keys.proof(current.parentId), parseProof);
+  }
+  return undefined;
+}
+
+/**
+ * Reads tranches in the proof's order until their free allowance covers `amount` (usually just
+ * the first one), so a settlement's read set is as small as the budget allows.
+ */
+async function shardsToVisit(state: LedgerState, campaign: Campaign, proofId: string, amount: number): Promise<BudgetShard[]> {
+  const visited: BudgetShard[] = [];
+  let free = 0;
+  for (const index of shardOrder(proofId, campaign.shards)) {
+    const shard = await state.require(Keys.campaignShard(campaign.id, index), parseBudgetShard, `budget tranche ${index} of campaign ${campaign.id}`);
+    visited.push(shard);
+    free += Math.max(0, shard.allowance - shard.settled);
+    if (free >= amount) break;
+  }
+  return visited;
+}
+
+/** Contract `campaigns`. */
+@Info({ title: 'campaigns', description: 'Funding campaigns: budget in tranches, settlement of proofs, buffer, progress' })
+export class CampaignsContract extends ImpactContract {
+  constructor() {
+    super('campaigns');
+  }
+
+  /** Opens a campaign (funder role); the caller becomes its funder. Returns the campaign. */
+  @Transaction()
+  @Returns('string')
+  async Open(ctx: Context, definitionJson: string): Promise<string> {
+    const caller = callerOf(ctx);
+    const state = ledgerOf(ctx);
+    await requireRole(state, caller, 'funder');
+    const definition = parseCampaignDefinition(definitionJson);
+    if (await state.exists(Keys.campaign(definition.id))) {
+      throw new ChaincodeError('ALREADY_EXISTS', `campaign ${definition.id} already exists`, { campaignId: definition.id });
+    }
+    const campaign = openCampaign(definition, caller, stampOf(ctx, caller));
+    await state.put(Keys.campaign(campaign.id), campaign);
+    await writeShards(state, initialShards(campaign));
+    emit(ctx, ChaincodeEvents.CampaignOpened, { campaignId: campaign.id, funder: campaign.funder, budget: campaign.budget, currency: campaign.currency });
+    return respond(campaign);
+  }
+
+  /** Sets a new budget (the campaign's funder; open campaigns only; never below what is settled). */
+  @Transaction()
+  @Returns('string')
+  async SetBudget(ctx: Context, id: string, budget: string): Promise<string> {
+    const caller = callerOf(ctx);
+    const state = ledgerOf(ctx);
+    await requireRole(state, caller, 'funder');
+    const campaign = await requireCampaign(state, id);
+    assertCampaignFunder(campaign, caller);
+    assertCampaignOpen(campaign);
+    const changed = rebudget(campaign, await shardsOf(state, campaign.id), integerArgument(budget, 'budget', 1), stampOf(ctx, caller));
+    await state.put(Keys.campaign(campaign.id), changed.campaign);
+    await writeShards(state, changed.shards);
+    emit(ctx, ChaincodeEvents.CampaignBudgetChanged, { campaignId: campaign.id, from: campaign.budget, to: changed.campaign.budget });
+    return respond(changed.campaign);
+  }
+
+  /** Closes the campaign (its funder): no more settlements; the buffer is released. */
+  @Transaction()
+  @Returns('string')
+  async Close(ctx: Context, id: string): Promise<string> {
+    const caller = callerOf(ctx);
+    const state = ledgerOf(ctx);
+    await requireRole(state, caller, 'funder');
+    const campaign = await requireCampaign(state, id);
+    assertCampaignFunder(campaign, caller);
+    const closed = closeCampaign(campaign, stampOf(ctx, caller));
+    await state.put(Keys.campaign(campaign.id), closed);
+    const released = (await shardsOf(state, campaign.id)).reduce((sum, s) => sum + s.held, 0);
+    emit(ctx, ChaincodeEvents.CampaignClosed, { campaignId: campaign.id, released });
+    return respond(closed);
+  }
+
+  /**
+   * Settles an eligible proof against the campaign (its funder): refuses a closed campaign, an
+   * ineligible proof, a proof settled before (by any campaign, or through a split ancestor) and
+   * any amount beyond the budget. Writes the settlement, the per-proof marker and the tranches drawn.
+   */
+  @Transaction()
+  @Returns('string')
+  async Settle(ctx: Context, id: string, proofId: string): Promise<string> {
+    const caller = callerOf(ctx);
+    const state = ledgerOf(ctx);
+    await requireRole(state, caller, 'funder');
+    const campaign = await requireCampaign(state, id);
+    assertCampaignFunder(campaign, caller);
+    assertCampaignOpen(campaign);
+    const proof = await state.require(Keys.proof(hex64(proofId, 'proofId')), parseProof, `proof ${proofId}`);
+    const claim = await state.require(Keys.claim(proof.claimId), parseClaim, `claim ${proof.claimId}`);
+    assertEligible(campaign, proof, claim.submitterMsp);
+    assertNotSettled(proof.id, await settledMarker(state, proof));
+    const money = settlementAmount(campaign, proof.quantity);
+    const { draws, shards } = drawFromShards(await shardsToVisit(state, campaign, proof.id, money.amount), money.amount, money.held);
+    const stamp = stampOf(ctx, caller);
+    const settlement = settlementOf(campaign, proof, claim.submitterMsp, money, draws, stamp);
+    await writeShards(state, shards);
+    await state.put(Keys.settlement(campaign.id, proof.id), settlement);
+    await state.put(Keys.settlementOfProof(proof.id), { proofId: proof.id, campaignId: campaign.id, txId: stamp.txId });
+    emit(ctx, ChaincodeEvents.ProofSettled, { campaignId: campaign.id, proofId: proof.id, amount: money.amount, held: money.held, currency: campaign.currency });
+    return respond(settlement);
+  }
+
+  /** One campaign. */
+  @Transaction(false)
+  @Returns('string')
+  async Get(ctx: Context, id: string): Promise<string> {
+    return respond(await requireCampaign(ledgerOf(ctx), id));
+  }
+
+  /** Every campaign (the list is short: one per funder programme). */
+  @Transaction(false)
+  @Returns('string')
+  async List(ctx: Context): Promise<string> {
+    return respond((await ledgerOf(ctx).list(Keys.allCampaigns(), parseCampaign)).map((e) => e.value));
+  }
+
+  /** Budget, settled, held in buffer, remaining; impact per pillar and unit and per SDG target. */
+  @Transaction(false)
+  @Returns('string')
+  async Progress(ctx: Context, id: string): Promise<string> {
+    const state = ledgerOf(ctx);
+    const campaign = await requireCampaign(state, id);
+    const settlements = (await state.list(Keys.settlementsOf(campaign.id), parseSettlement)).map((e) => e.value);
+    return respond({ campaign, progress: campaignProgress(campaign, await shardsOf(state, campaign.id), settlements) });
+  }
+
+  /** Every settlement of a campaign, in proof id order. */
+  @Transaction(false)
+  @Returns('string')
+  async Settlements(ctx: Context, id: string): Promise<string> {
+    const state = ledgerOf(ctx);
+    const campaign = await requireCampaign(state, id);
+    return respond((await state.list(Keys.settlementsOf(campaign.id), parseSettlement)).map((e) => e.value));
+  }
+
+  /** Which campaign settled a proof (NOT_FOUND when none). */
+  @Transaction(false)
+  @Returns('string')
+  async SettlementOf(ctx: Context, proofId: string): Promise<string> {
+    const state = ledgerOf(ctx);
+    const marker = await state.require(Keys.settlementOfProof(hex64(proofId, 'proofId')), parseSettlementMarker, `a settlement of proof ${proofId}`);
+    return respond(await state.require(Keys.settlement(marker.campaignId, marker.proofId), parseSettlement, `settlement of proof ${proofId}`));
+  }
+}
