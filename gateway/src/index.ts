@@ -9,3 +9,4 @@ export { loadConfig, loadApiKeys, tokenHash, ConfigError, type GatewayConfig, ty
 export { ApiError, type Problem } from './problem.js';
 export { pseudonymSaltFor } from './routes/claim-intake.js';
 export { parseEventId, type EventPosition, type FeedEvent } from './fabric/event-feed.js';
+export * from './reports/index.js';

@@ -1,0 +1,5 @@
+/** Off-ledger reports of the gateway: pure computations over ledger data and declared inputs. */
+export * from './inputs.js';
+export * from './carbon-result.js';
+export * from './pcaf.js';
+export * from './campaign-export.js';
