@@ -7,6 +7,7 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { ApiError, problemOf, PROBLEM_TYPE_BASE } from './problem.js';
+import { campaignRoutes } from './routes/campaigns.js';
 import { claimRoutes } from './routes/claims.js';
 import { createRouteContext, setCaller, type GatewayServices, type TypedApp } from './routes/context.js';
 import { credentialRoutes } from './routes/credentials.js';
@@ -14,6 +15,7 @@ import { eventRoutes } from './routes/events.js';
 import { operationsRoutes } from './routes/operations.js';
 import { proofRoutes } from './routes/proofs.js';
 import { protocolRoutes } from './routes/protocols.js';
+import { reportRoutes } from './routes/reports.js';
 import { roleRoutes } from './routes/roles.js';
 import { totalsRoutes } from './routes/totals.js';
 
@@ -97,7 +99,7 @@ export async function buildApp(services: GatewayServices, options: AppOptions = 
   registerHooks(app, services);
   await registerOpenApi(app, services);
   const context = createRouteContext(services);
-  for (const routes of [operationsRoutes, roleRoutes, protocolRoutes, claimRoutes, proofRoutes, credentialRoutes, totalsRoutes, eventRoutes]) {
+  for (const routes of [operationsRoutes, roleRoutes, protocolRoutes, claimRoutes, proofRoutes, credentialRoutes, totalsRoutes, eventRoutes, campaignRoutes, reportRoutes]) {
     routes(app, context);
   }
   return app;

@@ -1,0 +1,101 @@
+/**
+ * Routes `/v1/campaigns`: funders open campaigns, change their budget, settle proofs against them
+ * and close them (the chaincode checks the funder role and ownership); anyone authenticated reads
+ * progress; the funder's accounting downloads the monthly CSV export (columns documented in
+ * reports/campaign-export.ts).
+ */
+import { Type } from '@sinclair/typebox';
+import { campaignExportCsv, EXPORT_COLUMNS, type SettlementRow } from '../reports/campaign-export.js';
+import type { RouteContext, TypedApp } from './context.js';
+import { committed, Hex64, IdempotencyHeaders, ProtocolId, READ_PROBLEMS, RecordSchema, responses, WRITE_PROBLEMS } from './schemas.js';
+
+const CampaignId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,63}$' });
+const Params = Type.Object({ id: CampaignId });
+const IsoDate = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' });
+const MinorUnits = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+
+const CampaignBody = Type.Object({
+  id: CampaignId,
+  name: Type.String({ minLength: 1, maxLength: 256 }),
+  protocols: Type.Array(ProtocolId, { minItems: 1, maxItems: 32, uniqueItems: true, description: 'protocol ids (any version) the campaign pays for' }),
+  currency: Type.String({ pattern: '^[A-Z]{3}$' }),
+  budget: Type.Integer({ minimum: 1, description: 'integer minor units (cents)' }),
+  pricePerUnit: Type.Integer({ minimum: 1, description: "minor units per unit of impact (the protocol's unit)" }),
+  bufferBps: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000, description: 'share of each settlement held until close, basis points' })),
+  shards: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, description: 'budget tranches (default 8): more tranches, fewer MVCC conflicts between settlements' })),
+  criteria: Type.Object({
+    minProofLevel: Type.Optional(Type.Union([Type.Literal('declared'), Type.Literal('computed'), Type.Literal('verified')])),
+    periodStart: IsoDate,
+    periodEnd: IsoDate,
+    msps: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 32, description: 'sub-networks whose claims qualify; none = all' })),
+  }, { additionalProperties: false }),
+}, { additionalProperties: false });
+
+/** Registers the campaign routes. */
+export function campaignRoutes(app: TypedApp, context: RouteContext): void {
+  app.post('/v1/campaigns', {
+    schema: {
+      tags: ['campaigns'], summary: 'Open a campaign (funder); the caller becomes its funder', headers: IdempotencyHeaders, body: CampaignBody,
+      response: responses({ 201: committed() }, WRITE_PROBLEMS),
+    },
+  }, (request, reply) => context.mutate(request, reply, 201, () => context.submit(request, 'campaigns:Open', JSON.stringify(request.body))));
+
+  app.get('/v1/campaigns', {
+    schema: { tags: ['campaigns'], summary: 'Every campaign', response: responses({ 200: Type.Object({ records: Type.Array(RecordSchema) }) }, READ_PROBLEMS) },
+  }, async (request) => ({ records: (await context.read(request, 'campaigns:List')) as unknown[] }));
+
+  app.get('/v1/campaigns/:id', {
+    schema: {
+      tags: ['campaigns'], summary: 'A campaign and its progress: settled, held in buffer, remaining; impact per pillar and unit and per SDG target (never a cross-pillar sum)',
+      params: Params, response: responses({ 200: Type.Object({ campaign: RecordSchema, progress: RecordSchema }) }, READ_PROBLEMS),
+    },
+  }, async (request) => (await context.read(request, 'campaigns:Progress', request.params.id)) as { campaign: object; progress: object });
+
+  app.post('/v1/campaigns/:id/budget', {
+    schema: {
+      tags: ['campaigns'], summary: "Set the campaign's budget (its funder): raise it, or lower it but never below what is settled",
+      headers: IdempotencyHeaders, params: Params, body: Type.Object({ budget: MinorUnits }, { additionalProperties: false }),
+      response: responses({ 200: committed() }, WRITE_PROBLEMS),
+    },
+  }, (request, reply) => context.mutate(request, reply, 200, () => context.submit(request, 'campaigns:SetBudget', request.params.id, String(request.body.budget))));
+
+  app.post('/v1/campaigns/:id/close', {
+    schema: {
+      tags: ['campaigns'], summary: 'Close the campaign (its funder): nothing more is settled, the buffer is released',
+      headers: IdempotencyHeaders, params: Params, response: responses({ 200: committed() }, WRITE_PROBLEMS),
+    },
+  }, (request, reply) => context.mutate(request, reply, 200, () => context.submit(request, 'campaigns:Close', request.params.id)));
+
+  app.post('/v1/campaigns/:id/settlements', {
+    schema: {
+      tags: ['campaigns'], summary: 'Settle an eligible proof against the campaign (its funder): once per proof, never beyond the budget',
+      headers: IdempotencyHeaders, params: Params, body: Type.Object({ proofId: Hex64 }, { additionalProperties: false }),
+      response: responses({ 201: committed() }, WRITE_PROBLEMS),
+    },
+  }, (request, reply) => context.mutate(request, reply, 201, () => context.submit(request, 'campaigns:Settle', request.params.id, request.body.proofId)));
+
+  app.get('/v1/campaigns/:id/settlements', {
+    schema: { tags: ['campaigns'], summary: 'Every settlement of the campaign', params: Params, response: responses({ 200: Type.Object({ records: Type.Array(RecordSchema) }) }, READ_PROBLEMS) },
+  }, async (request) => ({ records: (await context.read(request, 'campaigns:Settlements', request.params.id)) as unknown[] }));
+
+  app.get('/v1/campaigns/:id/export.csv', {
+    schema: {
+      tags: ['campaigns'], summary: 'What is owed per producer pseudonym for one month (CSV, RFC 4180, UTF-8)',
+      description: `Columns: ${EXPORT_COLUMNS.join(', ')}. One row per producer pseudonym, protocol and unit, for the proofs whose activity started in \`period\`; amounts in integer minor units, \`payable\` as a decimal.`,
+      params: Params, querystring: Type.Object({ period: Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM' }) }, { additionalProperties: false }),
+      produces: ['text/csv'],
+      response: responses({ 200: Type.String({ description: 'text/csv; charset=utf-8' }) }, READ_PROBLEMS),
+    },
+  }, async (request, reply) => {
+    const { campaign } = (await context.read(request, 'campaigns:Get', request.params.id).then((c) => ({ campaign: c as { status: string } })));
+    const settlements = (await context.read(request, 'campaigns:Settlements', request.params.id)) as SettlementRow[];
+    const csv = campaignExportCsv(settlements, request.query.period, campaign.status === 'closed');
+    return reply.type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${request.params.id}-${request.query.period}.csv"`)
+      .send(csv);
+  });
+
+  app.get('/v1/proofs/:id/settlement', {
+    schema: { tags: ['campaigns'], summary: 'The settlement of a proof: which campaign paid for it (404 when none)', params: Type.Object({ id: Hex64 }), response: responses({ 200: RecordSchema }, READ_PROBLEMS) },
+  }, (request) => context.read(request, 'campaigns:SettlementOf', request.params.id));
+}
