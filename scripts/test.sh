@@ -61,7 +61,18 @@ if (( run_integration )); then
   done
 fi
 
+# The dashboard's browser test (test/e2e/dashboard.test.ts) drives Debian's Chromium through
+# playwright-core (a test tool's own browser download does not work offline).
+ensure_chromium() {
+  if [[ -x ${IL_CHROMIUM:-/usr/bin/chromium} ]]; then return 0; fi
+  log "installing Debian's chromium for the dashboard's browser test (apt-get install -y chromium)"
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; } >&2; then
+    die "could not install chromium: install it (apt-get install chromium) or set IL_CHROMIUM to a Chromium binary"
+  fi
+}
+
 if (( run_e2e )); then
+  ensure_chromium
   run_mocha "end-to-end (HTTP -> gateways -> raft)" CONSENSUS=raft -- \
     --require build/test/e2e/fixtures.js 'build/test/e2e/**/*.test.js'
 fi

@@ -11,6 +11,7 @@ import { campaignRoutes } from './routes/campaigns.js';
 import { claimRoutes } from './routes/claims.js';
 import { createRouteContext, setCaller, type GatewayServices, type TypedApp } from './routes/context.js';
 import { credentialRoutes } from './routes/credentials.js';
+import { registerDashboard } from './routes/dashboard.js';
 import { eventRoutes } from './routes/events.js';
 import { operationsRoutes } from './routes/operations.js';
 import { proofRoutes } from './routes/proofs.js';
@@ -102,5 +103,6 @@ export async function buildApp(services: GatewayServices, options: AppOptions = 
   for (const routes of [operationsRoutes, roleRoutes, protocolRoutes, claimRoutes, proofRoutes, credentialRoutes, totalsRoutes, eventRoutes, campaignRoutes, reportRoutes]) {
     routes(app, context);
   }
+  await registerDashboard(app);
   return app;
 }

@@ -70,4 +70,13 @@ ensure_node_modules() {
 ensure_build() {
   log "compiling TypeScript${*:+ ($*)}"
   (cd "$REPO_ROOT" && npx --no-install tsc -b "$@") >&2
+  if [[ $# -eq 0 || " $* " == *" gateway "* ]]; then ensure_dashboard; fi
+}
+
+# Builds the funder dashboard (gateway/web -> gateway/dist-web, Vite) when its sources changed.
+ensure_dashboard() {
+  local web="$REPO_ROOT/gateway/web" out="$REPO_ROOT/gateway/dist-web/index.html"
+  if [[ -f "$out" && -z "$(find "$web" -newer "$out" -type f -print -quit)" ]]; then return 0; fi
+  log "building the dashboard (gateway/web -> gateway/dist-web)"
+  (cd "$REPO_ROOT" && npx --no-install tsc -p gateway/web/tsconfig.json && npx --no-install vite build --config gateway/web/vite.config.mjs) >&2
 }

@@ -7,22 +7,13 @@ import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
 import { randomBytes } from 'node:crypto';
 import { getGatewayWorld, type GatewayWorld } from '../helpers/gateway-world';
-import { activeProtocol, claimRequest, newIssuer, reportHash, settled, signedCredential, type Committed, type IssuerKeyPair, type TestProtocol } from './scenario';
+import { issueCommuteProof } from './funding';
+import { activeProtocol, newIssuer, settled, type Committed, type TestProtocol } from './scenario';
 
 interface Progress {
   campaign: { id: string; status: string; budget: number };
   progress: { settled: number; heldInBuffer: number; released: number; payable: number; remaining: number; settlements: number;
     impact: { pillar: string; unit: string; quantity: number; proofs: number }[]; sdg: { sdgTarget: string; quantity: number }[] };
-}
-
-/** Submits, verifies (two orgs) and validates a commute claim; the proof id. */
-export async function issueCommuteProof(world: GatewayWorld, protocol: TestProtocol, issuer: IssuerKeyPair, quantity: number): Promise<string> {
-  const credential = await signedCredential(issuer, { subject: { quantity } });
-  const claim = await settled(await world.client(1, 'User1').json<Committed<{ id: string }>>('POST', '/v1/claims', claimRequest(protocol, credential), 201));
-  await settled(await world.client(1, 'User2').json<Committed>('POST', `/v1/claims/${claim.result.id}/verifications`, { decision: 'approve', assessedQuantity: quantity, reportHash: reportHash() }, 201));
-  await settled(await world.client(2, 'User2').json<Committed>('POST', `/v1/claims/${claim.result.id}/verifications`, { decision: 'approve', assessedQuantity: quantity, reportHash: reportHash() }, 201));
-  const proof = await settled(await world.client(2, 'User4').json<Committed<{ id: string }>>('POST', `/v1/claims/${claim.result.id}/validation`, { quantity }, 201));
-  return proof.result.id;
 }
 
 describe('e2e: funders (campaigns, export, reports)', function () {
@@ -37,7 +28,7 @@ describe('e2e: funders (campaigns, export, reports)', function () {
     const issuer = await newIssuer();
     protocol = await activeProtocol(world, [issuer.controller]);
     proofs = [];
-    for (const quantity of [18_500, 12_000, 7_000]) proofs.push(await issueCommuteProof(world, protocol, issuer, quantity));
+    for (const quantity of [18_500, 12_000, 7_000]) proofs.push((await issueCommuteProof(protocol, issuer, quantity)).id);
   });
 
   it('only a funder opens a campaign; the funder of org 1 opens one', async () => {
@@ -109,7 +100,7 @@ describe('e2e: funders (campaigns, export, reports)', function () {
     const issuer = await newIssuer();
     const tight = await activeProtocol(world, [issuer.controller]);
     const ids: string[] = [];
-    for (let i = 0; i < 4; i++) ids.push(await issueCommuteProof(world, tight, issuer, 1000));
+    for (let i = 0; i < 4; i++) ids.push((await issueCommuteProof(tight, issuer, 1000)).id);
     const id = `tight-${randomBytes(4).toString('hex')}`;
     await settled(await world.client(1, 'User5').json<Committed>('POST', '/v1/campaigns', {
       id, name: 'tight', protocols: [tight.id], currency: 'EUR', budget: 2500, pricePerUnit: 1, shards: 4,

@@ -1,0 +1,102 @@
+/**
+ * The funder dashboard in a real browser (Debian's Chromium driven by playwright-core) against
+ * org 1's gateway on the real network: log in with the funder's token, open a campaign (name,
+ * progress numbers, charts), open a proof's provenance graph (proof id, tx ids and blocks), and
+ * save screenshots under build/test-artifacts/.
+ */
+import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { getGatewayWorld, type GatewayWorld } from '../helpers/gateway-world';
+import { REPO_ROOT } from '../helpers/network';
+import { issueCommuteProof } from './funding';
+import { activeProtocol, newIssuer, settled, type Committed } from './scenario';
+
+const CHROMIUM = process.env.IL_CHROMIUM ?? '/usr/bin/chromium';
+const ARTIFACTS = path.join(REPO_ROOT, 'build', 'test-artifacts');
+
+describe('e2e: funder dashboard in Chromium', function () {
+  this.timeout(240_000);
+  let world: GatewayWorld;
+  let browser: Browser;
+  let page: Page;
+  let baseUrl: string;
+  let proof: { id: string; txId: string; blockNumber: number };
+  const campaignId = `dash-${randomBytes(4).toString('hex')}`;
+  const campaignName = `Dashboard campaign ${campaignId}`;
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: scripts/test.sh installs Debian's chromium, or set IL_CHROMIUM`);
+    world = await getGatewayWorld();
+    baseUrl = world.gateways[0]?.running.url ?? '';
+    const issuer = await newIssuer();
+    const protocol = await activeProtocol(world, [issuer.controller]);
+    proof = await issueCommuteProof(protocol, issuer, 18_500);
+    const funder = world.client(1, 'User5');
+    await settled(await funder.json<Committed>('POST', '/v1/campaigns', {
+      id: campaignId, name: campaignName, protocols: [protocol.id], currency: 'EUR', budget: 50_000, pricePerUnit: 1, bufferBps: 1000,
+      criteria: { periodStart: '2025-01-01', periodEnd: '2025-12-31' },
+    }, 201));
+    await settled(await funder.json<Committed>('POST', `/v1/campaigns/${campaignId}/settlements`, { proofId: proof.id }, 201));
+    mkdirSync(ARTIFACTS, { recursive: true });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+    page = await browser.newPage({ viewport: { width: 1280, height: 1500 } });
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('serves the page publicly, but refuses an unknown token', async () => {
+    const response = await page.goto(`${baseUrl}/dashboard/`);
+    expect(response?.status()).to.equal(200);
+    await page.fill('#token', 'not-a-token');
+    await page.click('#login');
+    await page.waitForSelector('#login-error:has-text("Unknown token")');
+    expect(await page.isVisible('#app-view')).to.equal(false);
+  });
+
+  it("logs in with the funder's token and lists the campaign with its progress", async () => {
+    await page.fill('#token', world.gateways[0]?.tokens.get('User5') ?? '');
+    await page.click('#login');
+    const link = page.locator(`a.open-campaign[data-campaign="${campaignId}"]`);
+    await link.waitFor();
+    expect(await link.textContent()).to.equal(campaignName);
+    expect(await page.locator('#who').textContent()).to.contain('funder');
+  });
+
+  it('opens the campaign: progress numbers and charts of impact per pillar and per SDG', async () => {
+    await page.locator(`a.open-campaign[data-campaign="${campaignId}"]`).click();
+    await page.waitForSelector(`#campaign-title:has-text("${campaignName}")`);
+    const fact = (name: string) => page.locator(`dd[data-fact="${name}"]`).textContent();
+    expect(await fact('Settled')).to.equal('185.00 EUR');
+    expect(await fact('Held in buffer')).to.equal('18.50 EUR');
+    expect(await fact('Remaining')).to.equal('315.00 EUR');
+    expect(await fact('Proofs settled')).to.equal('1');
+    const drawn = await Promise.all(['#pillar-chart', '#sdg-chart'].map((s) => page.locator(s).evaluate((canvas) => (canvas as unknown as { toDataURL(): string }).toDataURL().length)));
+    for (const size of drawn) expect(size, 'a chart was drawn').to.be.greaterThan(3000);
+    await page.locator(`tr[data-proof="${proof.id}"]`).waitFor();
+    await page.fill('#filter-month', '2024-01');
+    expect(await page.locator('#proofs tbody tr').count(), 'the month filter hides the proof').to.equal(0);
+    await page.fill('#filter-month', '2025-05');
+    expect(await page.locator('#proofs tbody tr').count()).to.equal(1);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-campaign.png'), fullPage: true });
+  });
+
+  it("opens the proof's provenance graph with transaction ids and blocks", async () => {
+    await page.locator(`tr[data-proof="${proof.id}"] a.open-provenance`).click();
+    await page.waitForSelector(`#provenance-proof:has-text("${proof.id}")`);
+    await page.waitForSelector('#graph canvas');
+    const steps = await page.locator('#provenance-steps tbody tr').evaluateAll((rows) => rows.map((r) => ({
+      kind: r.getAttribute('data-step'), tx: r.querySelector('.tx')?.textContent, block: r.querySelector('.block')?.textContent,
+    })));
+    expect(steps.map((s) => s.kind)).to.deep.equal(['proof', 'validation', 'verification', 'verification', 'claim', 'protocol']);
+    expect(steps[0]).to.deep.equal({ kind: 'proof', tx: proof.txId, block: String(proof.blockNumber) });
+    for (const step of steps) expect(step.block).to.match(/^[0-9]+$/);
+    const file = path.join(ARTIFACTS, 'dashboard-provenance.png');
+    await page.screenshot({ path: file, fullPage: true });
+    expect(statSync(file).size).to.be.greaterThan(10_000);
+  });
+});
