@@ -82,8 +82,10 @@ export interface CampaignDefinition {
   currency: string;
   /** Integer minor units. */
   budget: number;
-  /** Integer minor units per unit of impact (the protocol's unit, e.g. per gram CO2e). */
+  /** Integer minor units paid per `pricePer` units of impact (the protocol's unit, e.g. gram CO2e). */
   pricePerUnit: number;
+  /** How many units of impact `pricePerUnit` buys (default 1): 100 cents per 1000 gCO2e = 1 EUR/kg. */
+  pricePer: number;
   /** Share of each settlement held until close, in basis points (0..10000). */
   bufferBps: number;
   criteria: CampaignCriteria;
@@ -135,7 +137,8 @@ export interface Settlement {
   quantity: number;
   currency: string;
   pricePerUnit: number;
-  /** quantity x pricePerUnit, minor units. */
+  pricePer: number;
+  /** quantity x pricePerUnit / pricePer (rounded down), minor units. */
   amount: number;
   /** Held in the buffer until the campaign closes. */
   held: number;
@@ -152,7 +155,7 @@ export interface SettlementMarker {
   txId: string;
 }
 
-const DEFINITION_FIELDS = ['id', 'name', 'protocols', 'currency', 'budget', 'pricePerUnit', 'bufferBps', 'criteria', 'shards'];
+const DEFINITION_FIELDS = ['id', 'name', 'protocols', 'currency', 'budget', 'pricePerUnit', 'pricePer', 'bufferBps', 'criteria', 'shards'];
 const CRITERIA_FIELDS = ['minProofLevel', 'periodStart', 'periodEnd', 'msps'];
 
 function criteriaOf(value: unknown): CampaignCriteria {
@@ -190,6 +193,7 @@ export function parseCampaignDefinition(json: string): CampaignDefinition {
     currency: text(input.currency, 'currency', 3, CURRENCY),
     budget: integer(input.budget, 'budget', 1),
     pricePerUnit: integer(input.pricePerUnit, 'pricePerUnit', 1),
+    pricePer: input.pricePer === undefined ? 1 : integer(input.pricePer, 'pricePer', 1, 1_000_000_000),
     bufferBps: input.bufferBps === undefined ? 0 : integer(input.bufferBps, 'bufferBps', 0, BPS),
     criteria: criteriaOf(input.criteria),
     shards: input.shards === undefined ? DEFAULT_SHARDS : integer(input.shards, 'shards', 1, MAX_SHARDS),
@@ -307,10 +311,14 @@ export function assertNotSettled(proofId: string, marker: SettlementMarker | und
   }
 }
 
-/** Amount (quantity x price) and held buffer of a settlement; QUANTITY_OVERFLOW if unsafe. */
+/**
+ * Amount (quantity x price / pricePer, rounded down: the funder never pays above the price) and
+ * held buffer of a settlement; QUANTITY_OVERFLOW if unsafe.
+ */
 export function settlementAmount(campaign: Campaign, quantity: number): { amount: number; held: number } {
-  const amount = quantity * campaign.pricePerUnit;
-  if (!Number.isSafeInteger(amount)) throw new ChaincodeError('QUANTITY_OVERFLOW', `${quantity} x ${campaign.pricePerUnit} exceeds the safe integer range`);
+  const product = quantity * campaign.pricePerUnit;
+  if (!Number.isSafeInteger(product)) throw new ChaincodeError('QUANTITY_OVERFLOW', `${quantity} x ${campaign.pricePerUnit} exceeds the safe integer range`);
+  const amount = Math.floor(product / (campaign.pricePer ?? 1));
   return { amount, held: Math.floor((amount * campaign.bufferBps) / BPS) };
 }
 
@@ -346,7 +354,7 @@ export function settlementOf(campaign: Campaign, proof: ProofOfImpact, submitter
   return {
     campaignId: campaign.id, proofId: proof.id, serial: proof.serial, protocolId: proof.protocolId, protocolVersion: proof.protocolVersion,
     pillar: proof.pillar, unit: proof.unit, sdgTargets: [...proof.sdgTargets], producerPseudonym: proof.producerPseudonym, submitterMsp,
-    vintage: { ...proof.vintage }, quantity: proof.quantity, currency: campaign.currency, pricePerUnit: campaign.pricePerUnit,
+    vintage: { ...proof.vintage }, quantity: proof.quantity, currency: campaign.currency, pricePerUnit: campaign.pricePerUnit, pricePer: campaign.pricePer ?? 1,
     amount: money.amount, held: money.held, draws, funder: campaign.funder, txId: stamp.txId, timestamp: stamp.timestamp,
   };
 }

@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { demoCredentials, demoIssuer, demoProtocol } from './data.js';
+import { seedFunding } from './funding.js';
 
 interface GatewayEntry { mspId: string; url: string; tokens: Record<string, string> }
 interface WhoAmI { identity: string; roles: string[] }
@@ -96,6 +97,8 @@ async function main(): Promise<void> {
   credentials.forEach((credential, i) => {
     writeFileSync(path.join(outputDir, `credential-${i + 1}.json`), `${JSON.stringify(credential, null, 2)}\n`);
   });
+  const fundingCredential = credentials[4];
+  if (fundingCredential) await seedFunding(org1, [[org2, 'User2'], [org3, 'User2'], [org3, 'User3']], [org1, 'User4'], fundingCredential);
   console.log(`  demo issuer ${issuer.controller}`);
   console.log(`  ${credentials.length} signed demo credentials in ${outputDir}`);
 }

@@ -20,7 +20,8 @@ const CampaignBody = Type.Object({
   protocols: Type.Array(ProtocolId, { minItems: 1, maxItems: 32, uniqueItems: true, description: 'protocol ids (any version) the campaign pays for' }),
   currency: Type.String({ pattern: '^[A-Z]{3}$' }),
   budget: Type.Integer({ minimum: 1, description: 'integer minor units (cents)' }),
-  pricePerUnit: Type.Integer({ minimum: 1, description: "minor units per unit of impact (the protocol's unit)" }),
+  pricePerUnit: Type.Integer({ minimum: 1, description: "minor units paid per `pricePer` units of impact (the protocol's unit)" }),
+  pricePer: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000_000, description: 'units of impact the price buys (default 1); amounts are rounded down' })),
   bufferBps: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000, description: 'share of each settlement held until close, basis points' })),
   shards: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, description: 'budget tranches (default 8): more tranches, fewer MVCC conflicts between settlements' })),
   criteria: Type.Object({

@@ -9,7 +9,7 @@ import cytoscape from 'cytoscape';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 
-interface Campaign { id: string; name: string; currency: string; budget: number; status: string; protocols: string[]; pricePerUnit: number; bufferBps: number }
+interface Campaign { id: string; name: string; currency: string; budget: number; status: string; protocols: string[]; pricePerUnit: number; pricePer?: number; bufferBps: number }
 interface Progress {
   settled: number; heldInBuffer: number; released: number; payable: number; remaining: number; settlements: number;
   impact: { pillar: string; unit: string; quantity: number; proofs: number }[];
@@ -138,7 +138,7 @@ async function showCampaign(id: string): Promise<void> {
     ['Status', campaign.status], ['Budget', money(campaign.budget, campaign.currency)], ['Settled', money(progress.settled, campaign.currency)],
     ['Held in buffer', money(progress.heldInBuffer, campaign.currency)], ['Payable', money(progress.payable, campaign.currency)],
     ['Remaining', money(progress.remaining, campaign.currency)], ['Proofs settled', String(progress.settlements)],
-    ['Price per unit', money(campaign.pricePerUnit, campaign.currency)], ['Buffer share', `${campaign.bufferBps / 100} %`],
+    ['Price', `${money(campaign.pricePerUnit, campaign.currency)} per ${campaign.pricePer ?? 1} units`], ['Buffer share', `${campaign.bufferBps / 100} %`],
     ['Protocols', campaign.protocols.join(', ')],
   ];
   $('#campaign-summary').replaceChildren(el('dl', { class: 'summary' }, ...facts.flatMap(([k, v]) => [el('dt', {}, k), el('dd', { 'data-fact': k }, v)])));

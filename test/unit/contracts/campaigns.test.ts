@@ -97,6 +97,12 @@ describe('contract campaigns (in-memory peer)', () => {
     expect((await progress()).progress).to.include({ settled: 10_000, remaining: 0 });
   });
 
+  it('prices per block of units, rounding down', async () => {
+    await c.net.ok(c.funder, 'campaigns:Open', JSON.stringify(campaignDoc({ id: 'per-kg', pricePerUnit: 100, pricePer: 1000 })));
+    const proof = await issue(2999);
+    expect((await settle('per-kg', proof.id)).result).to.include({ amount: 299, held: 29 });
+  });
+
   it('raises the budget, never lowers it below what is settled', async () => {
     const proof = await issue(9000);
     await c.net.ok(c.funder, 'campaigns:Settle', 'bike-allowance-2026', proof.id);
