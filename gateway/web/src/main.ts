@@ -9,7 +9,7 @@ import cytoscape from 'cytoscape';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 
-interface Campaign { id: string; name: string; currency: string; budget: number; status: string; protocols: string[]; pricePerUnit: number; pricePer?: number; bufferBps: number }
+interface Campaign { id: string; funder: string; name: string; currency: string; budget: number; status: string; protocols: string[]; pricePerUnit: number; pricePer?: number; bufferBps: number }
 interface Progress {
   settled: number; heldInBuffer: number; released: number; payable: number; remaining: number; settlements: number;
   impact: { pillar: string; unit: string; quantity: number; proofs: number }[];
@@ -37,6 +37,7 @@ const $ = <T extends HTMLElement>(selector: string): T => {
 };
 const charts: Chart[] = [];
 let settlements: Settlement[] = [];
+let myIdentity = '';
 
 class ApiFailure extends Error {
   constructor(readonly status: number, message: string) { super(message); }
@@ -63,6 +64,7 @@ const shortIdentity = (identity: string): string => /CN=([^,/:]+)/.exec(identity
 
 async function showApp(): Promise<void> {
   const me = await api<{ identity: string; roles: string[] }>('/v1/roles/me');
+  myIdentity = me.identity;
   $('#who').textContent = `${shortIdentity(me.identity)} — ${me.roles.join(', ') || 'no role'}`;
   $('#login-view').hidden = true;
   $('#app-view').hidden = false;
@@ -71,7 +73,8 @@ async function showApp(): Promise<void> {
 }
 
 async function showCampaigns(): Promise<void> {
-  const { records } = await api<{ records: Campaign[] }>('/v1/campaigns');
+  const all = (await api<{ records: Campaign[] }>('/v1/campaigns')).records;
+  const records = $<HTMLInputElement>('#only-mine').checked ? all.filter((c) => c.funder === myIdentity) : all;
   const list = $('#campaigns');
   list.replaceChildren();
   if (records.length === 0) list.append(el('p', { class: 'muted' }, 'No campaign yet.'));
@@ -207,6 +210,7 @@ $('#logout').addEventListener('click', () => {
   location.hash = '';
   location.reload();
 });
+$('#only-mine').addEventListener('change', () => { showCampaigns().catch((error: unknown) => { $('#login-error').textContent = String(error); }); });
 for (const input of ['#filter-producer', '#filter-month']) $(input).addEventListener('input', renderProofs);
 window.addEventListener('hashchange', () => { route().catch((error: unknown) => { $('#login-error').textContent = String(error); }); });
 if (sessionStorage.getItem(TOKEN_KEY)) showApp().catch(() => sessionStorage.removeItem(TOKEN_KEY));
