@@ -42,7 +42,7 @@ describe('events: one per state-changing transaction', () => {
     const proofId = idOf(await tx(c.validator1, 'claims:Validate', kept, '100'));
     const moved = (await tx(c.submitter1, 'proofs:Transfer', proofId, c.funder.identity, '40', '')).result as { moved: { id: string } };
     await tx(c.funder, 'proofs:Retire', moved.moved.id, '10', 'b', 'p');
-    await tx(c.op2, 'proofs:CompactTotals', 'B', 'gCO2e');
+    await tx(c.op2, 'proofs:CompactTotals', 'B', 'gCO2e', '');
 
     const published = publishedTransactions(c);
     expect([...new Set(run.map((r) => r.fn))].sort(), 'the scenario covers every submit transaction').to.deep.equal(published.submit);
