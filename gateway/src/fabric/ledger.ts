@@ -5,7 +5,7 @@
  * conflicts (a new transaction each time) and of the transient planning error after a peer restart.
  */
 import * as grpc from '@grpc/grpc-js';
-import { connect, hash, signers, type ChaincodeEvent, type CloseableAsyncIterable, type Gateway, type Network } from '@hyperledger/fabric-gateway';
+import { connect, hash, signers, type ChaincodeEvent, type CloseableAsyncIterable, type Gateway, type Network, type Transaction } from '@hyperledger/fabric-gateway';
 import fabricProtos from '@hyperledger/fabric-protos';
 import { createPrivateKey } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -24,6 +24,13 @@ export interface Committed<T> {
   readonly blockNumber: number;
 }
 
+/** An endorsed transaction, before it is sent to the orderer. */
+export interface PreparedTransaction {
+  readonly txId: string;
+  /** Base64 of the serialised transaction (fabric-gateway `Transaction.getBytes()`). */
+  readonly transaction: string;
+}
+
 /** Latencies a submission took, reported to the metrics. */
 export interface SubmitTimings {
   readonly endorseAndSubmitSeconds: number;
@@ -34,8 +41,17 @@ export interface SubmitTimings {
 export interface Ledger {
   /** Evaluates `contract:function` as `user` on the organisation's peer; the parsed JSON result. */
   evaluate(user: string, fqfn: string, args: readonly string[]): Promise<unknown>;
-  /** Submits `contract:function` as `user` and waits for its commit. */
-  submit(user: string, fqfn: string, args: readonly string[]): Promise<Committed<unknown>>;
+  /**
+   * Submits `contract:function` as `user` and waits for its commit. `onPrepared` hears of each
+   * endorsed transaction (its id and signed bytes) before it is sent to the orderer.
+   */
+  submit(user: string, fqfn: string, args: readonly string[], onPrepared?: (prepared: PreparedTransaction) => void): Promise<Committed<unknown>>;
+  /**
+   * What became of transactions prepared earlier (the newest last): the committed one, if any;
+   * else, when the ledger has never seen the newest, that one sent again (same id, so at most one
+   * of them can ever be valid) and its outcome; undefined when none committed.
+   */
+  recover(user: string, prepared: readonly PreparedTransaction[]): Promise<Committed<unknown> | undefined>;
   /** The block holding transaction `txId` (cached: a committed tx never moves). */
   blockOf(txId: string): Promise<number>;
   /** A `system:Ping` with the short readiness deadline; throws when Fabric is unreachable. */
@@ -72,6 +88,15 @@ function privateKeyOf(user: NetworkUser): ReturnType<typeof createPrivateKey> {
   return createPrivateKey(readFileSync(path.join(user.keyDir, keyFile)));
 }
 
+function messageOf(error: unknown): string {
+  const details = isObject(error) && Array.isArray(error.details) ? error.details.map((d: unknown) => (isObject(d) ? String(d.message) : '')).join(' ') : '';
+  return `${error instanceof Error ? error.message : String(error)} ${details}`;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -94,13 +119,17 @@ class FabricLedger implements Ledger {
     });
   }
 
-  #network(userName: string): Network {
+  #gateway(userName: string): Gateway {
     let gateway = this.#gateways.get(userName);
     if (gateway === undefined) {
       gateway = this.#connect(userName);
       this.#gateways.set(userName, gateway);
     }
-    return gateway.getNetwork(this.org.channel);
+    return gateway;
+  }
+
+  #network(userName: string): Network {
+    return this.#gateway(userName).getNetwork(this.org.channel);
   }
 
   #connect(userName: string): Gateway {
@@ -129,10 +158,10 @@ class FabricLedger implements Ledger {
     }
   }
 
-  async submit(user: string, fqfn: string, args: readonly string[]): Promise<Committed<unknown>> {
+  async submit(user: string, fqfn: string, args: readonly string[], onPrepared?: (prepared: PreparedTransaction) => void): Promise<Committed<unknown>> {
     const attempts = this.config.maxSubmitAttempts;
     for (let attempt = 1; ; attempt++) {
-      const outcome = await this.#submitOnce(user, fqfn, args).catch((error: unknown) => {
+      const outcome = await this.#submitOnce(user, fqfn, args, onPrepared).catch((error: unknown) => {
         if (attempt < attempts && isTransientPlanningError(error)) return 'retry' as const;
         throw toApiError(error, fqfn);
       });
@@ -145,10 +174,17 @@ class FabricLedger implements Ledger {
   }
 
   /** One transaction: committed, or `{}` when it lost an MVCC/phantom read conflict. */
-  async #submitOnce(user: string, fqfn: string, args: readonly string[]): Promise<{ committed?: Committed<unknown> }> {
+  async #submitOnce(user: string, fqfn: string, args: readonly string[], onPrepared?: (prepared: PreparedTransaction) => void): Promise<{ committed?: Committed<unknown> }> {
     const { contract, fn } = splitName(fqfn);
     const started = performance.now();
-    const submitted = await this.#network(user).getContract(this.org.chaincode, contract).submitAsync(fn, { arguments: [...args] });
+    const transaction = await this.#network(user).getContract(this.org.chaincode, contract).newProposal(fn, { arguments: [...args] }).endorse();
+    onPrepared?.({ txId: transaction.getTransactionId(), transaction: Buffer.from(transaction.getBytes()).toString('base64') });
+    return this.#send(transaction, started);
+  }
+
+  /** Sends an endorsed transaction to the orderer and waits for its commit status. */
+  async #send(transaction: Transaction, started: number): Promise<{ committed?: Committed<unknown> }> {
+    const submitted = await transaction.submit();
     const sent = performance.now();
     const status = await submitted.getStatus();
     this.observer.onSubmitted?.({ endorseAndSubmitSeconds: (sent - started) / 1000, commitSeconds: (performance.now() - sent) / 1000 });
@@ -159,6 +195,39 @@ class FabricLedger implements Ledger {
     }
     if (RETRIED_CODES.has(status.code)) return {};
     throw new ApiError(409, 'TRANSACTION_INVALID', `transaction ${status.transactionId} was not committed (validation code ${status.code}); retry the request`, { txId: status.transactionId });
+  }
+
+  async recover(user: string, prepared: readonly PreparedTransaction[]): Promise<Committed<unknown> | undefined> {
+    try {
+      const gateway = this.#gateway(user);
+      let newestSeen = false;
+      for (const [index, item] of prepared.entries()) {
+        const code = await this.#validationCode(item.txId);
+        if (index === prepared.length - 1) newestSeen = code !== undefined;
+        if (code === peer.TxValidationCode.VALID) {
+          const transaction = gateway.newTransaction(Buffer.from(item.transaction, 'base64'));
+          return { result: parseResult(transaction.getResult()), txId: item.txId, blockNumber: await this.blockOf(item.txId) };
+        }
+      }
+      const newest = prepared[prepared.length - 1];
+      if (newestSeen || newest === undefined) return undefined;
+      const outcome = await this.#send(gateway.newTransaction(Buffer.from(newest.transaction, 'base64')), performance.now());
+      return outcome.committed;
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'TRANSACTION_INVALID') return undefined;
+      throw toApiError(error, 'the recovery of an earlier transaction');
+    }
+  }
+
+  /** The validation code of a transaction the ledger holds, or undefined when it holds none with this id. */
+  async #validationCode(txId: string): Promise<number | undefined> {
+    try {
+      const bytes = await this.#network(this.org.admin.name).getContract('qscc').evaluateTransaction('GetTransactionByID', this.org.channel, txId);
+      return peer.ProcessedTransaction.deserializeBinary(bytes).getValidationcode();
+    } catch (error) {
+      if (/no such transaction ID|Failed to get transaction with id/i.test(messageOf(error))) return undefined;
+      throw error;
+    }
   }
 
   async blockOf(txId: string): Promise<number> {
