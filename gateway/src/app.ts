@@ -5,6 +5,7 @@
  */
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { ApiError, problemOf, PROBLEM_TYPE_BASE } from './problem.js';
 import { claimRoutes } from './routes/claims.js';
@@ -21,6 +22,8 @@ import { totalsRoutes } from './routes/totals.js';
 export interface AppOptions {
   /** Fastify's logger option (false in tests). */
   readonly logger?: FastifyServerOptions['logger'];
+  /** Serve HTTPS with these options (certificate, key, client CA for mutual TLS). */
+  readonly https?: HttpsServerOptions;
 }
 
 const PUBLIC_PATHS = new Set(['/health', '/ready', '/metrics', '/v1/openapi.json']);
@@ -76,7 +79,14 @@ async function registerOpenApi(app: TypedApp, services: GatewayServices): Promis
         version: API_VERSION,
         description: `Problem types are ${PROBLEM_TYPE_BASE}<code in kebab case>; every mutation accepts an Idempotency-Key header.`,
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: 'http', scheme: 'bearer',
+            description: 'An API key of this organisation. When the gateway serves HTTPS with a client CA, a registered client certificate (mutual TLS) authenticates instead.',
+          },
+        },
+      },
       security: [{ bearer: [] }],
     },
   });
@@ -88,6 +98,8 @@ async function registerOpenApi(app: TypedApp, services: GatewayServices): Promis
  */
 export async function buildApp(services: GatewayServices, options: AppOptions = {}): Promise<TypedApp> {
   const app = Fastify({
+    // HTTPS changes only the server type; requests and replies are the same for the routes.
+    ...(options.https !== undefined ? { https: options.https } as object : {}),
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
     // identities in paths (DELETE /v1/roles/{identity}/{role}) are long X.509 names
