@@ -4,9 +4,10 @@
  * answers every failure with RFC 9457 problem details. Testable with `app.inject()`.
  */
 import swagger from '@fastify/swagger';
+import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ServerOptions as HttpsServerOptions } from 'node:https';
-import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifySchema, type FastifyError, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { ApiError, problemOf, PROBLEM_TYPE_BASE } from './problem.js';
 import { claimRoutes } from './routes/claims.js';
 import { createRouteContext, setCaller, type GatewayServices, type TypedApp } from './routes/context.js';
@@ -55,11 +56,33 @@ function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyRepl
   return reply.code(apiError.status).type('application/problem+json').send({ ...problemOf(apiError), instance: request.url.split('?')[0] });
 }
 
+/** How long a request with `Min-Block-Number` waits for this organisation's peer to reach that block. */
+const MIN_BLOCK_WAIT_MS = 5_000;
+
+const MinBlockHeader = Type.String({
+  pattern: '^[0-9]{1,15}$',
+  description: 'read-your-writes across organisations: answer only once this organisation\'s peer has committed this block '
+    + '(the blockNumber another gateway answered with); waits up to 5 s, then 503 BLOCK_NOT_YET_COMMITTED',
+});
+
+/** Declares the `Min-Block-Number` header on every authenticated route (so OpenAPI lists it). */
+function declareMinBlockHeader(routeOptions: { url?: string; schema?: FastifySchema }): void {
+  if (routeOptions.url === undefined || !routeOptions.url.startsWith('/v1/') || PUBLIC_PATHS.has(routeOptions.url)) return;
+  const schema = routeOptions.schema ?? {};
+  const headers = (schema.headers ?? Type.Object({})) as { properties?: Record<string, unknown> };
+  routeOptions.schema = { ...schema, headers: { ...headers, properties: { ...headers.properties, 'min-block-number': MinBlockHeader } } };
+}
+
 function registerHooks(app: TypedApp, services: GatewayServices): void {
+  app.addHook('onRoute', (routeOptions) => declareMinBlockHeader(routeOptions));
   app.addHook('onRequest', async (request) => {
     const path = request.url.split('?')[0] ?? '';
     if (PUBLIC_PATHS.has(path) || !path.startsWith('/v1/')) return;
     setCaller(request, services.authenticator.authenticate(request));
+  });
+  app.addHook('preHandler', async (request) => {
+    const minBlock = request.headers['min-block-number'];
+    if (typeof minBlock === 'string') await services.ledger.waitForBlock(Number(minBlock), MIN_BLOCK_WAIT_MS);
   });
   app.addHook('onResponse', async (request, reply) => {
     const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) };

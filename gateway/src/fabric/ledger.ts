@@ -52,6 +52,11 @@ export interface Ledger {
    * of them can ever be valid) and its outcome; undefined when none committed.
    */
   recover(user: string, prepared: readonly PreparedTransaction[]): Promise<Committed<unknown> | undefined>;
+  /**
+   * Resolves once the organisation's peer has committed block `blockNumber` (a number another
+   * gateway answered with); 503 BLOCK_NOT_YET_COMMITTED after `timeoutMs`.
+   */
+  waitForBlock(blockNumber: number, timeoutMs: number): Promise<void>;
   /** The block holding transaction `txId` (cached: a committed tx never moves). */
   blockOf(txId: string): Promise<number>;
   /** A `system:Ping` with the short readiness deadline; throws when Fabric is unreachable. */
@@ -70,6 +75,7 @@ export interface LedgerObserver {
 const utf8 = new TextDecoder();
 const RETRIED_CODES: ReadonlySet<number> = new Set([peer.TxValidationCode.MVCC_READ_CONFLICT, peer.TxValidationCode.PHANTOM_READ_CONFLICT]);
 const PLANNING_RETRY_DELAY_MS = 500;
+const BLOCK_POLL_MS = 100;
 
 function parseResult(bytes: Uint8Array): unknown {
   const text = utf8.decode(bytes);
@@ -105,6 +111,8 @@ class FabricLedger implements Ledger {
   readonly #client: grpc.Client;
   readonly #gateways = new Map<string, Gateway>();
   readonly #blocks = new Map<string, number>();
+  /** The highest chain height seen on the organisation's peer (never goes down). */
+  #height = 0;
 
   constructor(
     private readonly org: OrgNetwork,
@@ -227,6 +235,28 @@ class FabricLedger implements Ledger {
     } catch (error) {
       if (/no such transaction ID|Failed to get transaction with id/i.test(messageOf(error))) return undefined;
       throw error;
+    }
+  }
+
+  async waitForBlock(blockNumber: number, timeoutMs: number): Promise<void> {
+    if (blockNumber < this.#height) return;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      this.#height = Math.max(this.#height, await this.#chainHeight());
+      if (blockNumber < this.#height) return;
+      if (Date.now() >= deadline) {
+        throw new ApiError(503, 'BLOCK_NOT_YET_COMMITTED', `this organisation's peer has committed blocks up to ${this.#height - 1}, not yet ${blockNumber}; retry shortly`, { blockNumber, height: this.#height });
+      }
+      await delay(BLOCK_POLL_MS);
+    }
+  }
+
+  async #chainHeight(): Promise<number> {
+    try {
+      const bytes = await this.#network(this.org.admin.name).getContract('qscc').evaluateTransaction('GetChainInfo', this.org.channel);
+      return common.BlockchainInfo.deserializeBinary(bytes).getHeight();
+    } catch (error) {
+      throw toApiError(error, 'the block height lookup');
     }
   }
 
