@@ -62,7 +62,8 @@ const MIN_BLOCK_WAIT_MS = 5_000;
 const MinBlockHeader = Type.String({
   pattern: '^[0-9]{1,15}$',
   description: 'read-your-writes across organisations: answer only once this organisation\'s peer has committed this block '
-    + '(the blockNumber another gateway answered with); waits up to 5 s, then 503 BLOCK_NOT_YET_COMMITTED',
+    + '(the blockNumber another gateway answered with); waits up to 5 s, then 503 BLOCK_NOT_YET_COMMITTED '
+    + '(at once for a block more than 100 ahead of the peer)',
 });
 
 /** Declares the `Min-Block-Number` header on every authenticated route (so OpenAPI lists it). */

@@ -27,8 +27,12 @@ describe('e2e: Min-Block-Number (read-your-writes across organisations)', functi
 
   it('gives up with 503 BLOCK_NOT_YET_COMMITTED for a block that does not exist yet, and refuses a malformed header', async () => {
     const client = world.client(2, 'User5');
-    const later = await client.request('GET', '/v1/totals', undefined, { 'min-block-number': '999999999' });
-    expect([later.status, later.body.code]).to.deep.equal([503, 'BLOCK_NOT_YET_COMMITTED']);
+    const { height } = await client.json<{ height?: number }>('GET', '/v1/totals', undefined, 503, { 'min-block-number': '999999999' });
+    expect(height, 'far ahead: refused at once, with the height the peer has').to.be.a('number');
+    const started = Date.now();
+    const soon = await client.request('GET', '/v1/totals', undefined, { 'min-block-number': String((height ?? 0) + 50) });
+    expect([soon.status, soon.body.code]).to.deep.equal([503, 'BLOCK_NOT_YET_COMMITTED']);
+    expect(Date.now() - started, 'a near block is waited for').to.be.greaterThan(4_000);
     const malformed = await client.request('GET', '/v1/totals', undefined, { 'min-block-number': 'latest' });
     expect([malformed.status, malformed.body.code]).to.deep.equal([400, 'VALIDATION_FAILED']);
   });

@@ -76,6 +76,8 @@ const utf8 = new TextDecoder();
 const RETRIED_CODES: ReadonlySet<number> = new Set([peer.TxValidationCode.MVCC_READ_CONFLICT, peer.TxValidationCode.PHANTOM_READ_CONFLICT]);
 const PLANNING_RETRY_DELAY_MS = 500;
 const BLOCK_POLL_MS = 100;
+/** How many blocks ahead of the peer a Min-Block-Number may be and still be waited for. */
+const MAX_AWAITED_BLOCKS = 100;
 
 function parseResult(bytes: Uint8Array): unknown {
   const text = utf8.decode(bytes);
@@ -244,7 +246,8 @@ class FabricLedger implements Ledger {
     for (;;) {
       this.#height = Math.max(this.#height, await this.#chainHeight());
       if (blockNumber < this.#height) return;
-      if (Date.now() >= deadline) {
+      // A block far ahead is not about to arrive: say so now rather than after the whole wait.
+      if (Date.now() >= deadline || blockNumber >= this.#height + MAX_AWAITED_BLOCKS) {
         throw new ApiError(503, 'BLOCK_NOT_YET_COMMITTED', `this organisation's peer has committed blocks up to ${this.#height - 1}, not yet ${blockNumber}; retry shortly`, { blockNumber, height: this.#height });
       }
       await delay(BLOCK_POLL_MS);
