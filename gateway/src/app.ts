@@ -4,8 +4,10 @@
  * answers every failure with RFC 9457 problem details. Testable with `app.inject()`.
  */
 import swagger from '@fastify/swagger';
+import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import type { ServerOptions as HttpsServerOptions } from 'node:https';
+import Fastify, { type FastifySchema, type FastifyError, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { ApiError, problemOf, PROBLEM_TYPE_BASE } from './problem.js';
 import { campaignRoutes } from './routes/campaigns.js';
 import { claimRoutes } from './routes/claims.js';
@@ -24,6 +26,8 @@ import { totalsRoutes } from './routes/totals.js';
 export interface AppOptions {
   /** Fastify's logger option (false in tests). */
   readonly logger?: FastifyServerOptions['logger'];
+  /** Serve HTTPS with these options (certificate, key, client CA for mutual TLS). */
+  readonly https?: HttpsServerOptions;
 }
 
 const PUBLIC_PATHS = new Set(['/health', '/ready', '/metrics', '/v1/openapi.json']);
@@ -55,11 +59,34 @@ function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyRepl
   return reply.code(apiError.status).type('application/problem+json').send({ ...problemOf(apiError), instance: request.url.split('?')[0] });
 }
 
+/** How long a request with `Min-Block-Number` waits for this organisation's peer to reach that block. */
+const MIN_BLOCK_WAIT_MS = 5_000;
+
+const MinBlockHeader = Type.String({
+  pattern: '^[0-9]{1,15}$',
+  description: 'read-your-writes across organisations: answer only once this organisation\'s peer has committed this block '
+    + '(the blockNumber another gateway answered with); waits up to 5 s, then 503 BLOCK_NOT_YET_COMMITTED '
+    + '(at once for a block more than 100 ahead of the peer)',
+});
+
+/** Declares the `Min-Block-Number` header on every authenticated route (so OpenAPI lists it). */
+function declareMinBlockHeader(routeOptions: { url?: string; schema?: FastifySchema }): void {
+  if (routeOptions.url === undefined || !routeOptions.url.startsWith('/v1/') || PUBLIC_PATHS.has(routeOptions.url)) return;
+  const schema = routeOptions.schema ?? {};
+  const headers = (schema.headers ?? Type.Object({})) as { properties?: Record<string, unknown> };
+  routeOptions.schema = { ...schema, headers: { ...headers, properties: { ...headers.properties, 'min-block-number': MinBlockHeader } } };
+}
+
 function registerHooks(app: TypedApp, services: GatewayServices): void {
+  app.addHook('onRoute', (routeOptions) => declareMinBlockHeader(routeOptions));
   app.addHook('onRequest', async (request) => {
     const path = request.url.split('?')[0] ?? '';
     if (PUBLIC_PATHS.has(path) || !path.startsWith('/v1/')) return;
     setCaller(request, services.authenticator.authenticate(request));
+  });
+  app.addHook('preHandler', async (request) => {
+    const minBlock = request.headers['min-block-number'];
+    if (typeof minBlock === 'string') await services.ledger.waitForBlock(Number(minBlock), MIN_BLOCK_WAIT_MS);
   });
   app.addHook('onResponse', async (request, reply) => {
     const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) };
@@ -79,7 +106,14 @@ async function registerOpenApi(app: TypedApp, services: GatewayServices): Promis
         version: API_VERSION,
         description: `Problem types are ${PROBLEM_TYPE_BASE}<code in kebab case>; every mutation accepts an Idempotency-Key header.`,
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: 'http', scheme: 'bearer',
+            description: 'An API key of this organisation. When the gateway serves HTTPS with a client CA, a registered client certificate (mutual TLS) authenticates instead.',
+          },
+        },
+      },
       security: [{ bearer: [] }],
     },
   });
@@ -91,6 +125,8 @@ async function registerOpenApi(app: TypedApp, services: GatewayServices): Promis
  */
 export async function buildApp(services: GatewayServices, options: AppOptions = {}): Promise<TypedApp> {
   const app = Fastify({
+    // HTTPS changes only the server type; requests and replies are the same for the routes.
+    ...(options.https !== undefined ? { https: options.https } as object : {}),
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
     // identities in paths (DELETE /v1/roles/{identity}/{role}) are long X.509 names

@@ -18,6 +18,16 @@ const DeadlinesSchema = Type.Object({
   readyMs: Type.Integer({ minimum: 100 }),
 });
 
+/** HTTPS, and client certificates as a way to authenticate (mutual TLS). */
+const TlsSchema = Type.Object({
+  certFile: Type.String({ minLength: 1 }),
+  keyFile: Type.String({ minLength: 1 }),
+  /** The CA(s) that issue client certificates; without it, no client certificate is asked for. */
+  clientCaFile: Type.Optional(Type.String({ minLength: 1 })),
+  /** Refuse connections without a valid client certificate (bearer tokens then only add nothing). */
+  requireClientCertificate: Type.Boolean(),
+});
+
 const ConfigSchema = Type.Object({
   mspId: Type.String({ pattern: '^[A-Za-z0-9.-]+$' }),
   networkJson: Type.String({ minLength: 1 }),
@@ -29,6 +39,7 @@ const ConfigSchema = Type.Object({
   maxCredentialBytes: Type.Integer({ minimum: 1024 }),
   maxSubmitAttempts: Type.Integer({ minimum: 1, maximum: 10 }),
   deadlines: DeadlinesSchema,
+  tls: Type.Optional(TlsSchema),
   logLevel: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('silent')]),
 });
 
@@ -36,14 +47,24 @@ const ConfigSchema = Type.Object({
 export type GatewayConfig = Static<typeof ConfigSchema>;
 
 const ApiKeysSchema = Type.Object({
-  keys: Type.Array(Type.Object({
-    sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
-    user: Type.String({ minLength: 1 }),
-    label: Type.Optional(Type.String()),
-  })),
+  keys: Type.Array(Type.Union([
+    Type.Object({
+      sha256: Type.String({ pattern: '^[0-9a-f]{64}$', description: 'sha256 hex of a bearer token' }),
+      user: Type.String({ minLength: 1 }),
+      label: Type.Optional(Type.String()),
+    }, { additionalProperties: false }),
+    Type.Object({
+      certSha256: Type.String({ pattern: '^[0-9a-f]{64}$', description: 'sha256 hex of a client certificate (DER)' }),
+      user: Type.String({ minLength: 1 }),
+      label: Type.Optional(Type.String()),
+    }, { additionalProperties: false }),
+  ])),
 });
 
-/** One API key: the sha256 of its bearer token and the network.json user it acts as. */
+/**
+ * One API key: the sha256 of a bearer token, or of a client certificate (mutual TLS), and the
+ * network.json user it acts as.
+ */
 export type ApiKey = Static<typeof ApiKeysSchema>['keys'][number];
 
 /** A configuration that cannot work: every problem found, one a line. */
@@ -85,8 +106,28 @@ function readJsonFile(file: string, what: string): unknown {
   }
 }
 
+/** `IL_GATEWAY_TLS_*`: HTTPS with an optional client CA (mutual TLS). */
+const TLS_ENV = {
+  IL_GATEWAY_TLS_CERT: 'certFile',
+  IL_GATEWAY_TLS_KEY: 'keyFile',
+  IL_GATEWAY_TLS_CLIENT_CA: 'clientCaFile',
+  IL_GATEWAY_TLS_REQUIRE_CLIENT_CERT: 'requireClientCertificate',
+} as const;
+
+function tlsFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> | undefined {
+  const tls: Record<string, unknown> = {};
+  for (const [variable, field] of Object.entries(TLS_ENV)) {
+    const value = env[variable];
+    if (value === undefined || value === '') continue;
+    tls[field] = field === 'requireClientCertificate' ? ['1', 'true', 'yes'].includes(value.toLowerCase()) : value;
+  }
+  return Object.keys(tls).length === 0 ? undefined : tls;
+}
+
 function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
+  const tls = tlsFromEnv(env);
+  if (tls !== undefined) fields.tls = tls;
   for (const [variable, field] of Object.entries(ENV_FIELDS)) {
     const value = env[variable];
     if (value === undefined || value === '') continue;
@@ -105,6 +146,7 @@ function fromFile(env: NodeJS.ProcessEnv): Record<string, unknown> {
 
 function withDefaults(fields: Record<string, unknown>): Record<string, unknown> {
   const deadlines = typeof fields.deadlines === 'object' && fields.deadlines !== null ? fields.deadlines : {};
+  const tls = typeof fields.tls === 'object' && fields.tls !== null ? { requireClientCertificate: false, ...fields.tls } : undefined;
   return {
     host: '127.0.0.1',
     port: defaultPort(fields.mspId),
@@ -113,6 +155,7 @@ function withDefaults(fields: Record<string, unknown>): Record<string, unknown> 
     logLevel: 'info',
     ...fields,
     deadlines: { ...DEFAULT_DEADLINES, ...deadlines },
+    ...(tls !== undefined ? { tls } : {}),
   };
 }
 
@@ -123,11 +166,25 @@ function withDefaults(fields: Record<string, unknown>): Record<string, unknown> 
  * listing every problem.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  const candidate = withDefaults({ ...fromFile(env), ...fromEnv(env) });
+  const file = fromFile(env);
+  const overrides = fromEnv(env);
+  const tlsFields = [file.tls, overrides.tls].filter((t): t is object => typeof t === 'object' && t !== null);
+  const merged = { ...file, ...overrides, ...(tlsFields.length > 0 ? { tls: Object.assign({}, ...tlsFields) as unknown } : {}) };
+  const candidate = withDefaults(merged);
   const problems = [...Value.Errors(ConfigSchema, candidate)].map((error) => `${error.path || '/'}: ${error.message}${describeSource(error.path)}`);
   if (problems.length > 0 || !Value.Check(ConfigSchema, candidate)) throw new ConfigError(problems);
+  if (candidate.tls?.requireClientCertificate === true && candidate.tls.clientCaFile === undefined) {
+    throw new ConfigError(['/tls/requireClientCertificate: needs a client CA (set IL_GATEWAY_TLS_CLIENT_CA or "tls.clientCaFile" in IL_GATEWAY_CONFIG)']);
+  }
+  const tls = candidate.tls === undefined ? undefined : {
+    ...candidate.tls,
+    certFile: path.resolve(candidate.tls.certFile),
+    keyFile: path.resolve(candidate.tls.keyFile),
+    ...(candidate.tls.clientCaFile !== undefined ? { clientCaFile: path.resolve(candidate.tls.clientCaFile) } : {}),
+  };
   return {
     ...candidate,
+    ...(tls !== undefined ? { tls } : {}),
     networkJson: path.resolve(candidate.networkJson),
     apiKeysFile: path.resolve(candidate.apiKeysFile),
     dataDir: path.resolve(candidate.dataDir),
@@ -136,13 +193,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
 
 function describeSource(pointer: string): string {
   const field = pointer.split('/')[1];
+  if (field === 'tls') {
+    const tlsField = pointer.split('/')[2];
+    const tlsVariable = Object.entries(TLS_ENV).find(([, name]) => name === tlsField)?.[0];
+    return tlsVariable === undefined ? '' : ` (set ${tlsVariable} or "tls.${tlsField}" in IL_GATEWAY_CONFIG)`;
+  }
   const variable = Object.entries(ENV_FIELDS).find(([, name]) => name === field)?.[0];
   return variable === undefined ? '' : ` (set ${variable} or "${field}" in IL_GATEWAY_CONFIG)`;
 }
 
 /**
  * Reads the API keys file: `{"keys": [{"sha256": "<hex sha256 of the bearer token>", "user":
- * "User1@org1.impact.local"}]}`. Only token hashes are stored, never tokens.
+ * "User1@org1.impact.local"}, {"certSha256": "<hex sha256 of a client certificate's DER>", "user":
+ * ...}]}`. Only hashes are stored, never tokens.
  */
 export function loadApiKeys(file: string): ApiKey[] {
   const parsed = readJsonFile(file, 'API keys file');

@@ -1,7 +1,13 @@
 /**
  * The durable `Idempotency-Key` table: a retried mutation with the same key from the same caller
  * gets the first stored response and never makes a second transaction, also after a restart.
- * Stored as an append-only JSON-lines journal in the data dir, fsynced per record, loaded at start.
+ *
+ * Stored as an append-only JSON-lines journal in the data dir, fsynced per record, loaded at
+ * start. A mutation journals each transaction it is about to send to the orderer (its id and
+ * signed bytes) *before* sending it, and its response once committed. A crash or a lost commit
+ * status between the two leaves a pending key: its retry first asks the ledger what became of
+ * the journaled transactions (`recover`) and answers from there, so the window between commit
+ * and journal write can never produce a second transaction.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
@@ -14,10 +20,23 @@ export interface StoredResponse {
   readonly body: unknown;
 }
 
-interface JournalRecord extends StoredResponse {
-  readonly key: string;
-  readonly fingerprint: string;
-  readonly at: string;
+/** A transaction a mutation sent (or was about to send) to the orderer. */
+export interface TransactionAttempt {
+  readonly txId: string;
+  /** The endorsed transaction, base64 of its serialised form: it can be sent again as is (same id). */
+  readonly transaction: string;
+}
+
+/** Journal lines: a transaction about to be sent for a key, or the key's final response. */
+type JournalRecord =
+  | { readonly kind: 'attempt'; readonly key: string; readonly fingerprint: string; readonly attempt: TransactionAttempt; readonly at: string }
+  | { readonly kind?: 'response'; readonly key: string; readonly fingerprint: string; readonly status: number; readonly body: unknown; readonly at: string };
+
+/** What is known of a key: its attempts so far, and its response once there is one. */
+interface KeyState {
+  fingerprint: string;
+  attempts: TransactionAttempt[];
+  response?: StoredResponse;
 }
 
 /** The request as far as key reuse is judged: method, route, parameters and body. */
@@ -29,15 +48,30 @@ export interface IdempotentRequest {
   readonly body: unknown;
 }
 
+/** Journals a transaction before it is sent to the orderer. */
+export type AttemptRecorder = (attempt: TransactionAttempt) => void;
+
+/** How a mutation runs under a key. */
+export interface IdempotentWork {
+  /** Does the work; calls `record` with each transaction before sending it. */
+  run(record: AttemptRecorder): Promise<StoredResponse>;
+  /**
+   * After a crash or a lost commit status: the response of whichever journaled transaction
+   * committed (sending the last one again if the ledger has not seen it), or undefined when none
+   * did and the work must run again.
+   */
+  recover(attempts: readonly TransactionAttempt[]): Promise<StoredResponse | undefined>;
+}
+
 /** The idempotency table. */
 export interface IdempotencyStore {
   /**
    * Runs `work` once per (caller, key): returns the stored response of an earlier request with the
    * same key and body; throws 422 IDEMPOTENCY_KEY_REUSED for another body, 409
-   * IDEMPOTENCY_KEY_IN_FLIGHT while the first is still running. Only successful responses are
-   * stored: a failed request leaves the key free for a retry.
+   * IDEMPOTENCY_KEY_IN_FLIGHT while the first is still running. A request that failed before any
+   * transaction was sent leaves the key free for a retry; one that sent a transaction is recovered.
    */
-  run(request: IdempotentRequest, work: () => Promise<StoredResponse>): Promise<StoredResponse & { readonly replayed: boolean }>;
+  run(request: IdempotentRequest, work: IdempotentWork): Promise<StoredResponse & { readonly replayed: boolean }>;
   /** Closes the journal. */
   close(): void;
 }
@@ -52,55 +86,75 @@ function scopedKey(request: IdempotentRequest): string {
   return `${request.caller}\u0000${request.key}`;
 }
 
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
 function isJournalRecord(value: unknown): value is JournalRecord {
-  return typeof value === 'object' && value !== null
-    && typeof Reflect.get(value, 'key') === 'string' && typeof Reflect.get(value, 'fingerprint') === 'string'
-    && typeof Reflect.get(value, 'status') === 'number';
+  if (!isObject(value) || typeof value.key !== 'string' || typeof value.fingerprint !== 'string') return false;
+  if (value.kind === 'attempt') return isObject(value.attempt) && typeof value.attempt.txId === 'string' && typeof value.attempt.transaction === 'string';
+  return typeof value.status === 'number';
 }
 
 /** Reads the journal; a torn last line (crash mid-write) is ignored. */
-function readJournal(file: string): Map<string, JournalRecord> {
-  const records = new Map<string, JournalRecord>();
-  if (!existsSync(file)) return records;
+function readJournal(file: string): Map<string, KeyState> {
+  const states = new Map<string, KeyState>();
+  if (!existsSync(file)) return states;
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     if (line.trim() === '') continue;
+    let record: unknown;
     try {
-      const record: unknown = JSON.parse(line);
-      if (isJournalRecord(record)) records.set(record.key, record);
+      record = JSON.parse(line);
     } catch {
-      continue; // an incomplete trailing line from a crash: its request was never answered
+      continue; // an incomplete trailing line from a crash: its write never completed
     }
+    if (isJournalRecord(record)) apply(states, record);
   }
-  return records;
+  return states;
+}
+
+function apply(states: Map<string, KeyState>, record: JournalRecord): void {
+  const state = states.get(record.key) ?? { fingerprint: record.fingerprint, attempts: [] };
+  if (record.kind === 'attempt') state.attempts.push(record.attempt);
+  else state.response = { status: record.status, body: record.body };
+  states.set(record.key, state);
 }
 
 class JournalIdempotencyStore implements IdempotencyStore {
-  readonly #records: Map<string, JournalRecord>;
+  readonly #states: Map<string, KeyState>;
   readonly #inFlight = new Map<string, string>();
   readonly #fd: number;
 
   constructor(file: string) {
     mkdirSync(path.dirname(file), { recursive: true });
-    this.#records = readJournal(file);
+    this.#states = readJournal(file);
     this.#fd = openSync(file, 'a');
   }
 
-  async run(request: IdempotentRequest, work: () => Promise<StoredResponse>): Promise<StoredResponse & { replayed: boolean }> {
+  async run(request: IdempotentRequest, work: IdempotentWork): Promise<StoredResponse & { replayed: boolean }> {
     if (request.key.length === 0 || request.key.length > MAX_KEY_LENGTH) {
       throw new ApiError(400, 'INVALID_IDEMPOTENCY_KEY', `Idempotency-Key must be 1 to ${MAX_KEY_LENGTH} characters`);
     }
     const key = scopedKey(request);
     const fingerprint = fingerprintOf(request);
-    const stored = this.#records.get(key);
-    if (stored !== undefined) return { status: stored.status, body: stored.body, replayed: this.#assertSame(stored.fingerprint, fingerprint) };
+    const known = this.#states.get(key);
+    if (known?.response !== undefined) return { ...known.response, replayed: this.#assertSame(known.fingerprint, fingerprint) };
     const running = this.#inFlight.get(key);
     if (running !== undefined) {
       this.#assertSame(running, fingerprint);
       throw new ApiError(409, 'IDEMPOTENCY_KEY_IN_FLIGHT', 'a request with this Idempotency-Key is still being processed; retry when it has finished');
     }
+    if (known !== undefined) this.#assertSame(known.fingerprint, fingerprint);
     this.#inFlight.set(key, fingerprint);
     try {
-      const response = await work();
+      if (known !== undefined && known.attempts.length > 0) {
+        const recovered = await work.recover(known.attempts);
+        if (recovered !== undefined) {
+          this.#append({ key, fingerprint, status: recovered.status, body: recovered.body, at: new Date().toISOString() });
+          return { ...recovered, replayed: true };
+        }
+      }
+      const response = await work.run((attempt) => this.#append({ kind: 'attempt', key, fingerprint, attempt, at: new Date().toISOString() }));
       this.#append({ key, fingerprint, status: response.status, body: response.body, at: new Date().toISOString() });
       return { ...response, replayed: false };
     } finally {
@@ -116,7 +170,7 @@ class JournalIdempotencyStore implements IdempotencyStore {
   #append(record: JournalRecord): void {
     writeSync(this.#fd, `${JSON.stringify(record)}\n`);
     fsyncSync(this.#fd);
-    this.#records.set(record.key, record);
+    apply(this.#states, record);
   }
 
   close(): void {
@@ -124,7 +178,12 @@ class JournalIdempotencyStore implements IdempotencyStore {
   }
 }
 
+/** The journal file in a gateway's data dir. */
+export function idempotencyJournalPath(dataDir: string): string {
+  return path.join(dataDir, 'idempotency.jsonl');
+}
+
 /** Opens (or creates) the journal `idempotency.jsonl` in `dataDir`. */
 export function openIdempotencyStore(dataDir: string): IdempotencyStore {
-  return new JournalIdempotencyStore(path.join(dataDir, 'idempotency.jsonl'));
+  return new JournalIdempotencyStore(idempotencyJournalPath(dataDir));
 }

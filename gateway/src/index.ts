@@ -9,4 +9,7 @@ export { loadConfig, loadApiKeys, tokenHash, ConfigError, type GatewayConfig, ty
 export { ApiError, type Problem } from './problem.js';
 export { pseudonymSaltFor } from './routes/claim-intake.js';
 export { parseEventId, type EventPosition, type FeedEvent } from './fabric/event-feed.js';
+export { openIdempotencyStore, idempotencyJournalPath, type IdempotencyStore, type TransactionAttempt, type StoredResponse } from './idempotency.js';
+export { openLedger, type Ledger, type PreparedTransaction, type Committed } from './fabric/ledger.js';
+export { loadOrgNetwork, type OrgNetwork } from './fabric/network-info.js';
 export * from './reports/index.js';

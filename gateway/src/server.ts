@@ -3,7 +3,8 @@
  * and on SIGTERM/SIGINT stops accepting requests, lets running ones finish, then closes Fabric.
  * Run as `node gateway/dist/server.js` (see gateway/README.md for the environment).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import { pathToFileURL } from 'node:url';
 import { buildApp } from './app.js';
 import { createAuthenticator } from './auth.js';
@@ -54,10 +55,24 @@ function openServices(config: GatewayConfig, options: StartOptions): GatewayServ
   };
 }
 
+/** HTTPS options: the server's certificate, and when a client CA is set, client certificates asked for. */
+function httpsOptions(tls: NonNullable<GatewayConfig['tls']>): HttpsServerOptions {
+  const clientCa = tls.clientCaFile === undefined ? undefined : readFileSync(tls.clientCaFile);
+  return {
+    cert: readFileSync(tls.certFile),
+    key: readFileSync(tls.keyFile),
+    ...(clientCa !== undefined ? { ca: clientCa, requestCert: true, rejectUnauthorized: tls.requireClientCertificate } : {}),
+    minVersion: 'TLSv1.2',
+  };
+}
+
 /** Opens the services of `config`, starts the event feed and listens. */
 export async function startGateway(config: GatewayConfig, options: StartOptions = {}): Promise<RunningGateway> {
   const services = openServices(config, options);
-  const app = await buildApp(services, { logger: options.logger === false ? false : { level: config.logLevel } });
+  const app = await buildApp(services, {
+    logger: options.logger === false ? false : { level: config.logLevel },
+    ...(config.tls !== undefined ? { https: httpsOptions(config.tls) } : {}),
+  });
   services.events.start();
   const url = await app.listen({ host: config.host, port: config.port });
   return {

@@ -87,6 +87,12 @@ describe('e2e: workflow over HTTP', function () {
     const totals = await world.client(2, 'User5').json<{ totals: { pillar: string; unit: string; issued: number; retired: number }[] }>(
       'GET', `/v1/totals?protocolId=${protocol.id}&protocolVersion=1`, undefined, 200);
     expect(totals.totals).to.deep.include.members([{ pillar: 'B', unit: 'gCO2e', issued: 16500, retired: 5000 }]);
+    const grouped = await world.client(2, 'User5').json<{ totals: { sdgTarget?: string; period?: string; protocolId?: string; issued: number }[] }>(
+      'GET', `/v1/totals?protocolId=${protocol.id}&groupBy=sdg,year,protocol`, undefined, 200);
+    expect(grouped.totals.map((row) => [row.protocolId, row.sdgTarget, row.issued])).to.deep.equal([[protocol.id, '11.2', 16500], [protocol.id, '13.2', 16500]]);
+    expect(grouped.totals.every((row) => /^\d{4}$/.test(row.period ?? ''))).to.equal(true);
+    const refused = await world.client(2, 'User5').json<{ code: string }>('GET', '/v1/totals?groupBy=month,year', undefined, 400);
+    expect(refused.code).to.equal('INVALID_ARGUMENT');
   });
 
   it('tells a holder that the credential is anchored, with its claim and proof', async () => {

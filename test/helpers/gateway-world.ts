@@ -30,8 +30,8 @@ export interface GatewayWorld {
   client(org: number, user: string): HttpClient;
   /** The ledger identity string of a user. */
   identity(org: number, user: string): string;
-  /** Stops and starts org `org`'s gateway on the same data dir and port. */
-  restart(org: number): Promise<void>;
+  /** Stops and starts org `org`'s gateway on the same data dir and port; `whileStopped` runs in between. */
+  restart(org: number, whileStopped?: () => void): Promise<void>;
 }
 
 let world: Promise<GatewayWorld> | undefined;
@@ -84,10 +84,11 @@ async function build(): Promise<GatewayWorld> {
   await grantRoles(client, identity);
   return {
     net, gateways, client, identity,
-    restart: async (org) => {
+    restart: async (org, whileStopped) => {
       const gateway = gateways[org - 1];
       if (gateway === undefined) throw new Error(`no org ${org}`);
       await gateway.running.close();
+      whileStopped?.();
       gateway.running = await startGateway(gateway.config, { logger: false });
     },
   };

@@ -67,5 +67,11 @@ describe('the demo that npm start seeds, through the started gateways (README wa
     expect(chain.verifications).to.have.length(3);
     expect(blocks[claim.txId]).to.equal(claim.blockNumber);
     expect(blocks[proof.txId]).to.equal(proof.blockNumber);
+
+    await waitForBlockEverywhere(currentNetwork(), BigInt(proof.blockNumber));
+    const totals = await call(g3, 'User5', 'GET', '/v1/totals?groupBy=sdg,year');
+    const rows = totals.totals as { pillar: string; sdgTarget: string; period: string; issued: number }[];
+    expect(rows.map((row) => row.sdgTarget)).to.include.members(['11.2', '13.2']);
+    expect(rows.every((row) => row.pillar === 'B' && row.issued >= quantity && /^\d{4}$/.test(row.period))).to.equal(true);
   });
 });

@@ -4,9 +4,9 @@
  */
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import {
-  assertOperator, assertOwnerMayMove, compactEntries, hex64, integerArgument, MAX_SPLIT_DEPTH, moveQuantity, oneOf,
+  assertOperator, assertOwnerMayMove, COMPACT_DEFAULT_LIMIT, COMPACT_MAX_LIMIT, foldIntoSnapshots, hex64, isSnapshotEntryId, integerArgument, MAX_SPLIT_DEPTH, moveQuantity, oneOf,
   pageRequest, parseIdentity, parsePrice, parseTotalsFilter, PILLARS, PROOF_STATUSES, retireProof, retirementEntry, slug,
-  SNAPSHOT_ENTRY, sumTotals, text, transferProof, type AssetMove, type Caller, type GrantableRole, type ProofOfImpact, type TotalsFilter,
+  snapshotEntryId, sumTotals, text, transferProof, type AssetMove, type Caller, type GrantableRole, type ProofOfImpact, type TotalsEntry, type TotalsFilter,
 } from '../domain';
 import { ChaincodeEvents } from '../events';
 import { Keys, type StateKey } from '../ledger/keys';
@@ -146,7 +146,7 @@ export class ProofsContract extends ImpactContract {
     return pageOfProofs(ctx, Keys.proofsByStatus(oneOf(status, 'status', PROOF_STATUSES)), pageSize, bookmark);
   }
 
-  /** Issued and retired quantities per (pillar, unit), never summed across pillars. */
+  /** Issued and retired quantities per (pillar, unit), optionally per protocol, SDG target, period; never across pillars. */
   @Transaction(false)
   @Returns('string')
   async Totals(ctx: Context, filterJson: string): Promise<string> {
@@ -155,19 +155,39 @@ export class ProofsContract extends ImpactContract {
     return respond({ filter, totals: sumTotals(entries.map((e) => e.value), filter) });
   }
 
-  /** Folds the totals entries of one (pillar, unit) into one snapshot per protocol version (operators). */
+  /**
+   * Folds up to `limit` (default 1000, at most 5000) delta entries of one (pillar, unit) into one
+   * snapshot per protocol version and activity month (operators). Answers `more: true` while
+   * deltas remain; run it again until false. Issuance never conflicts with it: a compaction that
+   * races an issuance fails its own phantom-read check and is simply run again.
+   */
   @Transaction()
   @Returns('string')
-  async CompactTotals(ctx: Context, pillar: string, unit: string): Promise<string> {
+  async CompactTotals(ctx: Context, pillar: string, unit: string, limit: string): Promise<string> {
     const caller = callerOf(ctx);
     assertOperator(caller, 'compact totals');
     const state = ledgerOf(ctx);
-    const prefix = Keys.totalsOf(oneOf(pillar, 'pillar', PILLARS), text(unit, 'unit', 32));
-    const entries = await state.list(prefix, parseTotalsEntry);
+    const bucket = { pillar: oneOf(pillar, 'pillar', PILLARS), unit: text(unit, 'unit', 32) };
+    const prefix = Keys.totalsOf(bucket.pillar, bucket.unit);
+    const max = limit === '' ? COMPACT_DEFAULT_LIMIT : integerArgument(limit, 'limit', 1, COMPACT_MAX_LIMIT);
+    const { entries, more } = await state.take(prefix, parseTotalsEntry, max, (entryId) => !isSnapshotEntryId(entryId));
+    // One point read per (protocol version, month) group touched: the snapshot the deltas fold into.
+    const snapshotKey = (protocolId: string, protocolVersion: number, month: string): StateKey =>
+      Keys.totalsEntry(bucket.pillar, bucket.unit, protocolId, protocolVersion, snapshotEntryId(month));
+    const snapshots = new Map<string, TotalsEntry>();
+    for (const { value } of entries) {
+      const key = snapshotKey(value.protocolId, value.protocolVersion, value.month);
+      const id = key.attributes.join('/');
+      if (snapshots.has(id)) continue;
+      const current = await state.get(key, parseTotalsEntry);
+      if (current !== undefined) snapshots.set(id, current);
+    }
+    const updates = foldIntoSnapshots(entries.map((e) => e.value), (protocolId, protocolVersion, month) =>
+      snapshots.get(snapshotKey(protocolId, protocolVersion, month).attributes.join('/')));
     for (const entry of entries) await state.remove({ objectType: prefix.objectType, attributes: entry.attributes });
-    const snapshots = compactEntries(entries.map((e) => e.value));
-    for (const snapshot of snapshots) await writeTotalsEntry(state, { entryId: SNAPSHOT_ENTRY, entry: snapshot });
-    emit(ctx, ChaincodeEvents.TotalsCompacted, { pillar, unit, entriesFolded: entries.length, snapshots: snapshots.length });
-    return respond({ pillar, unit, snapshots });
+    for (const update of updates) await writeTotalsEntry(state, update);
+    emit(ctx, ChaincodeEvents.TotalsCompacted, { ...bucket, entriesFolded: entries.length, snapshots: updates.length, more });
+    return respond({ ...bucket, entriesFolded: entries.length, snapshots: updates.map((u) => u.entry), more });
   }
+
 }

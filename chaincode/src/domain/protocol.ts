@@ -101,7 +101,7 @@ export function slug(value: unknown, field: string): string {
 }
 
 /** UN order of SDG targets: by goal, then numeric targets, then lettered ones. */
-function compareSdgTargets(a: string, b: string): number {
+export function compareSdgTargets(a: string, b: string): number {
   const [goalA = '', targetA = ''] = a.split('.');
   const [goalB = '', targetB = ''] = b.split('.');
   if (goalA !== goalB) return Number(goalA) - Number(goalB);

@@ -64,7 +64,8 @@ export const parseProof = recordParser<ProofOfImpact>('proof', {
 
 /** Parser of totals entries. */
 export const parseTotalsEntry = recordParser<TotalsEntry>('totals entry', {
-  pillar: 'string', unit: 'string', protocolId: 'string', protocolVersion: 'integer', issued: 'integer', retired: 'integer',
+  pillar: 'string', unit: 'string', protocolId: 'string', protocolVersion: 'integer', sdgTargets: 'array', month: 'string',
+  issued: 'integer', retired: 'integer',
 });
 
 /** Parser of day buckets: every value a claim id. */

@@ -69,6 +69,31 @@ export class LedgerState {
     return this.drain(iterator, parse);
   }
 
+  /**
+   * At most `limit` records under a key prefix whose last key attribute passes `accept`, in key
+   * order, and whether the prefix holds more. Stops reading early, so a submit transaction stays
+   * bounded (Fabric re-checks only the range actually read).
+   */
+  async take<T>(prefix: StateKey, parse: RecordParser<T>, limit: number, accept: (lastAttribute: string) => boolean): Promise<{ entries: Entry<T>[]; more: boolean }> {
+    const iterator = await this.stub.getStateByPartialCompositeKey(prefix.objectType, prefix.attributes);
+    const entries: Entry<T>[] = [];
+    let more = false;
+    try {
+      for (let result = await iterator.next(); !result.done; result = await iterator.next()) {
+        const { objectType, attributes } = this.stub.splitCompositeKey(result.value.key);
+        if (!accept(attributes[attributes.length - 1] ?? '')) continue;
+        if (entries.length === limit) {
+          more = true;
+          break;
+        }
+        entries.push({ attributes, value: parse(decode(result.value.value, { objectType, attributes })) });
+      }
+    } finally {
+      await iterator.close();
+    }
+    return { entries, more };
+  }
+
   /** One page of records under a key prefix. Fabric allows this only in evaluate transactions. */
   async page<T>(prefix: StateKey, request: PageRequest, parse: RecordParser<T>): Promise<Page<Entry<T>>> {
     const { iterator, metadata } = await this.stub.getStateByPartialCompositeKeyWithPagination(

@@ -5,7 +5,7 @@
  * conflicts (a new transaction each time) and of the transient planning error after a peer restart.
  */
 import * as grpc from '@grpc/grpc-js';
-import { connect, hash, signers, type ChaincodeEvent, type CloseableAsyncIterable, type Gateway, type Network } from '@hyperledger/fabric-gateway';
+import { connect, hash, signers, type ChaincodeEvent, type CloseableAsyncIterable, type Gateway, type Network, type Transaction } from '@hyperledger/fabric-gateway';
 import fabricProtos from '@hyperledger/fabric-protos';
 import { createPrivateKey } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -24,6 +24,13 @@ export interface Committed<T> {
   readonly blockNumber: number;
 }
 
+/** An endorsed transaction, before it is sent to the orderer. */
+export interface PreparedTransaction {
+  readonly txId: string;
+  /** Base64 of the serialised transaction (fabric-gateway `Transaction.getBytes()`). */
+  readonly transaction: string;
+}
+
 /** Latencies a submission took, reported to the metrics. */
 export interface SubmitTimings {
   readonly endorseAndSubmitSeconds: number;
@@ -34,8 +41,22 @@ export interface SubmitTimings {
 export interface Ledger {
   /** Evaluates `contract:function` as `user` on the organisation's peer; the parsed JSON result. */
   evaluate(user: string, fqfn: string, args: readonly string[]): Promise<unknown>;
-  /** Submits `contract:function` as `user` and waits for its commit. */
-  submit(user: string, fqfn: string, args: readonly string[]): Promise<Committed<unknown>>;
+  /**
+   * Submits `contract:function` as `user` and waits for its commit. `onPrepared` hears of each
+   * endorsed transaction (its id and signed bytes) before it is sent to the orderer.
+   */
+  submit(user: string, fqfn: string, args: readonly string[], onPrepared?: (prepared: PreparedTransaction) => void): Promise<Committed<unknown>>;
+  /**
+   * What became of transactions prepared earlier (the newest last): the committed one, if any;
+   * else, when the ledger has never seen the newest, that one sent again (same id, so at most one
+   * of them can ever be valid) and its outcome; undefined when none committed.
+   */
+  recover(user: string, prepared: readonly PreparedTransaction[]): Promise<Committed<unknown> | undefined>;
+  /**
+   * Resolves once the organisation's peer has committed block `blockNumber` (a number another
+   * gateway answered with); 503 BLOCK_NOT_YET_COMMITTED after `timeoutMs`.
+   */
+  waitForBlock(blockNumber: number, timeoutMs: number): Promise<void>;
   /** The block holding transaction `txId` (cached: a committed tx never moves). */
   blockOf(txId: string): Promise<number>;
   /** A `system:Ping` with the short readiness deadline; throws when Fabric is unreachable. */
@@ -54,6 +75,9 @@ export interface LedgerObserver {
 const utf8 = new TextDecoder();
 const RETRIED_CODES: ReadonlySet<number> = new Set([peer.TxValidationCode.MVCC_READ_CONFLICT, peer.TxValidationCode.PHANTOM_READ_CONFLICT]);
 const PLANNING_RETRY_DELAY_MS = 500;
+const BLOCK_POLL_MS = 100;
+/** How many blocks ahead of the peer a Min-Block-Number may be and still be waited for. */
+const MAX_AWAITED_BLOCKS = 100;
 
 function parseResult(bytes: Uint8Array): unknown {
   const text = utf8.decode(bytes);
@@ -72,6 +96,15 @@ function privateKeyOf(user: NetworkUser): ReturnType<typeof createPrivateKey> {
   return createPrivateKey(readFileSync(path.join(user.keyDir, keyFile)));
 }
 
+function messageOf(error: unknown): string {
+  const details = isObject(error) && Array.isArray(error.details) ? error.details.map((d: unknown) => (isObject(d) ? String(d.message) : '')).join(' ') : '';
+  return `${error instanceof Error ? error.message : String(error)} ${details}`;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -80,6 +113,8 @@ class FabricLedger implements Ledger {
   readonly #client: grpc.Client;
   readonly #gateways = new Map<string, Gateway>();
   readonly #blocks = new Map<string, number>();
+  /** The highest chain height seen on the organisation's peer (never goes down). */
+  #height = 0;
 
   constructor(
     private readonly org: OrgNetwork,
@@ -94,13 +129,17 @@ class FabricLedger implements Ledger {
     });
   }
 
-  #network(userName: string): Network {
+  #gateway(userName: string): Gateway {
     let gateway = this.#gateways.get(userName);
     if (gateway === undefined) {
       gateway = this.#connect(userName);
       this.#gateways.set(userName, gateway);
     }
-    return gateway.getNetwork(this.org.channel);
+    return gateway;
+  }
+
+  #network(userName: string): Network {
+    return this.#gateway(userName).getNetwork(this.org.channel);
   }
 
   #connect(userName: string): Gateway {
@@ -129,10 +168,10 @@ class FabricLedger implements Ledger {
     }
   }
 
-  async submit(user: string, fqfn: string, args: readonly string[]): Promise<Committed<unknown>> {
+  async submit(user: string, fqfn: string, args: readonly string[], onPrepared?: (prepared: PreparedTransaction) => void): Promise<Committed<unknown>> {
     const attempts = this.config.maxSubmitAttempts;
     for (let attempt = 1; ; attempt++) {
-      const outcome = await this.#submitOnce(user, fqfn, args).catch((error: unknown) => {
+      const outcome = await this.#submitOnce(user, fqfn, args, onPrepared).catch((error: unknown) => {
         if (attempt < attempts && isTransientPlanningError(error)) return 'retry' as const;
         throw toApiError(error, fqfn);
       });
@@ -145,10 +184,17 @@ class FabricLedger implements Ledger {
   }
 
   /** One transaction: committed, or `{}` when it lost an MVCC/phantom read conflict. */
-  async #submitOnce(user: string, fqfn: string, args: readonly string[]): Promise<{ committed?: Committed<unknown> }> {
+  async #submitOnce(user: string, fqfn: string, args: readonly string[], onPrepared?: (prepared: PreparedTransaction) => void): Promise<{ committed?: Committed<unknown> }> {
     const { contract, fn } = splitName(fqfn);
     const started = performance.now();
-    const submitted = await this.#network(user).getContract(this.org.chaincode, contract).submitAsync(fn, { arguments: [...args] });
+    const transaction = await this.#network(user).getContract(this.org.chaincode, contract).newProposal(fn, { arguments: [...args] }).endorse();
+    onPrepared?.({ txId: transaction.getTransactionId(), transaction: Buffer.from(transaction.getBytes()).toString('base64') });
+    return this.#send(transaction, started);
+  }
+
+  /** Sends an endorsed transaction to the orderer and waits for its commit status. */
+  async #send(transaction: Transaction, started: number): Promise<{ committed?: Committed<unknown> }> {
+    const submitted = await transaction.submit();
     const sent = performance.now();
     const status = await submitted.getStatus();
     this.observer.onSubmitted?.({ endorseAndSubmitSeconds: (sent - started) / 1000, commitSeconds: (performance.now() - sent) / 1000 });
@@ -159,6 +205,62 @@ class FabricLedger implements Ledger {
     }
     if (RETRIED_CODES.has(status.code)) return {};
     throw new ApiError(409, 'TRANSACTION_INVALID', `transaction ${status.transactionId} was not committed (validation code ${status.code}); retry the request`, { txId: status.transactionId });
+  }
+
+  async recover(user: string, prepared: readonly PreparedTransaction[]): Promise<Committed<unknown> | undefined> {
+    try {
+      const gateway = this.#gateway(user);
+      let newestSeen = false;
+      for (const [index, item] of prepared.entries()) {
+        const code = await this.#validationCode(item.txId);
+        if (index === prepared.length - 1) newestSeen = code !== undefined;
+        if (code === peer.TxValidationCode.VALID) {
+          const transaction = gateway.newTransaction(Buffer.from(item.transaction, 'base64'));
+          return { result: parseResult(transaction.getResult()), txId: item.txId, blockNumber: await this.blockOf(item.txId) };
+        }
+      }
+      const newest = prepared[prepared.length - 1];
+      if (newestSeen || newest === undefined) return undefined;
+      const outcome = await this.#send(gateway.newTransaction(Buffer.from(newest.transaction, 'base64')), performance.now());
+      return outcome.committed;
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'TRANSACTION_INVALID') return undefined;
+      throw toApiError(error, 'the recovery of an earlier transaction');
+    }
+  }
+
+  /** The validation code of a transaction the ledger holds, or undefined when it holds none with this id. */
+  async #validationCode(txId: string): Promise<number | undefined> {
+    try {
+      const bytes = await this.#network(this.org.admin.name).getContract('qscc').evaluateTransaction('GetTransactionByID', this.org.channel, txId);
+      return peer.ProcessedTransaction.deserializeBinary(bytes).getValidationcode();
+    } catch (error) {
+      if (/no such transaction ID|Failed to get transaction with id/i.test(messageOf(error))) return undefined;
+      throw error;
+    }
+  }
+
+  async waitForBlock(blockNumber: number, timeoutMs: number): Promise<void> {
+    if (blockNumber < this.#height) return;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      this.#height = Math.max(this.#height, await this.#chainHeight());
+      if (blockNumber < this.#height) return;
+      // A block far ahead is not about to arrive: say so now rather than after the whole wait.
+      if (Date.now() >= deadline || blockNumber >= this.#height + MAX_AWAITED_BLOCKS) {
+        throw new ApiError(503, 'BLOCK_NOT_YET_COMMITTED', `this organisation's peer has committed blocks up to ${this.#height - 1}, not yet ${blockNumber}; retry shortly`, { blockNumber, height: this.#height });
+      }
+      await delay(BLOCK_POLL_MS);
+    }
+  }
+
+  async #chainHeight(): Promise<number> {
+    try {
+      const bytes = await this.#network(this.org.admin.name).getContract('qscc').evaluateTransaction('GetChainInfo', this.org.channel);
+      return common.BlockchainInfo.deserializeBinary(bytes).getHeight();
+    } catch (error) {
+      throw toApiError(error, 'the block height lookup');
+    }
   }
 
   async blockOf(txId: string): Promise<number> {

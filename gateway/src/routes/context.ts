@@ -8,7 +8,7 @@ import type { Authenticator, Caller } from '../auth.js';
 import type { DocumentLoader } from '../credentials/index.js';
 import type { EventFeed } from '../fabric/event-feed.js';
 import type { Ledger } from '../fabric/ledger.js';
-import type { IdempotencyStore } from '../idempotency.js';
+import type { AttemptRecorder, IdempotencyStore } from '../idempotency.js';
 import type { GatewayMetrics } from '../metrics.js';
 import { ApiError } from '../problem.js';
 
@@ -59,6 +59,8 @@ export interface RouteContext {
 }
 
 const callers = new WeakMap<FastifyRequest, Caller>();
+/** The journal hook of a request running under an Idempotency-Key. */
+const recorders = new WeakMap<FastifyRequest, AttemptRecorder>();
 
 /** Records the caller of a request (the auth hook). */
 export function setCaller(request: FastifyRequest, caller: Caller): void {
@@ -78,7 +80,7 @@ export function createRouteContext(services: GatewayServices): RouteContext {
     return found;
   };
   const submit = async (request: FastifyRequest, fqfn: string, ...args: string[]): Promise<CommittedResponse> => {
-    const { result, txId, blockNumber } = await services.ledger.submit(caller(request).user, fqfn, args);
+    const { result, txId, blockNumber } = await services.ledger.submit(caller(request).user, fqfn, args, recorders.get(request));
     return { result, txId, blockNumber };
   };
   const mutate = async (request: FastifyRequest, reply: FastifyReply, status: number, work: () => Promise<CommittedResponse>): Promise<void> => {
@@ -87,10 +89,21 @@ export function createRouteContext(services: GatewayServices): RouteContext {
       await reply.code(status).send(await work());
       return;
     }
-    const outcome = await services.idempotency.run(
-      { caller: caller(request).user, key, method: request.method, url: request.url, body: request.body },
-      async () => ({ status, body: await work() }),
-    );
+    const user = caller(request).user;
+    const outcome = await services.idempotency.run({ caller: user, key, method: request.method, url: request.url, body: request.body }, {
+      run: async (record) => {
+        recorders.set(request, record);
+        try {
+          return { status, body: await work() };
+        } finally {
+          recorders.delete(request);
+        }
+      },
+      recover: async (attempts) => {
+        const committed = await services.ledger.recover(user, attempts);
+        return committed === undefined ? undefined : { status, body: committed };
+      },
+    });
     if (outcome.replayed) void reply.header('idempotent-replayed', 'true');
     await reply.code(outcome.status).send(outcome.body);
   };

@@ -55,7 +55,7 @@ const PROBLEM_DESCRIPTIONS: Readonly<Record<number, string>> = {
   404: 'no such record (NOT_FOUND)',
   409: 'conflicts with the ledger state (DOUBLE_COUNTING, CREDENTIAL_REPLAYED, QUORUM_CLOSED, ...) or an Idempotency-Key in flight',
   422: 'well-formed but refused: credential checks (INVALID_SIGNATURE, CREDENTIAL_EXPIRED, ...), VALUE_ABOVE_MEDIAN, IDEMPOTENCY_KEY_REUSED, ...',
-  503: 'Fabric is unreachable (FABRIC_UNAVAILABLE); retry later',
+  503: 'Fabric is unreachable (FABRIC_UNAVAILABLE), or the peer has not yet committed the Min-Block-Number asked for (BLOCK_NOT_YET_COMMITTED); retry later',
 };
 
 /** The usual problem codes of an authenticated route. */

@@ -42,7 +42,7 @@ describe('events: one per state-changing transaction', () => {
     const proofId = idOf(await tx(c.validator1, 'claims:Validate', kept, '100'));
     const moved = (await tx(c.submitter1, 'proofs:Transfer', proofId, c.funder.identity, '40', '')).result as { moved: { id: string }; remainder: { id: string } };
     await tx(c.funder, 'proofs:Retire', moved.moved.id, '10', 'b', 'p');
-    await tx(c.op2, 'proofs:CompactTotals', 'B', 'gCO2e');
+    await tx(c.op2, 'proofs:CompactTotals', 'B', 'gCO2e', '');
     const campaign = { id: 'ev-campaign', name: 'c', protocols: ['commute'], currency: 'EUR', budget: 1000, pricePerUnit: 2, criteria: { periodStart: '2026-01-01', periodEnd: '2026-12-31' } };
     await tx(c.funder, 'campaigns:Open', JSON.stringify(campaign));
     await tx(c.funder, 'campaigns:SetBudget', 'ev-campaign', '2000');

@@ -12,7 +12,8 @@ interface Proof {
 }
 interface Move { moved: Proof; remainder?: Proof; parent?: Proof }
 interface Page { records: Proof[]; bookmark: string; fetchedRecordsCount: number }
-interface Totals { totals: { pillar: string; unit: string; issued: number; retired: number }[] }
+interface Totals { totals: { pillar: string; unit: string; issued: number; retired: number; sdgTarget?: string; period?: string; protocolId?: string }[] }
+interface Compacted { entriesFolded: number; more: boolean }
 
 const key = (k: { objectType: string; attributes: string[] }) => compositeKey(k.objectType, k.attributes);
 
@@ -134,12 +135,36 @@ describe('contract proofs (in-memory peer)', () => {
       { pillar: 'B', unit: 'gCO2e', issued: 9000, retired: 2000 },
     ]);
     expect((await c.net.ok<Totals>(c.funder, 'proofs:Totals', '{"protocolId":"org2-commute"}')).totals).to.deep.equal([{ pillar: 'A', unit: 'gCO2e', issued: 500, retired: 0 }]);
-    expect((await c.net.invoke(c.funder, 'proofs:CompactTotals', 'B', 'gCO2e')).error?.code).to.equal('FORBIDDEN_ROLE');
-    const compacted = await c.net.invoke(c.op3, 'proofs:CompactTotals', 'B', 'gCO2e');
+    expect((await c.net.invoke(c.funder, 'proofs:CompactTotals', 'B', 'gCO2e', '')).error?.code).to.equal('FORBIDDEN_ROLE');
+    expect((await c.net.invoke(c.op3, 'proofs:CompactTotals', 'B', 'gCO2e', '0')).error?.code).to.equal('INVALID_ARGUMENT');
+    const first = await c.net.invoke<Compacted>(c.op3, 'proofs:CompactTotals', 'B', 'gCO2e', '1');
+    expect(first.result, 'one of two deltas folded, bounded').to.include({ entriesFolded: 1, more: true });
+    expect((await c.net.ok<Totals>(c.funder, 'proofs:Totals', '')).totals).to.deep.equal(totals.totals);
+    const compacted = await c.net.invoke<Compacted>(c.op3, 'proofs:CompactTotals', 'B', 'gCO2e', '');
+    expect(compacted.result).to.include({ entriesFolded: 1, more: false });
     expect(compacted.events.map((e) => e.name)).to.deep.equal(['TotalsCompacted']);
-    expect([...compacted.writes].filter(([, v]) => v !== null).map(([k]) => k)).to.deep.equal([key(Keys.totalsEntry('B', 'gCO2e', 'commute', 1, 'snapshot'))]);
+    expect(compacted.reads.size, 'the snapshot it folds into is read, nothing else beyond the range').to.be.at.most(1);
+    expect([...compacted.writes].filter(([, v]) => v !== null).map(([k]) => k)).to.deep.equal([key(Keys.totalsEntry('B', 'gCO2e', 'commute', 1, 'snapshot:2026-03'))]);
+    expect((await c.net.ok<Compacted>(c.op3, 'proofs:CompactTotals', 'B', 'gCO2e', '')).entriesFolded, 'nothing left').to.equal(0);
     expect((await c.net.ok<Totals>(c.funder, 'proofs:Totals', '')).totals).to.deep.equal(totals.totals);
     await c.net.ok(c.submitter1, 'proofs:Retire', remainder?.id as string, '1', 'b', 'p');
     expect((await c.net.ok<Totals>(c.funder, 'proofs:Totals', '{"pillar":"B","unit":"gCO2e"}')).totals).to.deep.equal([{ pillar: 'B', unit: 'gCO2e', issued: 9000, retired: 2001 }]);
+  });
+
+  it('groups totals by protocol, SDG target and activity period, and filters by them', async () => {
+    await issue(c.p2, [c.verA], c.validator2, 500, 'bob');
+    const grouped = await c.net.ok<Totals>(c.funder, 'proofs:Totals', '{"groupBy":["sdg","month"]}');
+    expect(grouped.totals).to.deep.equal([
+      { pillar: 'A', unit: 'gCO2e', sdgTarget: '11.2', period: '2026-03', issued: 500, retired: 0 },
+      { pillar: 'A', unit: 'gCO2e', sdgTarget: '13.2', period: '2026-03', issued: 500, retired: 0 },
+      { pillar: 'B', unit: 'gCO2e', sdgTarget: '11.2', period: '2026-03', issued: 9000, retired: 0 },
+      { pillar: 'B', unit: 'gCO2e', sdgTarget: '13.2', period: '2026-03', issued: 9000, retired: 0 },
+    ]);
+    const byProtocol = await c.net.ok<Totals>(c.funder, 'proofs:Totals', '{"groupBy":["protocol","year"],"pillar":"B"}');
+    expect(byProtocol.totals).to.deep.equal([{ pillar: 'B', unit: 'gCO2e', protocolId: 'commute', protocolVersion: 1, period: '2026', issued: 9000, retired: 0 }]);
+    expect((await c.net.ok<Totals>(c.funder, 'proofs:Totals', '{"from":"2026-04"}')).totals).to.deep.equal([]);
+    expect((await c.net.ok<Totals>(c.funder, 'proofs:Totals', '{"sdg":"11.2","to":"2026-03"}')).totals).to.have.length(2);
+    expect((await c.net.ok<Totals>(c.funder, 'proofs:Totals', '{"sdg":"7.2"}')).totals).to.deep.equal([]);
+    expect((await c.net.invoke(c.funder, 'proofs:Totals', '{"groupBy":["month","year"]}')).error?.code).to.equal('INVALID_ARGUMENT');
   });
 });
