@@ -52,7 +52,7 @@ run_mocha() {
 
 cd "$REPO_ROOT"
 if (( run_unit )); then
-  run_mocha unit -- --recursive 'build/test/unit/**/*.test.js'
+  run_mocha unit -- --timeout 10000 --recursive 'build/test/unit/**/*.test.js'
 fi
 if (( run_integration )); then
   for consensus in "${consensus_list[@]}"; do
