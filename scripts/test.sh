@@ -66,7 +66,9 @@ fi
 ensure_chromium() {
   if [[ -x ${IL_CHROMIUM:-/usr/bin/chromium} ]]; then return 0; fi
   log "installing Debian's chromium for the dashboard's browser test (apt-get install -y chromium)"
-  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; } >&2; then
+  local sudo=()
+  if (( EUID != 0 )) && command -v sudo >/dev/null; then sudo=(sudo -n); fi
+  if ! { "${sudo[@]}" apt-get update -qq && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; } >&2; then
     die "could not install chromium: install it (apt-get install chromium) or set IL_CHROMIUM to a Chromium binary"
   fi
 }
