@@ -16,6 +16,7 @@ import { proofRoutes } from './routes/proofs.js';
 import { protocolRoutes } from './routes/protocols.js';
 import { roleRoutes } from './routes/roles.js';
 import { totalsRoutes } from './routes/totals.js';
+import { auditRoutes } from './routes/audit.js';
 
 /** Options of {@link buildApp}. */
 export interface AppOptions {
@@ -97,7 +98,7 @@ export async function buildApp(services: GatewayServices, options: AppOptions = 
   registerHooks(app, services);
   await registerOpenApi(app, services);
   const context = createRouteContext(services);
-  for (const routes of [operationsRoutes, roleRoutes, protocolRoutes, claimRoutes, proofRoutes, credentialRoutes, totalsRoutes, eventRoutes]) {
+  for (const routes of [operationsRoutes, roleRoutes, protocolRoutes, claimRoutes, proofRoutes, credentialRoutes, totalsRoutes, eventRoutes, auditRoutes]) {
     routes(app, context);
   }
   return app;

@@ -32,12 +32,17 @@ export interface SubmitTimings {
 
 /** What the routes need of the ledger: reads, writes, block lookups, readiness and events. */
 export interface Ledger {
+  /** The channel and chaincode this ledger serves. */
+  readonly channel: string;
+  readonly chaincode: string;
   /** Evaluates `contract:function` as `user` on the organisation's peer; the parsed JSON result. */
   evaluate(user: string, fqfn: string, args: readonly string[]): Promise<unknown>;
   /** Submits `contract:function` as `user` and waits for its commit. */
   submit(user: string, fqfn: string, args: readonly string[]): Promise<Committed<unknown>>;
   /** The block holding transaction `txId` (cached: a committed tx never moves). */
   blockOf(txId: string): Promise<number>;
+  /** The raw block (protobuf common.Block) holding transaction `txId`, or block number `number` (qscc, as the Admin). */
+  rawBlock(query: { txId: string } | { number: number }): Promise<Uint8Array>;
   /** A `system:Ping` with the short readiness deadline; throws when Fabric is unreachable. */
   ping(): Promise<void>;
   /** Chaincode events from `startBlock`, read as the organisation's Admin. */
@@ -80,12 +85,16 @@ class FabricLedger implements Ledger {
   readonly #client: grpc.Client;
   readonly #gateways = new Map<string, Gateway>();
   readonly #blocks = new Map<string, number>();
+  readonly channel: string;
+  readonly chaincode: string;
 
   constructor(
     private readonly org: OrgNetwork,
     private readonly config: GatewayConfig,
     private readonly observer: LedgerObserver,
   ) {
+    this.channel = org.channel;
+    this.chaincode = org.chaincode;
     const tls = grpc.credentials.createSsl(readFileSync(org.peer.tlsRootCertPath));
     this.#client = new grpc.Client(org.peer.endpoint, tls, {
       'grpc.ssl_target_name_override': org.peer.host,
@@ -172,6 +181,18 @@ class FabricLedger implements Ledger {
       return blockNumber;
     } catch (error) {
       throw toApiError(error, `the block lookup of ${txId}`);
+    }
+  }
+
+  async rawBlock(query: { txId: string } | { number: number }): Promise<Uint8Array> {
+    const qscc = this.#network(this.org.admin.name).getContract('qscc');
+    const what = 'txId' in query ? `the block of ${query.txId}` : `block ${query.number}`;
+    try {
+      return 'txId' in query
+        ? await qscc.evaluateTransaction('GetBlockByTxID', this.org.channel, query.txId)
+        : await qscc.evaluateTransaction('GetBlockByNumber', this.org.channel, String(query.number));
+    } catch (error) {
+      throw toApiError(error, what);
     }
   }
 
