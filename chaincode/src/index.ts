@@ -5,14 +5,15 @@
 import { ClaimsContract } from './contracts/claims';
 import { ProofsContract } from './contracts/proofs';
 import { ProtocolsContract } from './contracts/protocols';
+import { RevocationContract } from './contracts/revocation';
 import { RolesContract } from './contracts/roles';
 import { SystemContract } from './contracts/system';
 
-export { ClaimsContract, ProofsContract, ProtocolsContract, RolesContract, SystemContract };
+export { ClaimsContract, ProofsContract, ProtocolsContract, RevocationContract, RolesContract, SystemContract };
 export { CHAINCODE } from './contracts/base';
 
 /** The contracts of the chaincode; `system` is the default contract. */
-export const contracts = [SystemContract, RolesContract, ProtocolsContract, ClaimsContract, ProofsContract];
+export const contracts = [SystemContract, RolesContract, ProtocolsContract, ClaimsContract, ProofsContract, RevocationContract];
 
 /** The composite-key layout (object types and key builders), for tests and tools. */
 export { Keys, ObjectTypes, versionAttribute, type StateKey } from './ledger/keys';

@@ -16,6 +16,8 @@
  * | il.proof~owner       | owner identity, proofId                            | {id}                          |
  * | il.proof~protocol    | protocolId, version, proofId                       | {id}                          |
  * | il.proof~status      | status, proofId                                    | {id}                          |
+ * | il.flag              | flagId                                             | FlagRecord                    |
+ * | il.claim~issuer      | issuer DID, claimId                                | {id}                          |
  * | il.totals            | pillar, unit, protocolId, version, entryId         | TotalsEntry                   |
  */
 
@@ -39,6 +41,8 @@ export const ObjectTypes = {
   proofByProtocol: 'il.proof~protocol',
   proofByStatus: 'il.proof~status',
   totals: 'il.totals',
+  flag: 'il.flag',
+  claimByIssuer: 'il.claim~issuer',
 } as const;
 
 /** A protocol version as a key attribute: zero-padded so keys sort in version order. */
@@ -87,4 +91,8 @@ export const Keys = {
   totalsOf: (pillar: string, unit: string) => key(ObjectTypes.totals, pillar, unit),
   totalsOfPillar: (pillar: string) => key(ObjectTypes.totals, pillar),
   allTotals: () => key(ObjectTypes.totals),
+
+  flag: (flagId: string) => key(ObjectTypes.flag, flagId),
+  claimByIssuer: (issuer: string, claimId: string) => key(ObjectTypes.claimByIssuer, issuer, claimId),
+  claimsByIssuer: (issuer: string) => key(ObjectTypes.claimByIssuer, issuer),
 } as const;

@@ -3,7 +3,7 @@
  * refuses anything else with CORRUPT_STATE, instead of casting unchecked JSON.
  */
 import { ChaincodeError } from '../errors';
-import type { Claim, DayBucket, ProofOfImpact, ProtocolRecord, RoleRecord, TotalsEntry, Verification } from '../domain';
+import type { Claim, DayBucket, FlagRecord, ProofOfImpact, ProtocolRecord, RoleRecord, TotalsEntry, Verification } from '../domain';
 
 /** Turns a JSON value read from the ledger into a typed record, or throws CORRUPT_STATE. */
 export type RecordParser<T> = (value: unknown) => T;
@@ -78,3 +78,8 @@ export const parseDayBucket: RecordParser<DayBucket> = (value: unknown): DayBuck
 
 /** Parser of index entries (their value only names the indexed record). */
 export const parseIndexEntry = recordParser<{ id: string }>('index entry', { id: 'string' });
+
+/** Parser of revocation flag records. */
+export const parseFlagRecord = recordParser<FlagRecord>('flag', {
+  id: 'string', kind: 'string', subject: 'string', reason: 'string', active: 'boolean', raised: 'object', cascadeDone: 'boolean',
+});

@@ -353,10 +353,7 @@ function presentedRecords(bundle: AuditBundle): { key: string; record: Json; wha
       record: p.protocol, what: `protocol ${str(p.protocol, 'id')} v${String(p.protocol.version)}`,
     },
   ];
-  for (const flag of p.flags ?? []) {
-    const key = typeof flag.key === 'string' ? flag.key : '';
-    records.push({ key, record: flag, what: `flag ${key.replaceAll('\u0000', '/')}` });
-  }
+  for (const flag of p.flags ?? []) records.push({ key: compositeKey('il.flag', str(flag, 'id')), record: flag, what: `flag ${str(flag, 'id')}` });
   return records;
 }
 
@@ -366,8 +363,7 @@ function checkWriteSets(bundle: AuditBundle, writes: readonly Write[]): void {
     for (const write of writes) if (write.key === key) last = write;
     if (last === undefined) fail('write-set', `no transaction of the bundle writes ${what}`);
     if (last.isDelete) fail('write-set', `${what} was deleted by ${last.txId}`);
-    const presented = (record as { key?: unknown }).key === key ? { ...record, key: undefined } : record;
-    if (Buffer.from(last.value).toString('utf8') !== canonical(presented)) {
+    if (Buffer.from(last.value).toString('utf8') !== canonical(record)) {
       fail('write-set', `${what} differs from what its last transaction ${last.txId} wrote`);
     }
   }
@@ -429,7 +425,8 @@ export function verifyAuditBundle(input: unknown, options: VerifyOptions = {}): 
   const bundle = input;
   summary.channel = bundle.channel;
   summary.proofId = bundle.proofId;
-  summary.flagged = (bundle.provenance.flags ?? []).some((f) => (f as { active?: unknown }).active === true) || (bundle.provenance.proof as { flagged?: unknown }).flagged === true;
+  const marks = (bundle.provenance.proof as { flags?: unknown }).flags;
+  summary.flagged = Array.isArray(marks) && marks.length > 0;
 
   const configs = new Map<string, ChannelConfig>();
   for (const [number, text] of Object.entries(bundle.configBlocks)) {

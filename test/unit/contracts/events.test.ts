@@ -43,6 +43,9 @@ describe('events: one per state-changing transaction', () => {
     const moved = (await tx(c.submitter1, 'proofs:Transfer', proofId, c.funder.identity, '40', '')).result as { moved: { id: string } };
     await tx(c.funder, 'proofs:Retire', moved.moved.id, '10', 'b', 'p');
     await tx(c.op2, 'proofs:CompactTotals', 'B', 'gCO2e');
+    const flag = (await tx(c.op1, 'revocation:Flag', 'credential', String(claimDoc(c.p1).credentialHash), 'revoked')).result as { flag: { id: string } };
+    await tx(c.op1, 'revocation:ContinueCascade', flag.flag.id);
+    await tx(c.op1, 'revocation:Clear', flag.flag.id);
 
     const published = publishedTransactions(c);
     expect([...new Set(run.map((r) => r.fn))].sort(), 'the scenario covers every submit transaction').to.deep.equal(published.submit);
@@ -60,7 +63,7 @@ describe('events: one per state-changing transaction', () => {
       ['claims:Get', kept], ['claims:GetByCredentialHash', String(claimDoc(c.p1).credentialHash)], ['claims:Verifications', kept],
       ['claims:List', '', '10', ''], ['proofs:Get', proofId], ['proofs:Provenance', moved.moved.id],
       ['proofs:ListByOwner', c.funder.identity, '10', ''], ['proofs:ListByProtocol', 'commute', '1', '10', ''],
-      ['proofs:ListByStatus', 'active', '10', ''], ['proofs:Totals', ''],
+      ['proofs:ListByStatus', 'active', '10', ''], ['proofs:Totals', ''], ['revocation:Get', flag.flag.id],
     ];
     expect(evaluations.map(([fn]) => fn).sort(), 'every evaluate transaction is exercised').to.deep.equal(published.evaluate);
     for (const [fn, ...args] of evaluations) {
