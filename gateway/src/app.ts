@@ -17,6 +17,7 @@ import { protocolRoutes } from './routes/protocols.js';
 import { roleRoutes } from './routes/roles.js';
 import { totalsRoutes } from './routes/totals.js';
 import { auditRoutes } from './routes/audit.js';
+import { revocationRoutes } from './routes/revocations.js';
 
 /** Options of {@link buildApp}. */
 export interface AppOptions {
@@ -98,7 +99,7 @@ export async function buildApp(services: GatewayServices, options: AppOptions = 
   registerHooks(app, services);
   await registerOpenApi(app, services);
   const context = createRouteContext(services);
-  for (const routes of [operationsRoutes, roleRoutes, protocolRoutes, claimRoutes, proofRoutes, credentialRoutes, totalsRoutes, eventRoutes, auditRoutes]) {
+  for (const routes of [operationsRoutes, roleRoutes, protocolRoutes, claimRoutes, proofRoutes, credentialRoutes, totalsRoutes, eventRoutes, auditRoutes, revocationRoutes]) {
     routes(app, context);
   }
   return app;
