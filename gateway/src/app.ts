@@ -18,6 +18,7 @@ import { roleRoutes } from './routes/roles.js';
 import { totalsRoutes } from './routes/totals.js';
 import { auditRoutes } from './routes/audit.js';
 import { revocationRoutes } from './routes/revocations.js';
+import { statusListRoutes } from './routes/status-lists.js';
 
 /** Options of {@link buildApp}. */
 export interface AppOptions {
@@ -99,7 +100,7 @@ export async function buildApp(services: GatewayServices, options: AppOptions = 
   registerHooks(app, services);
   await registerOpenApi(app, services);
   const context = createRouteContext(services);
-  for (const routes of [operationsRoutes, roleRoutes, protocolRoutes, claimRoutes, proofRoutes, credentialRoutes, totalsRoutes, eventRoutes, auditRoutes, revocationRoutes]) {
+  for (const routes of [operationsRoutes, roleRoutes, protocolRoutes, claimRoutes, proofRoutes, credentialRoutes, totalsRoutes, eventRoutes, auditRoutes, revocationRoutes, statusListRoutes]) {
     routes(app, context);
   }
   return app;
