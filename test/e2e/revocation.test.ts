@@ -7,6 +7,7 @@
 import { verifyAuditBundle, type AuditBundle } from '@impact-ledger/gateway';
 import { expect } from 'chai';
 import { getGatewayWorld, type GatewayWorld } from '../helpers/gateway-world';
+import { signedStatusList, statusEntry } from '../helpers/status-lists';
 import { activeProtocol, claimRequest, newIssuer, reportHash, settled, signedCredential, type Committed, type IssuerKeyPair, type TestProtocol } from './scenario';
 
 interface Mark { flagId: string; kind: string; subject: string }
@@ -91,5 +92,18 @@ describe('e2e: revocation cascades', function () {
     expect(flagged.flags?.map((m) => m.kind)).to.deep.equal(['protocol']);
     await settled(await world.client(1, 'Admin').json<Committed>('POST', `/v1/protocols/${protocol.id}/versions/1/activate`, undefined, 200));
     expect((await world.client(1, 'User5').json<Proof>('GET', `/v1/proofs/${remainder}`, undefined, 200)).flags).to.equal(undefined);
+  });
+
+  it('honours the W3C Bitstring Status List: a revoked credential is refused at submission, a current one accepted', async () => {
+    const listId = `https://status.example/${protocol.id}/1`;
+    await world.client(1, 'User1').json('PUT', '/v1/status-lists', { credential: await signedStatusList(issuer, listId, [5]) }, 200);
+    const revoked = await signedCredential(issuer, { fields: { credentialStatus: statusEntry(listId, 5) } });
+    const refused = await world.client(1, 'User1').request('POST', '/v1/claims', claimRequest(protocol, revoked));
+    expect(refused.status).to.equal(422);
+    expect(refused.body.code).to.equal('CREDENTIAL_REVOKED');
+    const unknownList = await signedCredential(issuer, { fields: { credentialStatus: statusEntry('https://status.example/unpublished', 5) } });
+    expect((await world.client(1, 'User1').request('POST', '/v1/claims', claimRequest(protocol, unknownList))).body.code).to.equal('STATUS_LIST_UNAVAILABLE');
+    const current = await signedCredential(issuer, { fields: { credentialStatus: statusEntry(listId, 6) } });
+    await world.client(1, 'User1').json('POST', '/v1/claims', claimRequest(protocol, current), 201);
   });
 });
