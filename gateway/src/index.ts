@@ -11,3 +11,4 @@ export { pseudonymSaltFor } from './routes/claim-intake.js';
 export { parseEventId, type EventPosition, type FeedEvent } from './fabric/event-feed.js';
 export { verifyAuditBundle, type VerifyOptions } from './audit/verify.js';
 export { AUDIT_BUNDLE_FORMAT, VERIFY_STEPS, type AuditBundle, type VerifyFailure, type VerifyReport, type VerifyStep } from './audit/bundle.js';
+export { blockHeaderBytes } from './audit/verify.js';

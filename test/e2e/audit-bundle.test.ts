@@ -4,10 +4,11 @@
  * at the step that guards that part; a bundle claiming another channel fails at 'channel'.
  */
 import type * as FabricProtos from '@hyperledger/fabric-protos';
-import { createStaticDocumentLoader, credentialHash, verifyAuditBundle, type AuditBundle, type VerifyStep } from '@impact-ledger/gateway';
+import { blockHeaderBytes, createStaticDocumentLoader, credentialHash, verifyAuditBundle, type AuditBundle, type VerifyStep } from '@impact-ledger/gateway';
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash, createPrivateKey, sign, verify, X509Certificate, type KeyObject } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,7 +18,7 @@ import { activeProtocol, claimRequest, newIssuer, reportHash, settled, signedCre
 
 // The gateway's copy of the protobuf classes: google-protobuf registers them globally, so a second
 // version in the same process (fabric-shim's, hoisted to the root) would replace the gateway's.
-const { common } = createRequire(path.join(REPO_ROOT, 'gateway', 'package.json'))('@hyperledger/fabric-protos') as typeof FabricProtos;
+const { common, msp, peer } = createRequire(path.join(REPO_ROOT, 'gateway', 'package.json'))('@hyperledger/fabric-protos') as typeof FabricProtos;
 type Block = InstanceType<typeof common.Block>;
 
 function clone(bundle: AuditBundle): AuditBundle {
@@ -42,6 +43,86 @@ function editBlock(bundle: AuditBundle, number: string, edit: (block: Block) => 
   edit(block);
   copy[field][number] = Buffer.from(block.serializeBinary()).toString('base64');
   return copy;
+}
+
+/** The orderers' certificates and signing keys of the test network (to re-seal a changed block). */
+function ordererKeys(): { cert: X509Certificate; key: KeyObject }[] {
+  const net = JSON.parse(readFileSync(process.env.IL_NETWORK_JSON ?? '', 'utf8')) as { home: string };
+  const root = path.join(net.home, 'crypto', 'ordererOrganizations');
+  return readdirSync(root).flatMap((domain) => readdirSync(path.join(root, domain, 'orderers')).map((node) => {
+    const msp = path.join(root, domain, 'orderers', node, 'msp');
+    const certFile = readdirSync(path.join(msp, 'signcerts'))[0] ?? '';
+    const keyFile = readdirSync(path.join(msp, 'keystore'))[0] ?? '';
+    return { cert: new X509Certificate(readFileSync(path.join(msp, 'signcerts', certFile))), key: createPrivateKey(readFileSync(path.join(msp, 'keystore', keyFile))) };
+  }));
+}
+
+/** The signing key of the network user whose certificate is `pem` (the test network's own users). */
+function clientKey(pem: Uint8Array): KeyObject {
+  const net = JSON.parse(readFileSync(process.env.IL_NETWORK_JSON ?? '', 'utf8')) as { orgs: { admin: { certPath: string; keyDir: string }; users: { certPath: string; keyDir: string }[] }[] };
+  const wanted = new X509Certificate(Buffer.from(pem)).fingerprint256;
+  for (const user of net.orgs.flatMap((o) => [o.admin, ...o.users])) {
+    if (new X509Certificate(readFileSync(user.certPath)).fingerprint256 !== wanted) continue;
+    return createPrivateKey(readFileSync(path.join(user.keyDir, readdirSync(user.keyDir).find((f) => f.endsWith('_sk')) ?? '')));
+  }
+  throw new Error('the creator is not a user of the test network');
+}
+
+/**
+ * Re-seals a block whose transactions were changed, as a colluding ordering service could: new
+ * data hash, and every orderer signature made again by the orderer that made it. What remains
+ * to catch the change are the checks inside the transactions.
+ */
+function reseal(block: Block, keys: { cert: X509Certificate; key: KeyObject }[]): void {
+  const header = block.getHeader()!;
+  const oldHeader = blockHeaderBytes(header);
+  header.setDataHash(createHash('sha256').update(Buffer.concat(block.getData()!.getDataList_asU8())).digest());
+  const newHeader = blockHeaderBytes(header);
+  const list = block.getMetadata()!.getMetadataList_asU8();
+  const md = common.Metadata.deserializeBinary(list[0]!);
+  for (const signature of md.getSignaturesList()) {
+    const identifierHeader = (signature as unknown as { getIdentifierHeader_asU8(): Uint8Array }).getIdentifierHeader_asU8();
+    const prefix = signature.getSignatureHeader_asU8().length > 0 ? signature.getSignatureHeader_asU8() : identifierHeader;
+    const before = Buffer.concat([md.getValue_asU8(), prefix, oldHeader]);
+    const signer = keys.find((k) => verify('sha256', before, k.cert.publicKey, signature.getSignature_asU8()));
+    if (signer === undefined) throw new Error('no orderer key made this signature');
+    signature.setSignature(sign('sha256', Buffer.concat([md.getValue_asU8(), prefix, newHeader]), signer.key));
+  }
+  block.getMetadata()!.setMetadataList(list.map((m, i) => (i === 0 ? md.serializeBinary() : m)));
+}
+
+/**
+ * Changes the endorsed action of the step transaction `txId` in its block; the client signs the
+ * changed transaction again (unless `edit` changed its signature) and the block is re-sealed.
+ */
+function editEndorsed(bundle: AuditBundle, txId: string, edit: (action: InstanceType<typeof peer.ChaincodeEndorsedAction>, envelope: InstanceType<typeof common.Envelope>) => void): AuditBundle {
+  const number = String(bundle.steps.find((s) => s.txId === txId)?.blockNumber);
+  const keys = ordererKeys();
+  return editBlock(bundle, number, (block) => {
+    const data = block.getData()!;
+    data.setDataList(data.getDataList_asU8().map((bytes) => {
+      const envelope = common.Envelope.deserializeBinary(bytes);
+      const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
+      if (common.ChannelHeader.deserializeBinary(payload.getHeader()!.getChannelHeader_asU8()).getTxId() !== txId) return bytes;
+      const transaction = peer.Transaction.deserializeBinary(payload.getData_asU8());
+      const action = transaction.getActionsList()[0]!;
+      const actionPayload = peer.ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8());
+      const endorsed = actionPayload.getAction()!;
+      const signatureBefore = Buffer.from(envelope.getSignature_asU8());
+      edit(endorsed, envelope);
+      actionPayload.setAction(endorsed);
+      action.setPayload(actionPayload.serializeBinary());
+      payload.setData(transaction.serializeBinary());
+      if (signatureBefore.equals(Buffer.from(envelope.getSignature_asU8()))) {
+        const creator = common.SignatureHeader.deserializeBinary(payload.getHeader()!.getSignatureHeader_asU8()).getCreator_asU8();
+        const identity = msp.SerializedIdentity.deserializeBinary(creator);
+        envelope.setPayload(payload.serializeBinary());
+        envelope.setSignature(sign('sha256', payload.serializeBinary(), clientKey(identity.getIdBytes_asU8())));
+      }
+      return envelope.serializeBinary();
+    }));
+    reseal(block, keys);
+  });
 }
 
 function firstStep(bundle: AuditBundle): string {
@@ -148,6 +229,32 @@ describe('e2e: audit bundles', function () {
       for (const number of Object.keys(bundle.blocks)) expect(firstFailure(editBlock(bundle, number, edit)), `block ${number}`).to.equal(step);
     });
   }
+
+  describe('a block re-sealed by the orderers after a change inside a transaction', () => {
+    const txOf = (b: AuditBundle) => b.steps[0]!.txId;
+
+    it('still verifies when re-sealed unchanged (the re-sealing itself is sound)', () => {
+      expect(verifyAuditBundle(editEndorsed(bundle, txOf(bundle), () => undefined)).failures).to.deep.equal([]);
+    });
+
+    it("fails at 'endorsement-signature' for a byte of an endorsement", () => {
+      const tampered = editEndorsed(bundle, txOf(bundle), (action) => {
+        const endorsement = action.getEndorsementsList()[0]!;
+        endorsement.setSignature(flipByte(endorsement.getSignature_asU8(), 12));
+      });
+      expect(firstFailure(tampered)).to.equal('endorsement-signature');
+    });
+
+    it("fails at 'endorsement-policy' when only one organisation endorsed", () => {
+      const tampered = editEndorsed(bundle, txOf(bundle), (action) => action.setEndorsementsList(action.getEndorsementsList().slice(0, 1)));
+      expect(firstFailure(tampered)).to.equal('endorsement-policy');
+    });
+
+    it("fails at 'creator-signature' for a byte of the client's signature", () => {
+      const tampered = editEndorsed(bundle, txOf(bundle), (_action, envelope) => envelope.setSignature(flipByte(envelope.getSignature_asU8(), 12)));
+      expect(firstFailure(tampered)).to.equal('creator-signature');
+    });
+  });
 
   it("fails at 'config-block' for a byte of a channel configuration block (an MSP root)", () => {
     const number = Object.keys(bundle.configBlocks)[0]!;

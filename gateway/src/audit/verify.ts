@@ -260,6 +260,7 @@ function checkTransaction(block: InstanceType<typeof common.Block>, txId: string
   }
   if (found === undefined) fail('transaction', `transaction ${txId} is not in block ${number}`);
   const filter = block.getMetadata()?.getMetadataList_asU8()[common.BlockMetadataIndex.TRANSACTIONS_FILTER] ?? new Uint8Array();
+  if (filter.length !== data.length) fail('transaction-validity', `block ${number} has ${data.length} transactions but ${filter.length} validation flags`);
   if (filter[found.index] !== peer.TxValidationCode.VALID) fail('transaction-validity', `transaction ${txId} is marked invalid (code ${filter[found.index]}) in block ${number}`);
 
   const signatureHeader = decode('creator-signature', `the signature header of ${txId}`, () => common.SignatureHeader.deserializeBinary(found.payload.getHeader()?.getSignatureHeader_asU8() ?? new Uint8Array()));
@@ -396,7 +397,8 @@ function checkChain(bundle: AuditBundle): void {
   for (const v of p.verifications) link(str(v, 'claimId') === claimId, `verification ${str(v, 'id')} is of another claim`);
   const issuedWith = Array.isArray(child.verificationIds) ? (child.verificationIds as unknown[]) : [];
   for (const id of issuedWith) link(typeof id === 'string' && voteIds.has(id), `the proof was issued on verification ${String(id)}, absent from the bundle`);
-  link(str(p.validation, 'txId') === str(child, 'issuedTxId'), 'the validation step is not the origin proof\'s issuance');
+  const validation = { validator: child.issuer, quantity: child.quantity, txId: child.issuedTxId, timestamp: child.issuedAt };
+  link(canonical(p.validation) === canonical(validation), 'the validation step is not the origin proof\'s issuance (validator, quantity, transaction, time)');
   const steps = new Set(bundle.steps.map((s) => s.txId));
   for (const txId of txIdsOf(bundle.provenance)) link(steps.has(txId), `transaction ${txId} named by the records is not a step of the bundle`);
 }
@@ -452,7 +454,9 @@ export function verifyAuditBundle(input: unknown, options: VerifyOptions = {}): 
       if (header === undefined || String(header.getNumber()) !== number) fail('orderer-signature', `block ${number}'s header names another number`);
       const data = block.getData()?.getDataList_asU8() ?? [];
       if (!sha256(...data).equals(Buffer.from(header.getDataHash_asU8()))) fail('block-data-hash', `block ${number}: sha256 of its transactions is not the data hash of its header`);
-      const unsigned = (block.getMetadata()?.getMetadataList_asU8() ?? []).findIndex((entry, index) =>
+      const entries = block.getMetadata()?.getMetadataList_asU8() ?? [];
+      if (entries.length !== 5) fail('format', `block ${number} has ${entries.length} metadata entries, not Fabric's 5`);
+      const unsigned = entries.findIndex((entry, index) =>
         entry.length > 0 && index !== common.BlockMetadataIndex.SIGNATURES && index !== common.BlockMetadataIndex.TRANSACTIONS_FILTER);
       if (unsigned !== -1) fail('format', `block ${number} carries unsigned metadata (entry ${unsigned}) besides the validation flags`);
       const configNumber = lastConfigIndex(block, number);
