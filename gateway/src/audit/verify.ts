@@ -158,6 +158,7 @@ function parseConfigBlock(bytes: Uint8Array, number: string, channel: string): C
     if (header === undefined || String(header.getNumber()) !== number) fail('config-block', `configuration block ${number} has another number`);
     if (!sha256(...data).equals(Buffer.from(header.getDataHash_asU8()))) fail('config-block', `configuration block ${number}: its data hash does not match its content`);
     const metadata = block.getMetadata()?.getMetadataList_asU8() ?? [];
+    if (metadata.length !== 5) fail('config-block', `configuration block ${number} has ${metadata.length} metadata entries, not Fabric's 5`);
     const signed = number === '0' ? -1 : common.BlockMetadataIndex.SIGNATURES;
     if (metadata.some((entry, index) => index !== signed && entry.length > 0)) fail('config-block', `configuration block ${number} carries unsigned metadata`);
     if (number === '0' && header.getPreviousHash_asU8().length > 0) fail('config-block', 'the genesis block names a previous block');
