@@ -34,6 +34,9 @@ export const ErrorCodes = [
   'BUDGET_EXCEEDED',
   'BUDGET_BELOW_SETTLED',
   'CAMPAIGN_CLOSED',
+  'PROOF_FLAGGED',
+  'CLAIM_FLAGGED',
+  'CREDENTIAL_REVOKED',
   'CORRUPT_STATE',
   'INTERNAL',
 ] as const;

@@ -30,6 +30,12 @@ export const ChaincodeEvents = {
   CampaignBudgetChanged: 'CampaignBudgetChanged',
   CampaignClosed: 'CampaignClosed',
   ProofSettled: 'ProofSettled',
+  /** An operator flagged a credential or issuer as revoked; lists every claim and proof this transaction flagged. */
+  FlagRaised: 'FlagRaised',
+  /** An operator cleared a flag; lists every claim and proof this transaction unflagged. */
+  FlagCleared: 'FlagCleared',
+  /** A further batch of a flag's cascade (raise or clear), listing every claim and proof it (un)flagged. */
+  FlagCascaded: 'FlagCascaded',
 } as const;
 
 /** The name of a chaincode event. */

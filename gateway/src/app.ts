@@ -21,6 +21,9 @@ import { protocolRoutes } from './routes/protocols.js';
 import { reportRoutes } from './routes/reports.js';
 import { roleRoutes } from './routes/roles.js';
 import { totalsRoutes } from './routes/totals.js';
+import { auditRoutes } from './routes/audit.js';
+import { revocationRoutes } from './routes/revocations.js';
+import { statusListRoutes } from './routes/status-lists.js';
 
 /** Options of {@link buildApp}. */
 export interface AppOptions {
@@ -136,7 +139,7 @@ export async function buildApp(services: GatewayServices, options: AppOptions = 
   registerHooks(app, services);
   await registerOpenApi(app, services);
   const context = createRouteContext(services);
-  for (const routes of [operationsRoutes, roleRoutes, protocolRoutes, claimRoutes, proofRoutes, credentialRoutes, totalsRoutes, eventRoutes, campaignRoutes, reportRoutes]) {
+  for (const routes of [operationsRoutes, roleRoutes, protocolRoutes, claimRoutes, proofRoutes, credentialRoutes, totalsRoutes, eventRoutes, campaignRoutes, reportRoutes, auditRoutes, revocationRoutes, statusListRoutes]) {
     routes(app, context);
   }
   await registerDashboard(app);

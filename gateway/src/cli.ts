@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { verifyBundleFile } from './audit/cli-verify.js';
 
 interface Command {
   readonly usage: string;
@@ -61,10 +62,12 @@ function help(): string {
     '',
     'Commands:',
     ...lines,
+    `  ${'verify-bundle <bundle.json> [--credential credential.json]'.padEnd(72)} verify an audit bundle offline (no network); exit 1 naming each failed step`,
   ].join('\n');
 }
 
 async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'verify-bundle') return verifyBundleFile(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: [...argv], allowPositionals: true,
     options: { url: { type: 'string' }, token: { type: 'string' }, 'idempotency-key': { type: 'string' }, help: { type: 'boolean', short: 'h' } },

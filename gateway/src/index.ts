@@ -13,3 +13,6 @@ export { openIdempotencyStore, idempotencyJournalPath, type IdempotencyStore, ty
 export { openLedger, type Ledger, type PreparedTransaction, type Committed } from './fabric/ledger.js';
 export { loadOrgNetwork, type OrgNetwork } from './fabric/network-info.js';
 export * from './reports/index.js';
+export { verifyAuditBundle, type VerifyOptions } from './audit/verify.js';
+export { AUDIT_BUNDLE_FORMAT, VERIFY_STEPS, type AuditBundle, type VerifyFailure, type VerifyReport, type VerifyStep } from './audit/bundle.js';
+export { blockHeaderBytes } from './audit/verify.js';

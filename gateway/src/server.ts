@@ -5,11 +5,12 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { ServerOptions as HttpsServerOptions } from 'node:https';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildApp } from './app.js';
 import { createAuthenticator } from './auth.js';
 import { ConfigError, loadApiKeys, loadConfig, type GatewayConfig } from './config.js';
-import { createStaticDocumentLoader } from './credentials/index.js';
+import { createStaticDocumentLoader, StatusListRegistry } from './credentials/index.js';
 import { createEventFeed } from './fabric/event-feed.js';
 import { openLedger } from './fabric/ledger.js';
 import { loadOrgNetwork } from './fabric/network-info.js';
@@ -51,7 +52,7 @@ function openServices(config: GatewayConfig, options: StartOptions): GatewayServ
     idempotency: openIdempotencyStore(config.dataDir),
     events: createEventFeed(ledger, config.dataDir, { warn: (o, m) => console.warn(`${m} ${JSON.stringify(o)}`), info: () => undefined }),
     metrics,
-    credentials: { documentLoader: createStaticDocumentLoader(), now: options.now ?? (() => new Date()), maxBytes: config.maxCredentialBytes, networkSecret: config.networkSecret },
+    credentials: { documentLoader: createStaticDocumentLoader(), statusLists: new StatusListRegistry(path.join(config.dataDir, 'status-lists')), now: options.now ?? (() => new Date()), maxBytes: config.maxCredentialBytes, networkSecret: config.networkSecret },
   };
 }
 

@@ -7,12 +7,12 @@ import {
   assertActive, assertDesignatedValidator, assertDesignatedVerifier, assertMayValidate, assertMayVote, assertNotReplayed,
   castVote, claimIdOf, doubleCounting, findConflict, findLostDay, hex64, issuanceEntry, issueProof, newClaimSubmission,
   newVote, openClaim, pageRequest, parseClaimFilter, parseJsonArgument, proofIdOf, validatedQuantity, withdrawalAuthority,
-  withdrawClaim, withStatus, type Claim, type ClaimFilter, type GrantableRole, type QuorumOutcome,
+  withdrawClaim, withStatus, assertClaimNotFlagged, assertNotRevoked, flagIdOf, type Claim, type ClaimFilter, type GrantableRole, type QuorumOutcome,
 } from '../domain';
 import { ChaincodeError } from '../errors';
 import { ChaincodeEvents, type ChaincodeEventName } from '../events';
 import { Keys, type StateKey } from '../ledger/keys';
-import { parseClaim, parseIndexEntry, parseProtocolRecord, parseVerification } from '../ledger/records';
+import { parseClaim, parseFlagRecord, parseIndexEntry, parseProtocolRecord, parseVerification } from '../ledger/records';
 import { occupyDays, readClaimDays, releaseDays, writeClaim, writeProof, writeTotalsEntry } from '../ledger/repository';
 import type { LedgerState } from '../ledger/state';
 import { callerOf, emit, ImpactContract, ledgerOf, requireRole, respond, stampOf } from './base';
@@ -69,6 +69,10 @@ export class ClaimsContract extends ImpactContract {
       `protocol ${submission.protocolId} v${submission.protocolVersion}`);
     const claim = openClaim(submission, protocol, caller, stampOf(ctx, caller));
     assertNotReplayed(await state.get(Keys.claim(claim.id), parseClaim));
+    assertNotRevoked([
+      await state.get(Keys.flag(flagIdOf('credential', claim.credentialHash)), parseFlagRecord),
+      claim.issuer === undefined ? undefined : await state.get(Keys.flag(flagIdOf('issuer', claim.issuer)), parseFlagRecord),
+    ]);
     const days = await readClaimDays(state, claim);
     const conflict = findConflict(days.buckets, days.slices, claim.id);
     if (conflict) throw doubleCounting(conflict, claim.category);
@@ -121,6 +125,7 @@ export class ClaimsContract extends ImpactContract {
     const votes = await verificationsOf(state, claim.id);
     assertMayValidate(claim, caller, votes);
     assertActive(protocol, 'validation');
+    assertClaimNotFlagged(claim);
     if (await state.exists(Keys.proof(proofIdOf(claim.id)))) {
       throw new ChaincodeError('PROOF_ALREADY_ISSUED', `claim ${claim.id} already has its proof`, { proofId: proofIdOf(claim.id) });
     }

@@ -4,13 +4,13 @@
  */
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import {
-  assertOperator, assertOwnerMayMove, COMPACT_DEFAULT_LIMIT, COMPACT_MAX_LIMIT, foldIntoSnapshots, hex64, isSnapshotEntryId, integerArgument, MAX_SPLIT_DEPTH, moveQuantity, oneOf,
+  assertNotFlagged, assertOperator, assertOwnerMayMove, COMPACT_DEFAULT_LIMIT, COMPACT_MAX_LIMIT, foldIntoSnapshots, hex64, isSnapshotEntryId, integerArgument, MAX_SPLIT_DEPTH, moveQuantity, oneOf,
   pageRequest, parseIdentity, parsePrice, parseTotalsFilter, PILLARS, PROOF_STATUSES, retireProof, retirementEntry, slug,
-  snapshotEntryId, sumTotals, text, transferProof, type AssetMove, type Caller, type GrantableRole, type ProofOfImpact, type TotalsEntry, type TotalsFilter,
+  snapshotEntryId, sumTotals, text, transferProof, type AssetMove, type Caller, type FlagRecord, type GrantableRole, type ProofOfImpact, type TotalsEntry, type TotalsFilter,
 } from '../domain';
 import { ChaincodeEvents } from '../events';
 import { Keys, type StateKey } from '../ledger/keys';
-import { parseClaim, parseIndexEntry, parseProof, parseProtocolRecord, parseTotalsEntry, parseVerification } from '../ledger/records';
+import { parseClaim, parseFlagRecord, parseIndexEntry, parseProof, parseProtocolRecord, parseTotalsEntry, parseVerification } from '../ledger/records';
 import { writeProof, writeTotalsEntry } from '../ledger/repository';
 import type { LedgerState } from '../ledger/state';
 import { callerOf, emit, ImpactContract, ledgerOf, requireAnyRole, respond, stampOf } from './base';
@@ -28,6 +28,7 @@ async function ownedProof(ctx: Context, proofId: string): Promise<{ caller: Call
   const state = ledgerOf(ctx);
   const proof = await requireProof(state, proofId);
   assertOwnerMayMove(proof, caller);
+  assertNotFlagged(proof);
   await requireAnyRole(state, caller, HOLDER_ROLES);
   return { caller, state, proof };
 }
@@ -42,6 +43,14 @@ async function writeMove(state: LedgerState, before: ProofOfImpact, move: AssetM
 function moveIds(move: AssetMove): Record<string, unknown> {
   if (!move.parent) return { proofId: move.moved.id };
   return { proofId: move.parent.id, parentId: move.parent.id, children: move.parent.children, movedId: move.moved.id, remainderId: move.remainder?.id };
+}
+
+/** The flag records behind the marks of `records` (each read once, in flag id order). */
+async function flagsOf(state: LedgerState, records: readonly { flags?: { flagId: string }[] }[]): Promise<FlagRecord[]> {
+  const ids = [...new Set(records.flatMap((r) => (r.flags ?? []).map((m) => m.flagId)))].sort();
+  const flags: FlagRecord[] = [];
+  for (const id of ids) flags.push(await state.require(Keys.flag(id), parseFlagRecord, `flag ${id}`));
+  return flags;
 }
 
 /** Split ancestors from the parent up to the origin; at most MAX_SPLIT_DEPTH reads. */
@@ -121,7 +130,8 @@ export class ProofsContract extends ImpactContract {
     const verifications = (await state.list(Keys.verificationsOf(claim.id), parseVerification)).map((e) => e.value);
     const protocol = await state.require(Keys.protocol(proof.protocolId, proof.protocolVersion), parseProtocolRecord, `protocol ${proof.protocolId}`);
     const validation = { validator: origin.issuer, quantity: origin.quantity, txId: origin.issuedTxId, timestamp: origin.issuedAt };
-    return respond({ proof, ancestors, validation, verifications, claim, protocol });
+    const flags = await flagsOf(state, [proof, claim]);
+    return respond({ proof, ancestors, validation, verifications, claim, protocol, ...(flags.length > 0 ? { flags } : {}) });
   }
 
   /** A page of the proofs an identity owns (any status). */

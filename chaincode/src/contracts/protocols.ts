@@ -3,11 +3,13 @@ import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import {
   assertOperator, assertOwnerOperator, integerArgument, newProtocolDefinition, pageRequest, parseJsonArgument,
   registerProtocol, slug, transitionProtocol, type ProtocolStatus,
+  clearFlag, flagIdOf, protocolSubject, raiseFlag, type ProtocolRecord, type Stamp,
 } from '../domain';
 import { ChaincodeError } from '../errors';
 import { ChaincodeEvents, type ChaincodeEventName } from '../events';
 import { Keys } from '../ledger/keys';
-import { parseProtocolRecord } from '../ledger/records';
+import { parseFlagRecord, parseProtocolRecord } from '../ledger/records';
+import type { LedgerState } from '../ledger/state';
 import { callerOf, emit, ImpactContract, ledgerOf, respond, stampOf } from './base';
 
 const EVENT_OF: Readonly<Record<Exclude<ProtocolStatus, 'draft'>, ChaincodeEventName>> = {
@@ -16,15 +18,37 @@ const EVENT_OF: Readonly<Record<Exclude<ProtocolStatus, 'draft'>, ChaincodeEvent
   retired: ChaincodeEvents.ProtocolRetired,
 };
 
+/**
+ * Suspension raises the protocol version's revocation flag, re-activation clears it; the cascade
+ * to its claims and proofs runs in `revocation:ContinueCascade` batches. The flag id, if any.
+ */
+async function flagSuspension(state: LedgerState, from: ProtocolStatus, next: ProtocolRecord, stamp: Stamp): Promise<string | undefined> {
+  const subject = protocolSubject(next.id, next.version);
+  const key = Keys.flag(flagIdOf('protocol', subject));
+  const existing = await state.get(key, parseFlagRecord);
+  if (next.status === 'suspended') {
+    const flag = raiseFlag(existing?.active ? undefined : existing, 'protocol', subject, `protocol ${subject} suspended by ${stamp.actor}`, stamp);
+    await state.put(key, flag);
+    return flag.id;
+  }
+  if (from === 'suspended' && next.status === 'active' && existing?.active) {
+    await state.put(key, clearFlag(existing, stamp));
+    return existing.id;
+  }
+  return undefined;
+}
+
 async function transition(ctx: Context, id: string, version: string, to: Exclude<ProtocolStatus, 'draft'>): Promise<string> {
   const caller = callerOf(ctx);
   const state = ledgerOf(ctx);
   const key = Keys.protocol(slug(id, 'id'), integerArgument(version, 'version', 1));
   const protocol = await state.require(key, parseProtocolRecord, `protocol ${id} v${version}`);
   assertOwnerOperator(caller, protocol);
-  const next = transitionProtocol(protocol, to, stampOf(ctx, caller));
+  const stamp = stampOf(ctx, caller);
+  const next = transitionProtocol(protocol, to, stamp);
   await state.put(key, next);
-  emit(ctx, EVENT_OF[to], { protocolId: next.id, protocolVersion: next.version, status: next.status });
+  const flagId = await flagSuspension(state, protocol.status, next, stamp);
+  emit(ctx, EVENT_OF[to], { protocolId: next.id, protocolVersion: next.version, status: next.status, ...(flagId ? { flagId } : {}) });
   return respond(next);
 }
 

@@ -48,6 +48,7 @@ import { parseMspId } from './identity';
 import type { ProofOfImpact } from './proof';
 import { PROOF_LEVELS, proofLevelRank, slug, type ProofLevel } from './protocol';
 import type { Stamp } from './stamp';
+import { assertNotFlagged } from './revocation';
 
 /** Campaign states. */
 export const CAMPAIGN_STATUSES = ['open', 'closed'] as const;
@@ -272,15 +273,6 @@ export function shardOrder(proofId: string, shards: number): number[] {
 }
 
 /**
- * Placeholder for the revocation flags being added on another branch.
- * TODO(revocation): refuse a proof flagged as revoked/disputed here (e.g. PROOF_FLAGGED) once the
- * proof record carries its flags; until then every active proof passes.
- */
-export function assertNotFlagged(_proof: ProofOfImpact): void {
-  // intentionally empty until proofs carry revocation flags
-}
-
-/**
  * Refuses (NOT_ELIGIBLE, naming the criterion) a proof the campaign does not pay for: not active,
  * another protocol, a lower proof level, a vintage outside the period, another sub-network.
  */
@@ -289,7 +281,7 @@ export function assertEligible(campaign: Campaign, proof: ProofOfImpact, submitt
     throw new ChaincodeError('NOT_ELIGIBLE', `proof ${proof.id} does not meet campaign ${campaign.id}: ${reason}`, { criterion });
   };
   if (proof.status !== 'active') refuse('status', `it is ${proof.status}`);
-  assertNotFlagged(proof);
+  assertNotFlagged(proof); // a revoked credential/issuer or suspended protocol upstream: PROOF_FLAGGED
   if (!campaign.protocols.includes(proof.protocolId)) refuse('protocol', `protocol ${proof.protocolId} is not one of ${campaign.protocols.join(', ')}`);
   if (proofLevelRank(proof.proofLevel) < proofLevelRank(campaign.criteria.minProofLevel)) {
     refuse('minProofLevel', `its proof level ${proof.proofLevel} is below ${campaign.criteria.minProofLevel}`);

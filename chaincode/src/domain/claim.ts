@@ -8,6 +8,7 @@ import { daysInclusive, formatIsoDate, monthSlices, parseIsoDate, type MonthSlic
 import { sha256Hex } from './hash';
 import type { Caller } from './identity';
 import { assertActive, PROOF_LEVELS, proofLevelRank, slug, type ProofLevel, type ProtocolRecord } from './protocol';
+import { parseIssuer, type FlagMark } from './revocation';
 import type { Stamp } from './stamp';
 
 /** Longest activity period of one claim, in days. */
@@ -33,6 +34,8 @@ export interface ClaimSubmission {
   quantity: number;
   proofLevel: ProofLevel;
   evidenceHashes: string[];
+  /** The credential's issuer DID (indexes the claim for issuer revocation); optional. */
+  issuer?: string;
 }
 
 /** A claim on the ledger. */
@@ -49,11 +52,13 @@ export interface Claim extends ClaimSubmission {
   updatedTxId: string;
   updatedAt: string;
   proofId?: string;
+  /** Revocation flags that reached the claim (see revocation.ts). */
+  flags?: FlagMark[];
 }
 
 const FIELDS = [
   'protocolId', 'protocolVersion', 'credentialHash', 'subjectPseudonym', 'periodStart', 'periodEnd', 'quantity',
-  'proofLevel', 'evidenceHashes',
+  'proofLevel', 'evidenceHashes', 'issuer',
 ];
 
 /** Deterministic claim id: sha256 of `claim:` + credential hash, so a credential maps to one claim. */
@@ -88,6 +93,7 @@ export function newClaimSubmission(value: unknown): ClaimSubmission {
     quantity: integer(input.quantity, 'quantity', 1),
     proofLevel: oneOf(input.proofLevel, 'proofLevel', PROOF_LEVELS),
     evidenceHashes: list(input.evidenceHashes, 'evidenceHashes', hex64, MAX_EVIDENCE_HASHES),
+    ...(input.issuer === undefined ? {} : { issuer: parseIssuer(input.issuer) }),
   };
 }
 

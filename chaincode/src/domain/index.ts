@@ -12,6 +12,7 @@ export * from './occupancy';
 export * from './proof';
 export * from './protocol';
 export * from './quorum';
+export * from './revocation';
 export * from './roles';
 export * from './stamp';
 export * from './totals';

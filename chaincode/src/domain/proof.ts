@@ -9,6 +9,7 @@ import { sha256Hex } from './hash';
 import type { Caller } from './identity';
 import type { Pillar, ProofLevel, ProtocolRecord } from './protocol';
 import type { Verification } from './quorum';
+import type { FlagMark } from './revocation';
 import type { Stamp } from './stamp';
 
 /** Proof states: `split` marks a parent whose units now live in its two children. */
@@ -84,6 +85,8 @@ export interface ProofOfImpact {
   issuedAt: string;
   updatedTxId: string;
   updatedAt: string;
+  /** Revocation flags that reached the proof (inherited by split children). */
+  flags?: FlagMark[];
 }
 
 /** The proofs a transfer or retirement wrote; `parent` and `remainder` only when it split. */

@@ -16,6 +16,8 @@
  * | il.proof~owner       | owner identity, proofId                            | {id}                          |
  * | il.proof~protocol    | protocolId, version, proofId                       | {id}                          |
  * | il.proof~status      | status, proofId                                    | {id}                          |
+ * | il.flag              | flagId                                             | FlagRecord                    |
+ * | il.claim~issuer      | issuer DID, claimId                                | {id}                          |
  * | il.totals            | pillar, unit, protocolId, version, entryId         | TotalsEntry                   |
  * | il.campaign          | campaignId                                         | Campaign                      |
  * | il.campaign~shard    | campaignId, shard (3 digits)                       | BudgetShard                   |
@@ -47,6 +49,8 @@ export const ObjectTypes = {
   campaignShard: 'il.campaign~shard',
   settlement: 'il.settlement',
   settlementOfProof: 'il.settlement~proof',
+  flag: 'il.flag',
+  claimByIssuer: 'il.claim~issuer',
 } as const;
 
 /** A protocol version as a key attribute: zero-padded so keys sort in version order. */
@@ -103,4 +107,7 @@ export const Keys = {
   settlement: (campaignId: string, proofId: string) => key(ObjectTypes.settlement, campaignId, proofId),
   settlementsOf: (campaignId: string) => key(ObjectTypes.settlement, campaignId),
   settlementOfProof: (proofId: string) => key(ObjectTypes.settlementOfProof, proofId),
+  flag: (flagId: string) => key(ObjectTypes.flag, flagId),
+  claimByIssuer: (issuer: string, claimId: string) => key(ObjectTypes.claimByIssuer, issuer, claimId),
+  claimsByIssuer: (issuer: string) => key(ObjectTypes.claimByIssuer, issuer),
 } as const;

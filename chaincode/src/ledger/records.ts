@@ -3,7 +3,7 @@
  * refuses anything else with CORRUPT_STATE, instead of casting unchecked JSON.
  */
 import { ChaincodeError } from '../errors';
-import type { BudgetShard, Campaign, Settlement, SettlementMarker, Claim, DayBucket, ProofOfImpact, ProtocolRecord, RoleRecord, TotalsEntry, Verification } from '../domain';
+import type { BudgetShard, Campaign, Settlement, SettlementMarker, Claim, DayBucket, FlagRecord, ProofOfImpact, ProtocolRecord, RoleRecord, TotalsEntry, Verification } from '../domain';
 
 /** Turns a JSON value read from the ledger into a typed record, or throws CORRUPT_STATE. */
 export type RecordParser<T> = (value: unknown) => T;
@@ -97,3 +97,7 @@ export const parseSettlement = recordParser<Settlement>('settlement', {
 
 /** Parser of settlement markers. */
 export const parseSettlementMarker = recordParser<SettlementMarker>('settlement marker', { proofId: 'string', campaignId: 'string', txId: 'string' });
+/** Parser of revocation flag records. */
+export const parseFlagRecord = recordParser<FlagRecord>('flag', {
+  id: 'string', kind: 'string', subject: 'string', reason: 'string', active: 'boolean', raised: 'object', cascadeDone: 'boolean',
+});

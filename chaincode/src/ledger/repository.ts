@@ -19,6 +19,7 @@ export interface ClaimDays {
 export async function writeClaim(state: LedgerState, claim: Claim, previous?: Claim): Promise<void> {
   await state.put(Keys.claim(claim.id), claim);
   if (!previous) await state.put(Keys.claimByProtocol(claim.protocolId, claim.protocolVersion, claim.id), { id: claim.id });
+  if (!previous && claim.issuer !== undefined) await state.put(Keys.claimByIssuer(claim.issuer, claim.id), { id: claim.id });
   if (previous?.status === claim.status) return;
   if (previous) await state.remove(Keys.claimByStatus(previous.status, claim.id));
   await state.put(Keys.claimByStatus(claim.status, claim.id), { id: claim.id });

@@ -39,6 +39,9 @@ export interface SubmitTimings {
 
 /** What the routes need of the ledger: reads, writes, block lookups, readiness and events. */
 export interface Ledger {
+  /** The channel and chaincode this ledger serves. */
+  readonly channel: string;
+  readonly chaincode: string;
   /** Evaluates `contract:function` as `user` on the organisation's peer; the parsed JSON result. */
   evaluate(user: string, fqfn: string, args: readonly string[]): Promise<unknown>;
   /**
@@ -59,6 +62,8 @@ export interface Ledger {
   waitForBlock(blockNumber: number, timeoutMs: number): Promise<void>;
   /** The block holding transaction `txId` (cached: a committed tx never moves). */
   blockOf(txId: string): Promise<number>;
+  /** The raw block (protobuf common.Block) holding transaction `txId`, or block number `number` (qscc, as the Admin). */
+  rawBlock(query: { txId: string } | { number: number }): Promise<Uint8Array>;
   /** A `system:Ping` with the short readiness deadline; throws when Fabric is unreachable. */
   ping(): Promise<void>;
   /** Chaincode events from `startBlock`, read as the organisation's Admin. */
@@ -115,12 +120,16 @@ class FabricLedger implements Ledger {
   readonly #blocks = new Map<string, number>();
   /** The highest chain height seen on the organisation's peer (never goes down). */
   #height = 0;
+  readonly channel: string;
+  readonly chaincode: string;
 
   constructor(
     private readonly org: OrgNetwork,
     private readonly config: GatewayConfig,
     private readonly observer: LedgerObserver,
   ) {
+    this.channel = org.channel;
+    this.chaincode = org.chaincode;
     const tls = grpc.credentials.createSsl(readFileSync(org.peer.tlsRootCertPath));
     this.#client = new grpc.Client(org.peer.endpoint, tls, {
       'grpc.ssl_target_name_override': org.peer.host,
@@ -274,6 +283,18 @@ class FabricLedger implements Ledger {
       return blockNumber;
     } catch (error) {
       throw toApiError(error, `the block lookup of ${txId}`);
+    }
+  }
+
+  async rawBlock(query: { txId: string } | { number: number }): Promise<Uint8Array> {
+    const qscc = this.#network(this.org.admin.name).getContract('qscc');
+    const what = 'txId' in query ? `the block of ${query.txId}` : `block ${query.number}`;
+    try {
+      return 'txId' in query
+        ? await qscc.evaluateTransaction('GetBlockByTxID', this.org.channel, query.txId)
+        : await qscc.evaluateTransaction('GetBlockByNumber', this.org.channel, String(query.number));
+    } catch (error) {
+      throw toApiError(error, what);
     }
   }
 

@@ -6,7 +6,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { createHmac } from 'node:crypto';
-import { checkCredential, CredentialError, type AcceptedCredential, type CredentialRefusal, type JsonObject } from '../credentials/index.js';
+import { checkCredential, checkCredentialStatus, CredentialError, type AcceptedCredential, type CredentialRefusal, type JsonObject } from '../credentials/index.js';
 import { ApiError } from '../problem.js';
 import type { CredentialSettings, GatewayServices } from './context.js';
 
@@ -45,6 +45,15 @@ export function refusalProblem(refusal: CredentialRefusal): ApiError {
   return new ApiError(422, refusal.code, refusal.message, { ...refusal.details });
 }
 
+/** Refuses (422) a credential whose Bitstring Status List bit is set, or whose list is unavailable. */
+export async function assertCredentialStatus(settings: CredentialSettings, credential: JsonObject): Promise<void> {
+  if (credential.credentialStatus === undefined) return;
+  const refusal = settings.statusLists === undefined
+    ? { code: 'STATUS_LIST_UNAVAILABLE', message: 'this gateway holds no status lists; the credential\'s status cannot be checked', details: {} }
+    : await checkCredentialStatus(credential, settings.statusLists, settings.documentLoader);
+  if (refusal !== undefined) throw new ApiError(422, refusal.code, refusal.message, { ...refusal.details });
+}
+
 /** Checks `credential` against the protocol version; the accepted credential or a 422. */
 export async function acceptCredential(services: GatewayServices, protocol: ProtocolPolicy, credential: unknown): Promise<AcceptedCredential> {
   const settings: CredentialSettings = services.credentials;
@@ -63,5 +72,6 @@ export async function acceptCredential(services: GatewayServices, protocol: Prot
   }
   services.metrics.credentialChecks.inc({ outcome: outcome.ok ? 'accepted' : outcome.code });
   if (!outcome.ok) throw refusalProblem(outcome);
+  await assertCredentialStatus(settings, credential as JsonObject);
   return outcome;
 }

@@ -36,7 +36,7 @@ export function claimRoutes(app: TypedApp, context: RouteContext): void {
     return context.submit(request, 'claims:Submit', JSON.stringify({
       protocolId, protocolVersion, credentialHash: accepted.credentialHash, subjectPseudonym: accepted.subjectPseudonym,
       periodStart: accepted.periodStart, periodEnd: accepted.periodEnd, quantity: accepted.quantity,
-      proofLevel: proofLevel ?? protocol.minProofLevel, evidenceHashes,
+      proofLevel: proofLevel ?? protocol.minProofLevel, evidenceHashes, issuer: accepted.issuer,
     }));
   }));
 

@@ -5,7 +5,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { Authenticator, Caller } from '../auth.js';
-import type { DocumentLoader } from '../credentials/index.js';
+import type { DocumentLoader, StatusListRegistry } from '../credentials/index.js';
 import type { EventFeed } from '../fabric/event-feed.js';
 import type { Ledger } from '../fabric/ledger.js';
 import type { AttemptRecorder, IdempotencyStore } from '../idempotency.js';
@@ -22,6 +22,8 @@ export interface CredentialSettings {
   readonly maxBytes: number;
   /** Shared by every gateway of the network: pseudonym salts derive from it per impact category. */
   readonly networkSecret: string;
+  /** Published Bitstring Status List credentials (no registry: credentials with a status are refused). */
+  readonly statusLists?: StatusListRegistry;
 }
 
 /** The services a gateway app is built from (injected, so tests can replace any of them). */

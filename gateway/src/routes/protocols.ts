@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { RouteContext, TypedApp } from './context.js';
 import { committed, IdempotencyHeaders, PageQuerySchema, PageSchema, ProtocolId, READ_PROBLEMS, RecordSchema, responses, WRITE_PROBLEMS } from './schemas.js';
 import { pageOf } from './pages.js';
+import { cascadeProtocolFlag } from './revocations.js';
 
 const VersionParams = Type.Object({ id: ProtocolId, version: Type.Integer({ minimum: 1 }) });
 const LIFECYCLE = { activate: 'Activate', suspend: 'Suspend', retire: 'Retire' } as const;
@@ -24,7 +25,12 @@ export function protocolRoutes(app: TypedApp, context: RouteContext): void {
         tags: ['protocols'], summary: `${fn} a protocol version (operator of its MSP)`,
         headers: IdempotencyHeaders, params: VersionParams, response: responses({ 200: committed() }, WRITE_PROBLEMS),
       },
-    }, (request, reply) => context.mutate(request, reply, 200, () => context.submit(request, `protocols:${fn}`, request.params.id, String(request.params.version))));
+    }, (request, reply) => context.mutate(request, reply, 200, async () => {
+      const done = await context.submit(request, `protocols:${fn}`, request.params.id, String(request.params.version));
+      // suspension flags the version's claims and proofs, re-activation unflags them (revocations.ts)
+      if (step !== 'retire') await cascadeProtocolFlag(context, request, request.params.id, request.params.version);
+      return done;
+    }));
   }
 
   app.get('/v1/protocols', {

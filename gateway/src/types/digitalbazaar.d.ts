@@ -80,6 +80,7 @@ declare module '@digitalbazaar/vc' {
     documentLoader: DocumentLoader;
     now?: Date;
     maxClockSkew?: number;
+    checkStatus?: (options: object) => Promise<{ verified: boolean }>;
   }): Promise<VerifyCredentialResult>;
 
   export function issue(options: {
@@ -116,4 +117,24 @@ declare module '@digitalbazaar/data-integrity-context' {
     readonly contexts: ReadonlyMap<string, unknown>;
   };
   export default dataIntegrityContext;
+}
+
+declare module '@digitalbazaar/vc-bitstring-status-list' {
+  /** One status entry's outcome: `status` is the bit (true: set). */
+  export interface StatusResult { verified: boolean; status?: boolean; credentialStatus?: { statusPurpose?: string; statusListCredential?: string; statusListIndex?: string } }
+  export function checkStatus(options: {
+    credential: object;
+    documentLoader: (url: string) => Promise<unknown>;
+    suite: unknown;
+    verifyBitstringStatusListCredential?: boolean;
+    verifyMatchingIssuers?: boolean;
+  }): Promise<{ verified: boolean; error?: Error; results?: StatusResult[] }>;
+  export function statusTypeMatches(options: { credential: object }): boolean;
+  export function createList(options: { length: number }): Promise<{ setStatus(index: number, status: boolean): void; encode(): Promise<string> }>;
+  export function createCredential(options: { id: string; list: unknown; statusPurpose: string; context?: string[] }): Promise<Record<string, unknown>>;
+}
+
+declare module '@digitalbazaar/vc-bitstring-status-list-context' {
+  export const contexts: Map<string, unknown>;
+  export const CONTEXT_URL: string;
 }

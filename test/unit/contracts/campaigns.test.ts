@@ -52,6 +52,18 @@ describe('contract campaigns (in-memory peer)', () => {
     expect((await c.net.invoke(c.funder, 'campaigns:Open', JSON.stringify(campaignDoc({ id: 'x', budget: 1.5 })))).error?.code).to.equal('INVALID_ARGUMENT');
   });
 
+  it('refuses to settle a proof flagged upstream (PROOF_FLAGGED), and settles it once the flag is cleared', async () => {
+    const credentialHash = hashOf('flagged-credential');
+    const proof = await issue(1000, { credentialHash });
+    const flag = await c.net.ok<{ flag: { id: string } }>(c.op1, 'revocation:Flag', 'credential', credentialHash, 'issuer revoked it');
+    const refused = await settle('bike-allowance-2026', proof.id);
+    expect(refused.error?.code).to.equal('PROOF_FLAGGED');
+    expect(refused.writes.size, 'nothing written').to.equal(0);
+    await c.net.ok(c.op1, 'revocation:Clear', flag.flag.id);
+    const settled = await settle('bike-allowance-2026', proof.id);
+    expect(settled.ok, settled.message).to.equal(true);
+  });
+
   it('settles an eligible proof once: amount, buffer, marker, progress per pillar and SDG', async () => {
     const proof = await issue(3000);
     const outcome = await settle('bike-allowance-2026', proof.id);

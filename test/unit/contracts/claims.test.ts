@@ -51,7 +51,7 @@ describe('contract claims (in-memory peer)', () => {
       const buckets = [...outcome.writes.keys()].filter((k) => k.startsWith('\u0000il.days\u0000'));
       expect(buckets).to.have.length(13);
       expect([...outcome.reads].filter((k) => k.startsWith('\u0000il.days\u0000'))).to.have.length(13);
-      expect(outcome.reads.size).to.equal(16, 'role + protocol + claim + 13 buckets');
+      expect(outcome.reads.size).to.equal(17, 'role + protocol + claim + credential flag + 13 buckets');
       const refused = await c.net.invoke(c.submitter1, 'claims:Submit', JSON.stringify(claimDoc(c.p1, { periodStart: '2024-01-15', periodEnd: '2025-01-15' })));
       expect(refused.error?.code).to.equal('PERIOD_TOO_LONG');
     });

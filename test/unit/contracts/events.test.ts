@@ -48,6 +48,9 @@ describe('events: one per state-changing transaction', () => {
     await tx(c.funder, 'campaigns:SetBudget', 'ev-campaign', '2000');
     await tx(c.funder, 'campaigns:Settle', 'ev-campaign', moved.remainder.id);
     await tx(c.funder, 'campaigns:Close', 'ev-campaign');
+    const flag = (await tx(c.op1, 'revocation:Flag', 'credential', String(claimDoc(c.p1).credentialHash), 'revoked')).result as { flag: { id: string } };
+    await tx(c.op1, 'revocation:ContinueCascade', flag.flag.id);
+    await tx(c.op1, 'revocation:Clear', flag.flag.id);
 
     const published = publishedTransactions(c);
     expect([...new Set(run.map((r) => r.fn))].sort(), 'the scenario covers every submit transaction').to.deep.equal(published.submit);
@@ -65,7 +68,7 @@ describe('events: one per state-changing transaction', () => {
       ['claims:Get', kept], ['claims:GetByCredentialHash', String(claimDoc(c.p1).credentialHash)], ['claims:Verifications', kept],
       ['claims:List', '', '10', ''], ['proofs:Get', proofId], ['proofs:Provenance', moved.moved.id],
       ['proofs:ListByOwner', c.funder.identity, '10', ''], ['proofs:ListByProtocol', 'commute', '1', '10', ''],
-      ['proofs:ListByStatus', 'active', '10', ''], ['proofs:Totals', ''],
+      ['proofs:ListByStatus', 'active', '10', ''], ['proofs:Totals', ''], ['revocation:Get', flag.flag.id],
       ['campaigns:Get', 'ev-campaign'], ['campaigns:List'], ['campaigns:Progress', 'ev-campaign'], ['campaigns:Settlements', 'ev-campaign'],
       ['campaigns:SettlementOf', moved.remainder.id],
     ];

@@ -4,6 +4,7 @@
  */
 import { contexts as credentialsContexts } from '@digitalbazaar/credentials-context';
 import dataIntegrityContext from '@digitalbazaar/data-integrity-context';
+import { contexts as bitstringStatusListContexts } from '@digitalbazaar/vc-bitstring-status-list-context';
 import { isJsonObject, type JsonObject } from '../json.js';
 import examplesV2 from './credentials-examples-v2.json' with { type: 'json' };
 import impactLedgerV1 from './impact-ledger-v1.json' with { type: 'json' };
@@ -28,6 +29,7 @@ function entries(source: ReadonlyMap<string, unknown>): Array<[string, JsonObjec
 export const BUNDLED_CONTEXTS: ReadonlyMap<string, JsonObject> = new Map([
   ...entries(credentialsContexts),
   ...entries(dataIntegrityContext.contexts),
+  ...entries(bitstringStatusListContexts),
   ...entries(new Map<string, unknown>([
     [CREDENTIALS_EXAMPLES_V2_URL, examplesV2],
     [IMPACT_LEDGER_CONTEXT_V1_URL, impactLedgerV1],
