@@ -2,6 +2,7 @@
  * impact-ledger chaincode: the contracts fabric-chaincode-node loads (`contracts`), and the
  * contract classes themselves.
  */
+import { BenchContract } from './contracts/bench';
 import { ClaimsContract } from './contracts/claims';
 import { ProofsContract } from './contracts/proofs';
 import { ProtocolsContract } from './contracts/protocols';
@@ -11,8 +12,14 @@ import { SystemContract } from './contracts/system';
 export { ClaimsContract, ProofsContract, ProtocolsContract, RolesContract, SystemContract };
 export { CHAINCODE } from './contracts/base';
 
-/** The contracts of the chaincode; `system` is the default contract. */
-export const contracts = [SystemContract, RolesContract, ProtocolsContract, ClaimsContract, ProofsContract];
+/**
+ * The contracts of the chaincode; `system` is the default contract. The benchmark-only `bench`
+ * contract is added only when the chaincode server runs with IL_BENCH_CONTRACT=1.
+ */
+export const contracts = [
+  SystemContract, RolesContract, ProtocolsContract, ClaimsContract, ProofsContract,
+  ...(process.env.IL_BENCH_CONTRACT === '1' ? [BenchContract] : []),
+];
 
 /** The composite-key layout (object types and key builders), for tests and tools. */
 export { Keys, ObjectTypes, versionAttribute, type StateKey } from './ledger/keys';
