@@ -9,7 +9,7 @@ import { ProtocolsContract } from './contracts/protocols';
 import { RolesContract } from './contracts/roles';
 import { SystemContract } from './contracts/system';
 
-export { ClaimsContract, ProofsContract, ProtocolsContract, RolesContract, SystemContract };
+export { BenchContract, ClaimsContract, ProofsContract, ProtocolsContract, RolesContract, SystemContract };
 export { CHAINCODE } from './contracts/base';
 
 /**
