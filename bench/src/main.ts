@@ -267,6 +267,9 @@ async function main(): Promise<void> {
     const PER_TX = 500;
     const admin = cast.admins[0] as Actor;
     const totalsFilter = JSON.stringify({ pillar: 'B', unit: 'gCO2e' });
+    // What Totals must answer once `seeded` proofs of 1000 units are added (checks truncation).
+    const issued = async () => ((await admin.evaluate<{ totals: { issued: number }[] }>('proofs:Totals', totalsFilter)).totals[0]?.issued ?? 0);
+    const issuedBefore = await issued();
     const measureReads = async (size: number, compacted: boolean) => {
       const provenance = await runLoad({ durationMs: Math.min(opts.durationMs, 10_000), stage: `provenance @${size}`, path: 'direct', concurrency: 8, maxUnits: 2000,
         unit: async (i) => {
@@ -292,7 +295,13 @@ async function main(): Promise<void> {
           }
         } });
       record(totals);
-      reads.push({ proofs: size, compacted, provenanceP50: provenance.p50, provenanceP99: provenance.p99, totalsP50: totals.p50, totalsP99: totals.p99, totalsFailed: totals.failed });
+      const answered = await issued();
+      const expected = issuedBefore + size * 1000;
+      if (answered !== expected) {
+        log(`  Totals answered issued=${answered}, expected ${expected}: the prefix read was truncated (peer ledger.state.totalQueryLimit)`);
+        notes.push(`Totals at ${size} proofs${compacted ? ' (compacted)' : ''} answered issued=${answered} instead of ${expected}: the range read stops at the peer's totalQueryLimit (100000 by default)`);
+      }
+      reads.push({ proofs: size, compacted, totalsExact: answered === expected, provenanceP50: provenance.p50, provenanceP99: provenance.p99, totalsP50: totals.p50, totalsP99: totals.p99, totalsFailed: totals.failed });
     };
     for (const size of opts.ledgerSizes) {
       const t0 = performance.now();
