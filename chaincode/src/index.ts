@@ -3,6 +3,7 @@
  * contract classes themselves.
  */
 import { CampaignsContract } from './contracts/campaigns';
+import { BenchContract } from './contracts/bench';
 import { ClaimsContract } from './contracts/claims';
 import { ProofsContract } from './contracts/proofs';
 import { ProtocolsContract } from './contracts/protocols';
@@ -10,11 +11,18 @@ import { RevocationContract } from './contracts/revocation';
 import { RolesContract } from './contracts/roles';
 import { SystemContract } from './contracts/system';
 
-export { CampaignsContract, ClaimsContract, ProofsContract, ProtocolsContract, RevocationContract, RolesContract, SystemContract };
+export { BenchContract, CampaignsContract, ClaimsContract, ProofsContract, ProtocolsContract, RevocationContract, RolesContract, SystemContract };
 export { CHAINCODE } from './contracts/base';
 
-/** The contracts of the chaincode; `system` is the default contract. */
-export const contracts = [SystemContract, RolesContract, ProtocolsContract, ClaimsContract, ProofsContract, CampaignsContract, RevocationContract];
+/**
+ * The contracts of the chaincode; `system` is the default contract. The benchmark-only `bench`
+ * contract is added only when the chaincode server runs with IL_BENCH_CONTRACT=1 (the same on
+ * every peer's server: `npm run bench` sets it, `npm start` never does).
+ */
+export const contracts = [
+  SystemContract, RolesContract, ProtocolsContract, ClaimsContract, ProofsContract, CampaignsContract, RevocationContract,
+  ...(process.env.IL_BENCH_CONTRACT === '1' ? [BenchContract] : []),
+];
 
 /** The composite-key layout (object types and key builders), for tests and tools. */
 export { Keys, ObjectTypes, versionAttribute, type StateKey } from './ledger/keys';

@@ -159,7 +159,7 @@ start_peer() {  # ORG_INDEX
 start_chaincode_server() {  # ORG_INDEX PACKAGE_ID
   local j=$1 id=$2
   spawn "$(chaincode_name "$j")" env -i PATH="$PATH" HOME="${HOME:-/tmp}" IL_NODE="$(chaincode_name "$j")" \
-    NODE_ENV=production \
+    NODE_ENV=production ${IL_BENCH_CONTRACT:+IL_BENCH_CONTRACT="$IL_BENCH_CONTRACT"} \
     "$(command -v node)" "$REPO_ROOT/node_modules/fabric-shim/cli.js" server \
     --chaincode-address "127.0.0.1:$(chaincode_port "$j")" \
     --chaincode-id "$id" \

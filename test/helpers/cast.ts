@@ -79,8 +79,8 @@ async function registerAndActivate(net: FakeNetwork, operator: Member, doc: Reco
 }
 
 /** Builds the cast: roles granted by each MSP's operator, protocols p1..p3 active. */
-export async function buildCast(): Promise<Cast> {
-  const net = new FakeNetwork();
+export async function buildCast(extraContracts: readonly unknown[] = []): Promise<Cast> {
+  const net = new FakeNetwork(extraContracts);
   const m = (msp: string, cn: string) => net.member(msp, cn);
   const op1 = net.member('Org1MSP', 'Admin@org1', 'admin');
   const op2 = net.member('Org2MSP', 'Admin@org2', 'admin');

@@ -209,9 +209,10 @@ export class FakeNetwork {
   /** Every successful state-changing transaction's events, in order. */
   readonly committed: { fn: string; events: EmittedEvent[] }[] = [];
 
-  constructor() {
+  /** `extraContracts`: contracts registered only in some deployments (the bench contract). */
+  constructor(extraContracts: readonly unknown[] = []) {
     const serializers = { transaction: 'jsonSerializer', serializers: { jsonSerializer: JSONSerializer } };
-    this.dispatcher = new ChaincodeFromContract([...contracts], serializers, {}, 'impact-ledger', '0.1.0');
+    this.dispatcher = new ChaincodeFromContract([...contracts, ...extraContracts], serializers, {}, 'impact-ledger', '0.1.0');
   }
 
   /**

@@ -71,6 +71,9 @@ async function pageOfProofs(ctx: Context, index: StateKey, pageSize: string, boo
   return respond({ ...page, records });
 }
 
+/** Page size of the Totals read: well under the peer's default totalQueryLimit (100,000). */
+const TOTALS_PAGE_SIZE = 10_000;
+
 function totalsPrefix(filter: TotalsFilter): StateKey {
   if (filter.pillar !== undefined && filter.unit !== undefined) return Keys.totalsOf(filter.pillar, filter.unit);
   if (filter.pillar !== undefined) return Keys.totalsOfPillar(filter.pillar);
@@ -161,7 +164,8 @@ export class ProofsContract extends ImpactContract {
   @Returns('string')
   async Totals(ctx: Context, filterJson: string): Promise<string> {
     const filter = parseTotalsFilter(filterJson);
-    const entries = await ledgerOf(ctx).list(totalsPrefix(filter), parseTotalsEntry);
+    // Paged: a plain range read would stop silently at the peer's totalQueryLimit (100,000).
+    const entries = await ledgerOf(ctx).listAllPaged(totalsPrefix(filter), parseTotalsEntry, TOTALS_PAGE_SIZE);
     return respond({ filter, totals: sumTotals(entries.map((e) => e.value), filter) });
   }
 

@@ -94,6 +94,21 @@ export class LedgerState {
     return { entries, more };
   }
 
+  /**
+   * Every record under a key prefix, read page by page so the peer's `totalQueryLimit` (which
+   * silently cuts a plain range read) never truncates it. Evaluate transactions only.
+   */
+  async listAllPaged<T>(prefix: StateKey, parse: RecordParser<T>, pageSize: number): Promise<Entry<T>[]> {
+    const entries: Entry<T>[] = [];
+    let bookmark = '';
+    for (;;) {
+      const page = await this.page(prefix, { pageSize, bookmark }, parse);
+      entries.push(...page.records);
+      if (page.records.length < pageSize || page.bookmark === '' || page.bookmark === bookmark) return entries;
+      bookmark = page.bookmark;
+    }
+  }
+
   /** One page of records under a key prefix. Fabric allows this only in evaluate transactions. */
   async page<T>(prefix: StateKey, request: PageRequest, parse: RecordParser<T>): Promise<Page<Entry<T>>> {
     const { iterator, metadata } = await this.stub.getStateByPartialCompositeKeyWithPagination(

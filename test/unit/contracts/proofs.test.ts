@@ -1,6 +1,6 @@
 import '../../helpers/quiet-logs';
 import { expect } from 'chai';
-import { Keys } from '@impact-ledger/chaincode';
+import { canonicalJson, Keys } from '@impact-ledger/chaincode';
 import { MAX_SPLIT_DEPTH } from '@impact-ledger/chaincode/domain';
 import { buildCast, claimDoc, hashOf, type Cast } from '../../helpers/cast';
 import { compositeKey, type Member } from '../../helpers/fake-fabric';
@@ -149,6 +149,14 @@ describe('contract proofs (in-memory peer)', () => {
     expect((await c.net.ok<Totals>(c.funder, 'proofs:Totals', '')).totals).to.deep.equal(totals.totals);
     await c.net.ok(c.submitter1, 'proofs:Retire', remainder?.id as string, '1', 'b', 'p');
     expect((await c.net.ok<Totals>(c.funder, 'proofs:Totals', '{"pillar":"B","unit":"gCO2e"}')).totals).to.deep.equal([{ pillar: 'B', unit: 'gCO2e', issued: 9000, retired: 2001 }]);
+  });
+
+  it('sums totals page by page, so a ledger past the peer\'s query limit is never cut short', async () => {
+    const entry = { pillar: 'C', unit: 't', protocolId: 'bulk', protocolVersion: 1, sdgTargets: ['13.2'], month: '2026-01', issued: 3, retired: 0 };
+    const bytes = Buffer.from(canonicalJson(entry));
+    for (let i = 0; i < 25_001; i += 1) c.net.world.entries.set(key(Keys.totalsEntry('C', 't', 'bulk', 1, `issued:${String(i).padStart(6, '0')}`)), bytes);
+    const totals = await c.net.ok<Totals>(c.funder, 'proofs:Totals', '{"pillar":"C"}');
+    expect(totals.totals).to.deep.equal([{ pillar: 'C', unit: 't', issued: 75_003, retired: 0 }]);
   });
 
   it('groups totals by protocol, SDG target and activity period, and filters by them', async () => {

@@ -1,0 +1,35 @@
+/**
+ * The concurrency sweep as a picture: throughput and p99 latency against transactions in
+ * flight, one line per stage, rendered to SVG by vega-lite + vega (no canvas needed).
+ */
+import { writeFileSync } from 'node:fs';
+import type { TopLevelSpec } from 'vega-lite';
+import type { StageResult } from './stats';
+
+/** Writes the sweep chart to `file` (SVG); undefined when there is no sweep to draw. */
+export async function writeChart(results: readonly StageResult[], file: string): Promise<string | undefined> {
+  const stages = new Set(results.filter((r) => r.path === 'direct').map((r) => r.stage));
+  const swept = [...stages].filter((s) => new Set(results.filter((r) => r.stage === s && r.path === 'direct').map((r) => r.concurrency)).size > 1);
+  const values = results.filter((r) => swept.includes(r.stage) && r.path === 'direct')
+    .map((r) => ({ stage: r.stage, concurrency: r.concurrency, tps: Number(r.tps.toFixed(2)), p99: Number.isFinite(r.p99) ? Math.round(r.p99) : null }));
+  if (values.length === 0) return undefined;
+  const x = { field: 'concurrency', type: 'quantitative', scale: { type: 'log', base: 2 }, title: 'transactions in flight' } as const;
+  const color = { field: 'stage', type: 'nominal', title: 'stage' } as const;
+  const spec: TopLevelSpec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: 'impact-ledger: throughput and p99 submit→commit latency against concurrency',
+    data: { values },
+    hconcat: [
+      { width: 320, height: 240, mark: { type: 'line', point: true },
+        encoding: { x, y: { field: 'tps', type: 'quantitative', title: 'committed tx/s' }, color } },
+      { width: 320, height: 240, mark: { type: 'line', point: true },
+        encoding: { x, y: { field: 'p99', type: 'quantitative', title: 'p99 latency (ms)', scale: { type: 'log' } }, color } },
+    ],
+  };
+  // vega's ESM build has top-level await: loaded with import(), not require().
+  const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
+  const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: 'none' });
+  writeFileSync(file, await view.toSVG());
+  view.finalize();
+  return file;
+}

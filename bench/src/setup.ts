@@ -1,0 +1,84 @@
+/**
+ * What every benchmark needs on the ledger first: the designated cast (each org's operator,
+ * submitter, verifier, validator) with their roles, and an active commute protocol (quorum 2)
+ * trusting the benchmark's credential issuer. Shared by `npm run bench` and the Caliper set-up.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Actor, Connections, Heights } from './client';
+
+const hex = () => randomBytes(32).toString('hex');
+
+/** The designated cast: per org, its operator, submitter (User1), verifier (User2), validator (User4). */
+export interface Cast {
+  admins: Actor[]; submitters: Actor[]; verifiers: Actor[]; validators: Actor[];
+  identity: (actor: Actor) => string;
+}
+
+export async function buildCast(connections: Connections, orgCount: number): Promise<Cast> {
+  const orgs = Array.from({ length: orgCount }, (_, i) => i + 1);
+  const cast = {
+    admins: orgs.map((o) => connections.actor(o, 'Admin')),
+    submitters: orgs.map((o) => connections.actor(o, 'User1')),
+    verifiers: orgs.map((o) => connections.actor(o, 'User2')),
+    validators: orgs.map((o) => connections.actor(o, 'User4')),
+  };
+  const identities = new Map<Actor, string>();
+  for (const actor of [...cast.admins, ...cast.submitters, ...cast.verifiers, ...cast.validators]) {
+    identities.set(actor, (await actor.evaluate<{ identity: string }>('roles:WhoAmI')).identity);
+  }
+  return { ...cast, identity: (actor) => identities.get(actor) ?? '' };
+}
+
+/** Submits and waits until every peer has the block; throws on failure (set-up only). */
+export async function settle(heights: Heights, actor: Actor, fqfn: string, ...args: string[]): Promise<unknown> {
+  const outcome = await actor.submit(fqfn, ...args);
+  if (!outcome.ok) throw new Error(outcome.error);
+  await heights.everywhere(outcome.blockNumber ?? 0n);
+  return outcome.result;
+}
+
+const SUBJECT_SCHEMA = {
+  type: 'object', required: ['id', 'activityPeriodStart', 'activityPeriodEnd', 'quantity', 'unit', 'mode'],
+  properties: {
+    id: { type: 'string' }, activityPeriodStart: { type: 'string', format: 'date' }, activityPeriodEnd: { type: 'string', format: 'date' },
+    quantity: { type: 'integer' }, unit: { const: 'gCO2e' }, mode: { enum: ['bicycle', 'walk', 'public-transport', 'carpool'] },
+  },
+};
+
+export interface BenchProtocol { id: string; version: number }
+
+/** Grants roles and registers + activates a commute protocol (quorum 2 of the 3 orgs' User2). */
+export async function setUp(cast: Cast, heights: Heights, issuer: string): Promise<BenchProtocol> {
+  const grants: Promise<unknown>[] = [];
+  cast.admins.forEach((admin, i) => {
+    for (const [actor, role] of [[cast.submitters[i], 'submitter'], [cast.verifiers[i], 'verifier'], [cast.validators[i], 'validator']] as const) {
+      grants.push(settle(heights, admin, 'roles:Grant', cast.identity(actor as Actor), role).catch((e: unknown) => {
+        if (!String(e).includes('ALREADY') && !String(e).includes('already')) throw e;
+      }));
+    }
+  });
+  await Promise.all(grants);
+  const suffix = randomBytes(4).toString('hex');
+  const protocol = {
+    id: `bench-commute-${suffix}`, version: 1, title: 'Commute modal shift (benchmark)', category: `bench-commute-${suffix}`, unit: 'gCO2e',
+    pillar: 'B', sdgTargets: ['11.2', '13.2'], minProofLevel: 'declared',
+    verifiers: cast.verifiers.map(cast.identity), quorum: 2, validators: cast.validators.map(cast.identity),
+    trustedIssuers: [issuer], subjectSchema: SUBJECT_SCHEMA, quantityField: 'quantity',
+    periodFields: { start: 'activityPeriodStart', end: 'activityPeriodEnd' },
+    additionality: { method: { baseline: 'the same commute by private car', counterfactual: 'no allowance: no modal shift',
+      emissionFactors: [{ name: 'car', value: '0.218', unit: 'kgCO2e/km', source: 'ADEME Base Empreinte 2024' }] } },
+  };
+  const admin = cast.admins[0] as Actor;
+  await settle(heights, admin, 'protocols:Register', JSON.stringify(protocol));
+  await settle(heights, admin, 'protocols:Activate', protocol.id, '1');
+  return { id: protocol.id, version: 1 };
+}
+
+/** A distinct claim (own credential hash and subject pseudonym: never double counts, never conflicts). */
+export function claimDraft(protocol: BenchProtocol): string {
+  return JSON.stringify({
+    protocolId: protocol.id, protocolVersion: protocol.version, credentialHash: hex(), subjectPseudonym: hex(),
+    periodStart: '2026-03-01', periodEnd: '2026-03-31', quantity: 42_000, proofLevel: 'computed', evidenceHashes: [hex()],
+  });
+}
+

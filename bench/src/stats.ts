@@ -1,0 +1,89 @@
+/** Latency statistics and a bounded, self-stopping load loop. */
+
+/** The p-th percentile (0..100) of sorted values, nearest-rank; NaN when empty. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] as number;
+}
+
+/** What one measured stage (or one concurrency level of it) produced. */
+export interface StageResult {
+  stage: string;
+  path: 'direct' | 'http';
+  concurrency: number;
+  /** Transactions (or reads) that completed successfully. */
+  committed: number;
+  /** Failures other than MVCC / phantom conflicts. */
+  failed: number;
+  /** Commit statuses MVCC_READ_CONFLICT or PHANTOM_READ_CONFLICT. */
+  mvccConflicts: number;
+  seconds: number;
+  tps: number;
+  /** Submit -> commit latency (reads: request -> answer), milliseconds. */
+  p50: number;
+  p95: number;
+  p99: number;
+  mean: number;
+  /** Extra figures of the stage (e.g. claims per second of the workflow). */
+  extra?: Record<string, number | string>;
+}
+
+/** Outcome of one unit of work: a latency, or a classified failure. */
+export type Outcome = { ok: true; ms: number; txs?: number } | { ok: false; mvcc: boolean; error: string };
+
+export interface LoadOptions {
+  stage: string;
+  path: 'direct' | 'http';
+  concurrency: number;
+  /** Stop issuing new work after this many milliseconds... */
+  durationMs: number;
+  /** ...or after this many units, whichever comes first. */
+  maxUnits: number;
+  /** Runs unit `i` (0-based); never rejects (failures are outcomes). */
+  unit: (i: number) => Promise<Outcome | Outcome[]>;
+  onProgress?: (done: number) => void;
+}
+
+/**
+ * Runs `unit` with `concurrency` in flight until the duration or the unit budget is spent, then
+ * waits for what is in flight (bounded, self-stopping). Latencies are per outcome.
+ */
+export async function runLoad(options: LoadOptions): Promise<StageResult & { errors: string[]; units: number }> {
+  const latencies: number[] = [];
+  const errors: string[] = [];
+  let failed = 0;
+  let mvcc = 0;
+  let txs = 0;
+  let next = 0;
+  const started = performance.now();
+  const stopAt = started + options.durationMs;
+  const worker = async (): Promise<void> => {
+    while (next < options.maxUnits && performance.now() < stopAt) {
+      const i = next++;
+      const outcomes = await options.unit(i);
+      for (const outcome of Array.isArray(outcomes) ? outcomes : [outcomes]) {
+        if (outcome.ok) {
+          latencies.push(outcome.ms);
+          txs += outcome.txs ?? 1;
+        } else if (outcome.mvcc) {
+          mvcc++;
+        } else {
+          failed++;
+          if (errors.length < 5) errors.push(outcome.error);
+        }
+      }
+      options.onProgress?.(i + 1);
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const mean = latencies.length === 0 ? Number.NaN : latencies.reduce((s, v) => s + v, 0) / latencies.length;
+  return {
+    stage: options.stage, path: options.path, concurrency: options.concurrency,
+    committed: txs, failed, mvccConflicts: mvcc, seconds, tps: txs / seconds,
+    p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), mean,
+    errors, units: next,
+  };
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# `npm run bench`: brings up a network of its own (build/bench-network, ports shifted by 600,
+# the benchmark-only chaincode contract enabled, no gateways, no demo), drives it with bounded,
+# self-stopping load from one process on loopback, prints the table and the ratios, writes
+# bench/results/<timestamp>.json and .svg, and takes the network down (unless --keep-network).
+# Usage: scripts/bench.sh [--keep-network] [bench options...]   (--help lists them)
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+source "$REPO_ROOT/scripts/lib/fabric.sh"
+
+keep=0 args=()
+for arg in "$@"; do
+  case "$arg" in
+    --keep-network) keep=1 ;;
+    -h|--help)
+      echo "Usage: $0 [--keep-network] [options]"
+      echo "  brings up its own network (IL_HOME=build/bench-network, IL_PORT_OFFSET=600 unless set,"
+      echo "  IL_BATCH_TIMEOUT / IL_BATCH_MAX_MESSAGES as for scripts/network.sh), runs the benchmark,"
+      echo "  takes the network down unless --keep-network. Benchmark options:"
+      echo
+      ensure_node_modules
+      ensure_build >/dev/null 2>&1 || ensure_build
+      exec node "$REPO_ROOT/build/bench/src/main.js" --help ;;
+    *) args+=("$arg") ;;
+  esac
+done
+
+export IL_HOME="${IL_BENCH_HOME:-$REPO_ROOT/build/bench-network}"
+export IL_PORT_OFFSET="${IL_PORT_OFFSET:-600}"
+export IL_GATEWAYS=0 IL_SEED_DEMO=0 IL_BENCH_CONTRACT=1
+export CONSENSUS="${CONSENSUS:-raft}"
+
+start=$(now_ms)
+ensure_node_modules
+ensure_fabric_binaries
+ensure_build
+
+cd "$REPO_ROOT"
+if [[ -f "$IL_HOME/network.json" && $keep == 1 ]]; then
+  log "reusing the bench network in $IL_HOME (started again where stopped)"
+  bash scripts/network.sh up
+else
+  bash scripts/network.sh down >/dev/null 2>&1 || true
+  log "bench network: $CONSENSUS, offset $IL_PORT_OFFSET, batch timeout ${IL_BATCH_TIMEOUT:-500ms}, max messages ${IL_BATCH_MAX_MESSAGES:-100}"
+  bash scripts/network.sh up
+fi
+(( keep )) || trap 'log "taking the bench network down"; bash scripts/network.sh down >/dev/null 2>&1 || true' EXIT
+
+status=0
+IL_NETWORK_JSON="$IL_HOME/network.json" node "$REPO_ROOT/build/bench/src/main.js" \
+  --label "${IL_BENCH_LABEL:-batch ${IL_BATCH_TIMEOUT:-500ms}/${IL_BATCH_MAX_MESSAGES:-100}}" "${args[@]}" || status=$?
+phase_done "benchmark" "$start"
+(( keep )) && log "network left running: IL_HOME=$IL_HOME IL_PORT_OFFSET=$IL_PORT_OFFSET bash scripts/network.sh down"
+exit "$status"
