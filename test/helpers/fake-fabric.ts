@@ -170,7 +170,9 @@ export class FakeStub {
     const page = keys.slice(0, pageSize);
     const iterator = iteratorOf(this.kvs(page));
     this.openIterators.push(iterator);
-    return { iterator, metadata: { fetchedRecordsCount: page.length, bookmark: keys[pageSize] ?? '' } };
+    const nextBookmark = keys[pageSize] ?? '';
+    // As fabric-shim does: an empty metadata message (no records, no bookmark) is left out.
+    return { iterator, metadata: page.length === 0 && nextBookmark === '' ? undefined : { fetchedRecordsCount: page.length, bookmark: nextBookmark } };
   }
 }
 

@@ -115,7 +115,9 @@ export class LedgerState {
       prefix.objectType, prefix.attributes, request.pageSize, request.bookmark,
     );
     const records = await this.drain(iterator, parse);
-    return { records, bookmark: metadata.bookmark, fetchedRecordsCount: metadata.fetchedRecordsCount };
+    // fabric-shim leaves `metadata` out when the peer's is empty (no records, no bookmark).
+    const found = metadata as typeof metadata | undefined;
+    return { records, bookmark: found?.bookmark ?? '', fetchedRecordsCount: found?.fetchedRecordsCount ?? records.length };
   }
 
   private async drain<T>(iterator: StateIterator, parse: RecordParser<T>): Promise<Entry<T>[]> {

@@ -74,6 +74,7 @@ describe('contract proofs (in-memory peer)', () => {
     const funderPage = await c.net.ok<Page>(c.funder, 'proofs:ListByOwner', c.funder.identity, '10', '');
     expect(funderPage.records.map((p) => p.id)).to.deep.equal([moved.id]);
     expect((await c.net.ok<Page>(c.funder, 'proofs:ListByStatus', 'split', '10', '')).records.map((p) => p.id)).to.deep.equal([proof.id]);
+    expect(await c.net.ok<Page>(c.funder, 'proofs:ListByStatus', 'retired', '10', ''), 'an empty page, as the peer sends it').to.deep.equal({ records: [], bookmark: '', fetchedRecordsCount: 0 });
     expect((await c.net.ok<Page>(c.funder, 'proofs:ListByProtocol', 'commute', '1', '10', '')).records).to.have.length(3);
     expect((await c.net.invoke(c.submitter1, 'proofs:Transfer', proof.id, c.funder.identity, '1', '')).error?.code, 'a split parent never moves').to.equal('INVALID_STATE_TRANSITION');
   });
