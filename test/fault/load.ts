@@ -29,7 +29,9 @@ export interface LoadRecord {
   failed: Attempt[];
 }
 
-export type SubmitOne = (worker: number, seq: number) => { key: string; run: () => Promise<{ txId: string; blockNumber: bigint }> };
+/** One item to write: its ledger key, and how to send it (resolves once committed VALID). */
+export interface LoadItem { key: string; run: () => Promise<{ txId: string; blockNumber: bigint }> }
+export type SubmitOne = (worker: number, seq: number) => LoadItem | Promise<LoadItem>;
 
 /** Runs `workers` clients, each submitting one item after the other (pause between), until stopped. */
 export class SteadyLoad {
@@ -40,7 +42,7 @@ export class SteadyLoad {
   constructor(submitOne: SubmitOne, workers = 3, pauseMs = 150) {
     this.#done = Promise.all(Array.from({ length: workers }, async (_unused, worker) => {
       for (let seq = 0; this.#running; seq++) {
-        const { key, run } = submitOne(worker, seq);
+        const { key, run } = await submitOne(worker, seq);
         const attempt: Attempt = { key, startedAt: Date.now() };
         this.attempts.push(attempt);
         try {
