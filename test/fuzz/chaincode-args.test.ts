@@ -35,7 +35,7 @@ const BOUNDARY_NUMBERS: unknown[] = [0, -1, 1.5, -0.0001, 1e308, -1e308, 2 ** 53
 const BOUNDARY_STRINGS: string[] = [
   '', ' ', 'x', '-1', '0', '1', '1.5', '1e308', '-0', 'NaN', 'Infinity', '9'.repeat(400), '00000000001',
   'null', 'true', '{}', '[]', '""', '{"a":', deep(2_000), deepObject(2_000),
-  '\u0000', '\u0000il.claim\u0000x\u0000', 'é🙂\u202e\uffff', '\ud800', 'x'.repeat(300), 'a/../b', '%00', '<script>',
+  '\u0000', '\u0000il.claim\u0000x\u0000', 'é🙂\u202e\uffff', '\u0097\u00db\u00a8u\u{f38e8}', '\ud800', 'x'.repeat(300), 'a/../b', '%00', '<script>',
   'x509::/CN=Admin@org1.impact.local::/CN=ca', 'Org1MSP', 'submitter', 'verifier', 'validator', 'funder', 'operator',
   'accepted', 'rejected', randomHash(),
 ];
