@@ -1,30 +1,32 @@
 #!/usr/bin/env bash
 # The whole test suite: unit tests, then the integration tests against a real Fabric network
 # that the run starts and stops itself (Raft, then BFT). Installs what is missing first.
-# Usage: scripts/test.sh [--unit] [--integration] [--e2e] [--raft-only]
+# Usage: scripts/test.sh [--unit] [--integration] [--e2e] [--fault] [--raft-only]
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 source "$REPO_ROOT/scripts/lib/fabric.sh"
 
-run_unit=0 run_integration=0 run_e2e=0 consensus_list=(raft bft)
+run_unit=0 run_integration=0 run_e2e=0 run_fault=0 consensus_list=(raft bft)
 for arg in "$@"; do
   case "$arg" in
     --unit) run_unit=1 ;;
     --integration) run_integration=1 ;;
     --e2e) run_e2e=1 ;;
+    --fault) run_fault=1 ;;
     --raft-only) consensus_list=(raft) ;;
     -h|--help)
-      echo "Usage: $0 [--unit] [--integration] [--e2e] [--raft-only]"
+      echo "Usage: $0 [--unit] [--integration] [--e2e] [--fault] [--raft-only]"
       echo "  default (no selection): unit tests, integration tests on a Raft and on a BFT network,"
-      echo "  then end-to-end tests (HTTP -> gateways -> a real network)"
+      echo "  then end-to-end tests (HTTP -> gateways -> a real network), then fault tests under load and"
+      echo "  the bad-input campaigns (chaincode argument fuzzer, seeded Schemathesis run) on their own networks"
       exit 0 ;;
     *) die "unknown option '$arg' (see --help)" ;;
   esac
 done
 
-if (( run_unit + run_integration + run_e2e == 0 )); then run_unit=1 run_integration=1 run_e2e=1; fi
+if (( run_unit + run_integration + run_e2e + run_fault == 0 )); then run_unit=1 run_integration=1 run_e2e=1 run_fault=1; fi
 start=$(now_ms)
 ensure_node_modules
-(( run_integration + run_e2e )) && ensure_fabric_binaries
+(( run_integration + run_e2e + run_fault )) && ensure_fabric_binaries
 ensure_build
 
 results=$(mktemp)
@@ -77,6 +79,16 @@ if (( run_e2e )); then
   ensure_chromium
   run_mocha "end-to-end (HTTP -> gateways -> raft)" CONSENSUS=raft -- \
     --require build/test/e2e/fixtures.js 'build/test/e2e/**/*.test.js'
+fi
+
+if (( run_fault )); then
+  # Faults injected under steady load (ports +400), then the bad-input campaigns on the same network.
+  run_mocha "fault + bad input (raft)" CONSENSUS=raft -- \
+    --require build/test/fault/fixtures.js 'build/test/fault/raft/**/*.test.js' 'build/test/fuzz/**/*.test.js'
+  if [[ " ${consensus_list[*]} " == *" bft "* ]]; then
+    run_mocha "fault (bft, one of four orderers killed)" CONSENSUS=bft -- \
+      --require build/test/fault/fixtures.js 'build/test/fault/bft/**/*.test.js'
+  fi
 fi
 
 passed=$(awk '$1=="passing"{s+=$2} END{print s+0}' "$results")

@@ -132,8 +132,11 @@ export async function buildApp(services: GatewayServices, options: AppOptions = 
     ...(options.https !== undefined ? { https: options.https } as object : {}),
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
-    // identities in paths (DELETE /v1/roles/{identity}/{role}) are long X.509 names
-    routerOptions: { maxParamLength: 2048 },
+    // identities in paths (DELETE /v1/roles/{identity}/{role}) are long X.509 names. A parameter
+    // at its schema's maxLength (1024) of 4-byte characters is 12 KiB percent-encoded: the router
+    // and Node's header limit leave room for that, so it gets the schema's 400, never a bare 414/431
+    routerOptions: { maxParamLength: 64 * 1024 },
+    http: { maxHeaderSize: 64 * 1024 },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   registerHooks(app, services);

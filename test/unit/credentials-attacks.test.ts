@@ -16,6 +16,8 @@ import {
   type JsonObject,
   type JsonValue,
 } from '@impact-ledger/gateway';
+import { assertNotReplayed, claimIdOf } from '@impact-ledger/chaincode/domain';
+import { ChaincodeError } from '@impact-ledger/chaincode/errors';
 import { expect } from 'chai';
 import {
   COMMUTER_ID,
@@ -278,4 +280,78 @@ describe('credentials: checkCredential', () => {
       expect(await check(leapYear)).to.include({ ok: true, periodStart: '2024-01-01', periodEnd: '2024-12-31' });
     });
   });
+});
+
+/**
+ * The credential attack list of issue 6 as one table: each attack, how it is built from a good
+ * credential, and the refusal it must get. Replay is not the credential check's to judge (it is
+ * stateless): a replayed credential, even reformatted, must give the same credential hash, which
+ * the chaincode's replay rule then refuses (e2e: test/e2e/refusals.test.ts, CREDENTIAL_REPLAYED).
+ */
+describe('credentials: the attack list, one table', () => {
+  interface Attack {
+    name: string;
+    build: (ctx: { issuer: IssuerKeyPair; attacker: IssuerKeyPair; good: JsonObject }) => Promise<JsonObject> | JsonObject;
+    policy?: Partial<CredentialPolicy>;
+    refusedWith: CredentialRefusalCode | 'CREDENTIAL_REPLAYED';
+  }
+  const ATTACKS: Attack[] = [
+    { name: 'forged signature (another key, claiming the issuer)', refusedWith: 'INVALID_SIGNATURE',
+      build: ({ issuer, attacker }) => signCredential(commuteCredential(issuer.controller), { ...issuer, secretKeyMultibase: attacker.secretKeyMultibase }, { date: '2025-06-30T08:00:00Z' }) },
+    { name: 'tampered subject (quantity x10)', refusedWith: 'INVALID_SIGNATURE',
+      build: ({ good }) => { const t = copy(good); subjectOf(t).quantity = 185000; return t; } },
+    { name: 'replayed credential (same credential, keys reordered)', refusedWith: 'CREDENTIAL_REPLAYED',
+      build: ({ good }) => Object.fromEntries(Object.entries(copy(good)).reverse()) as JsonObject },
+    { name: 'expired', refusedWith: 'CREDENTIAL_EXPIRED',
+      build: ({ issuer }) => signedCommute(issuer, { fields: { validUntil: '2025-06-30T23:59:59Z' } }) },
+    { name: 'not yet valid', refusedWith: 'CREDENTIAL_NOT_YET_VALID',
+      build: ({ issuer }) => signedCommute(issuer, { fields: { validFrom: '2025-07-02T00:00:00Z' } }) },
+    { name: 'untrusted issuer (valid signature)', refusedWith: 'UNTRUSTED_ISSUER',
+      build: ({ attacker }) => signedCommute(attacker) },
+    { name: 'wrong cryptosuite', refusedWith: 'UNSUPPORTED_CRYPTOSUITE',
+      build: ({ good }) => { const t = copy(good); proofOf(t).cryptosuite = 'ecdsa-rdfc-2019'; return t; } },
+    { name: 'remote @context', refusedWith: 'REMOTE_CONTEXT_REFUSED',
+      build: ({ good }) => withContext(good, 'https://evil.example/contexts/v1') },
+    { name: 'context injection redefining a term (quantity)', refusedWith: 'INVALID_JSON_LD',
+      build: ({ good }) => withContext(good, { quantity: 'https://evil.example/vocab#quantity' }) },
+    { name: 'oversized credential (70 KiB)', refusedWith: 'CREDENTIAL_TOO_LARGE',
+      build: ({ good }) => { const t = copy(good); subjectOf(t).note = 'x'.repeat(70 * 1024); return t; } },
+  ];
+
+  let ctx: { issuer: IssuerKeyPair; attacker: IssuerKeyPair; good: JsonObject };
+  let policy: CredentialPolicy;
+  before(async () => {
+    const issuer = await seededIssuer(1);
+    ctx = { issuer, attacker: await seededIssuer(2), good: await signedCommute(issuer) };
+    policy = commutePolicy([issuer.controller]);
+  });
+
+  it('covers the whole list of issue 6', () => {
+    expect(ATTACKS.map((a) => a.refusedWith)).to.have.members([
+      'INVALID_SIGNATURE', 'INVALID_SIGNATURE', 'CREDENTIAL_REPLAYED', 'CREDENTIAL_EXPIRED', 'CREDENTIAL_NOT_YET_VALID',
+      'UNTRUSTED_ISSUER', 'UNSUPPORTED_CRYPTOSUITE', 'REMOTE_CONTEXT_REFUSED', 'INVALID_JSON_LD', 'CREDENTIAL_TOO_LARGE',
+    ]);
+  });
+
+  for (const attack of ATTACKS) {
+    it(`${attack.name}: ${attack.refusedWith}`, async () => {
+      const credential = await attack.build(ctx);
+      let result: CredentialCheckResult | undefined;
+      const attempts = await withNetworkTrap(async () => {
+        result = await checkCredential(credential, { ...policy, ...attack.policy }, checkOptions());
+      });
+      expect(attempts, 'no network access').to.deep.equal([]);
+      if (result === undefined) throw new Error('the check did not run');
+      if (attack.refusedWith !== 'CREDENTIAL_REPLAYED') {
+        expectRefused(result, attack.refusedWith);
+        return;
+      }
+      // the replay passes the stateless check with the original's hash: the ledger key it collides on
+      const original = await checkCredential(ctx.good, policy, checkOptions());
+      expect(result.ok && original.ok && result.credentialHash === original.credentialHash, 'same credential hash').to.equal(true);
+      if (!result.ok) return;
+      const anchored = { id: claimIdOf(result.credentialHash), status: 'submitted' } as Parameters<typeof assertNotReplayed>[0];
+      expect(() => assertNotReplayed(anchored)).to.throw(ChaincodeError).with.property('code', 'CREDENTIAL_REPLAYED');
+    });
+  }
 });

@@ -4,7 +4,7 @@
  */
 import type { Context } from 'fabric-contract-api';
 import { ChaincodeError } from '../errors';
-import type { Page, PageRequest } from '../domain';
+import { invalid, type Page, type PageRequest } from '../domain';
 import type { StateKey } from './keys';
 import type { RecordParser } from './records';
 import { canonicalBytes } from './serialize';
@@ -111,12 +111,18 @@ export class LedgerState {
 
   /** One page of records under a key prefix. Fabric allows this only in evaluate transactions. */
   async page<T>(prefix: StateKey, request: PageRequest, parse: RecordParser<T>): Promise<Page<Entry<T>>> {
+    // A bookmark is the next key to read: one outside the prefix would page through other records.
+    if (request.bookmark !== '' && !request.bookmark.startsWith(this.compositeKey(prefix))) {
+      throw invalid('bookmark', 'is not a bookmark a previous page of this query returned');
+    }
     const { iterator, metadata } = await this.stub.getStateByPartialCompositeKeyWithPagination(
       prefix.objectType, prefix.attributes, request.pageSize, request.bookmark,
     );
     const records = await this.drain(iterator, parse);
-    // fabric-shim leaves `metadata` out when the peer's is empty (no records, no bookmark).
+    // fabric-shim leaves `metadata` out when the peer's is empty: no records and no next page on a
+    // first page, or a bookmark the peer could not decode on a later one.
     const found = metadata as typeof metadata | undefined;
+    if (found === undefined && request.bookmark !== '') throw invalid('bookmark', 'is not a bookmark a previous page returned');
     return { records, bookmark: found?.bookmark ?? '', fetchedRecordsCount: found?.fetchedRecordsCount ?? records.length };
   }
 

@@ -19,7 +19,7 @@ export function operationsRoutes(app: TypedApp, context: RouteContext): void {
   });
 
   app.get('/metrics', {
-    schema: { tags: ['operations'], summary: 'Prometheus metrics', response: { 200: Type.String() } },
+    schema: { tags: ['operations'], summary: 'Prometheus metrics', response: { 200: Type.Unsafe<string>({ description: 'Prometheus text format', content: { 'text/plain': { schema: Type.String() } } }) } },
   }, async (_request, reply) => {
     const { registry } = context.services.metrics;
     return reply.type(registry.contentType).send(await registry.metrics());

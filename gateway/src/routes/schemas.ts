@@ -66,6 +66,9 @@ export const WRITE_PROBLEMS = [400, 401, 403, 404, 409, 422, 503] as const;
 /** A route's response map: the success schemas plus a Problem for each listed status. */
 export function responses(success: Record<number, TSchema>, problems: readonly number[]): Record<number, TSchema> {
   const map: Record<number, TSchema> = { ...success };
-  for (const status of problems) map[status] = Type.Unsafe({ ...ProblemSchema, description: PROBLEM_DESCRIPTIONS[status] ?? 'problem details' });
+  // Problems are served as application/problem+json (RFC 9457): declared with that media type.
+  for (const status of problems) {
+    map[status] = Type.Unsafe({ description: PROBLEM_DESCRIPTIONS[status] ?? 'problem details', content: { 'application/problem+json': { schema: ProblemSchema } } });
+  }
   return map;
 }
