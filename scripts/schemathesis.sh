@@ -10,16 +10,33 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 SCHEMATHESIS_VERSION=4.32.5
 VENV="$REPO_ROOT/build/schemathesis-venv"
 
+# The newest Python >= 3.12 on the machine (PATH, then pyenv's versions), else python3: CPython
+# 3.11.7 crashes inside Schemathesis now and then ("AST constructor recursion depth mismatch").
+pick_python() {
+  local candidate
+  for candidate in python3.13 python3.12 "$HOME"/.pyenv/versions/3.13*/bin/python3 "$HOME"/.pyenv/versions/3.12*/bin/python3; do
+    if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import sys, venv; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then
+      command -v "$candidate"
+      return 0
+    fi
+  done
+  require_cmd python3
+  command -v python3
+}
+
 ensure_schemathesis() {
-  if [[ -x "$VENV/bin/schemathesis" ]] && "$VENV/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('schemathesis') != '$SCHEMATHESIS_VERSION')" 2>/dev/null; then
+  local python wanted
+  python=$(pick_python)
+  wanted=$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+  if [[ -x "$VENV/bin/schemathesis" ]] && "$VENV/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('schemathesis') != '$SCHEMATHESIS_VERSION' or '%d.%d' % sys.version_info[:2] != '$wanted')" 2>/dev/null; then
     return 0
   fi
-  require_cmd python3
-  log "installing schemathesis $SCHEMATHESIS_VERSION into $VENV"
-  if ! python3 -m venv "$VENV" >&2 2>/dev/null; then
+  log "installing schemathesis $SCHEMATHESIS_VERSION into $VENV (with $("$python" --version 2>&1))"
+  rm -rf "$VENV"
+  if ! "$python" -m venv "$VENV" >&2 2>/dev/null; then
     # Debian's python3 ships venv/ensurepip separately
     apt-get install -y python3-venv >&2 || die "python3 -m venv is not available (apt-get install python3-venv)"
-    python3 -m venv "$VENV" >&2
+    "$python" -m venv "$VENV" >&2
   fi
   "$VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION" >&2
 }
