@@ -9,6 +9,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import Fastify, { type FastifySchema, type FastifyError, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { ApiError, problemOf, PROBLEM_TYPE_BASE } from './problem.js';
+import { problemResponse } from './routes/schemas.js';
 import { campaignRoutes } from './routes/campaigns.js';
 import { claimRoutes } from './routes/claims.js';
 import { createRouteContext, setCaller, type GatewayServices, type TypedApp } from './routes/context.js';
@@ -68,7 +69,7 @@ const MIN_BLOCK_WAIT_MS = 5_000;
 const MinBlockHeader = Type.String({
   pattern: '^[0-9]{1,15}$',
   description: 'read-your-writes across organisations: answer only once this organisation\'s peer has committed this block '
-    + '(the blockNumber another gateway answered with); waits up to 5 s, then 503 BLOCK_NOT_YET_COMMITTED '
+    + '(the blockNumber another gateway answered with); waits up to 5 s, then 412 BLOCK_NOT_YET_COMMITTED '
     + '(at once for a block more than 100 ahead of the peer)',
 });
 
@@ -77,7 +78,12 @@ function declareMinBlockHeader(routeOptions: { url?: string; schema?: FastifySch
   if (routeOptions.url === undefined || !routeOptions.url.startsWith('/v1/') || PUBLIC_PATHS.has(routeOptions.url)) return;
   const schema = routeOptions.schema ?? {};
   const headers = (schema.headers ?? Type.Object({})) as { properties?: Record<string, unknown> };
-  routeOptions.schema = { ...schema, headers: { ...headers, properties: { ...headers.properties, 'min-block-number': MinBlockHeader } } };
+  const response = (schema.response ?? {}) as Record<number, unknown>;
+  routeOptions.schema = {
+    ...schema,
+    headers: { ...headers, properties: { ...headers.properties, 'min-block-number': MinBlockHeader } },
+    response: { ...response, 412: problemResponse(412) },
+  };
 }
 
 function registerHooks(app: TypedApp, services: GatewayServices): void {

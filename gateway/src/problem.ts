@@ -35,7 +35,7 @@ export interface Problem {
 export const PROBLEM_TYPE_BASE = 'https://impact-ledger.example/problems/';
 
 const TITLES: Readonly<Record<number, string>> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict',
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 412: 'Precondition Failed',
   413: 'Content Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 500: 'Internal Server Error',
   502: 'Bad Gateway', 503: 'Service Unavailable',
 };

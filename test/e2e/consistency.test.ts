@@ -25,13 +25,13 @@ describe('e2e: Min-Block-Number (read-your-writes across organisations)', functi
     expect(read.id).to.equal(claim.result.id);
   });
 
-  it('gives up with 503 BLOCK_NOT_YET_COMMITTED for a block that does not exist yet, and refuses a malformed header', async () => {
+  it('gives up with 412 BLOCK_NOT_YET_COMMITTED for a block that does not exist yet, and refuses a malformed header', async () => {
     const client = world.client(2, 'User5');
-    const { height } = await client.json<{ height?: number }>('GET', '/v1/totals', undefined, 503, { 'min-block-number': '999999999' });
+    const { height } = await client.json<{ height?: number }>('GET', '/v1/totals', undefined, 412, { 'min-block-number': '999999999' });
     expect(height, 'far ahead: refused at once, with the height the peer has').to.be.a('number');
     const started = Date.now();
     const soon = await client.request('GET', '/v1/totals', undefined, { 'min-block-number': String((height ?? 0) + 50) });
-    expect([soon.status, soon.body.code]).to.deep.equal([503, 'BLOCK_NOT_YET_COMMITTED']);
+    expect([soon.status, soon.body.code]).to.deep.equal([412, 'BLOCK_NOT_YET_COMMITTED']);
     expect(Date.now() - started, 'a near block is waited for').to.be.greaterThan(4_000);
     const malformed = await client.request('GET', '/v1/totals', undefined, { 'min-block-number': 'latest' });
     expect([malformed.status, malformed.body.code]).to.deep.equal([400, 'VALIDATION_FAILED']);
@@ -44,6 +44,7 @@ describe('e2e: Min-Block-Number (read-your-writes across organisations)', functi
     expect(routes.length).to.be.greaterThan(15);
     for (const { route, operation } of routes) {
       expect(operation.parameters?.some((p) => p.in === 'header' && p.name === 'min-block-number'), route).to.equal(true);
+      expect(Object.keys((operation as { responses?: object }).responses ?? {}), route).to.include('412');
     }
   });
 });

@@ -113,7 +113,10 @@ export function claimLoad(w: World, protocol: { id: string; version: number }, o
 async function submitAcknowledged(actor: Actor, fqfn: string, ...args: string[]): Promise<{ txId: string; blockNumber: bigint }> {
   const [name, fn] = fqfn.split(':') as [string, string];
   const submitted = await actor.contract(name).submitAsync(fn, { arguments: args });
-  const status = await submitted.getStatus();
+  // A transaction handed to a Raft leader that dies before ordering it is lost without a word:
+  // only the commit-status deadline tells. 15 s (not the 60 s default) lets a client give up and
+  // send a new one, as a production client would, so recovery measures the network, not the wait.
+  const status = await submitted.getStatus({ deadline: Date.now() + 15_000 });
   if (!status.successful) throw new Error(`transaction ${status.transactionId} committed with code ${status.code}`);
   return { txId: status.transactionId, blockNumber: status.blockNumber };
 }

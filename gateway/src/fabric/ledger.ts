@@ -57,7 +57,7 @@ export interface Ledger {
   recover(user: string, prepared: readonly PreparedTransaction[]): Promise<Committed<unknown> | undefined>;
   /**
    * Resolves once the organisation's peer has committed block `blockNumber` (a number another
-   * gateway answered with); 503 BLOCK_NOT_YET_COMMITTED after `timeoutMs`.
+   * gateway answered with); 412 BLOCK_NOT_YET_COMMITTED after `timeoutMs`.
    */
   waitForBlock(blockNumber: number, timeoutMs: number): Promise<void>;
   /** The block holding transaction `txId` (cached: a committed tx never moves). */
@@ -257,7 +257,7 @@ class FabricLedger implements Ledger {
       if (blockNumber < this.#height) return;
       // A block far ahead is not about to arrive: say so now rather than after the whole wait.
       if (Date.now() >= deadline || blockNumber >= this.#height + MAX_AWAITED_BLOCKS) {
-        throw new ApiError(503, 'BLOCK_NOT_YET_COMMITTED', `this organisation's peer has committed blocks up to ${this.#height - 1}, not yet ${blockNumber}; retry shortly`, { blockNumber, height: this.#height });
+        throw new ApiError(412, 'BLOCK_NOT_YET_COMMITTED', `this organisation's peer has committed blocks up to ${this.#height - 1}, not yet ${blockNumber}; retry shortly`, { blockNumber, height: this.#height });
       }
       await delay(BLOCK_POLL_MS);
     }

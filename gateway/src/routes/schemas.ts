@@ -55,7 +55,8 @@ const PROBLEM_DESCRIPTIONS: Readonly<Record<number, string>> = {
   404: 'no such record (NOT_FOUND)',
   409: 'conflicts with the ledger state (DOUBLE_COUNTING, CREDENTIAL_REPLAYED, QUORUM_CLOSED, ...) or an Idempotency-Key in flight',
   422: 'well-formed but refused: credential checks (INVALID_SIGNATURE, CREDENTIAL_EXPIRED, ...), VALUE_ABOVE_MEDIAN, IDEMPOTENCY_KEY_REUSED, ...',
-  503: 'Fabric is unreachable (FABRIC_UNAVAILABLE), or the peer has not yet committed the Min-Block-Number asked for (BLOCK_NOT_YET_COMMITTED); retry later',
+  412: 'this organisation\'s peer has not committed the Min-Block-Number asked for (BLOCK_NOT_YET_COMMITTED): retry shortly, or without the header',
+  503: 'Fabric is unreachable (FABRIC_UNAVAILABLE); retry later',
 };
 
 /** The usual problem codes of an authenticated route. */
@@ -64,11 +65,16 @@ export const READ_PROBLEMS = [400, 401, 404, 503] as const;
 export const WRITE_PROBLEMS = [400, 401, 403, 404, 409, 422, 503] as const;
 
 /** A route's response map: the success schemas plus a Problem for each listed status. */
+/** A declared problem response of `status` (served as application/problem+json). */
+export function problemResponse(status: number): TSchema {
+  return Type.Unsafe({ description: PROBLEM_DESCRIPTIONS[status] ?? 'problem details', content: { 'application/problem+json': { schema: ProblemSchema } } });
+}
+
 export function responses(success: Record<number, TSchema>, problems: readonly number[]): Record<number, TSchema> {
   const map: Record<number, TSchema> = { ...success };
   // Problems are served as application/problem+json (RFC 9457): declared with that media type.
   for (const status of problems) {
-    map[status] = Type.Unsafe({ description: PROBLEM_DESCRIPTIONS[status] ?? 'problem details', content: { 'application/problem+json': { schema: ProblemSchema } } });
+    map[status] = problemResponse(status);
   }
   return map;
 }
