@@ -7,7 +7,7 @@ import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import {
   assertCampaignFunder, assertCampaignOpen, assertEligible, assertNotSettled, campaignId, campaignProgress, closeCampaign,
   drawFromShards, hex64, initialShards, integerArgument, MAX_SPLIT_DEPTH, openCampaign, parseCampaignDefinition, rebudget,
-  settlementAmount, settlementOf, shardOrder, type BudgetShard, type Campaign, type ProofOfImpact, type SettlementMarker,
+  settlementAmount, settlementOf, shardOrder, type BudgetShard, type Caller, type Campaign, type ProofOfImpact, type SettlementMarker,
 } from '../domain';
 import { ChaincodeError } from '../errors';
 import { ChaincodeEvents } from '../events';
@@ -56,6 +56,16 @@ async function shardsToVisit(state: LedgerState, campaign: Campaign, proofId: st
 }
 
 /** Contract `campaigns`. */
+/** The caller, state and campaign of a funder's own campaign operation: funder role, campaign's funder. */
+async function ownCampaign(ctx: Context, id: string): Promise<{ caller: Caller; state: LedgerState; campaign: Campaign }> {
+  const caller = callerOf(ctx);
+  const state = ledgerOf(ctx);
+  await requireRole(state, caller, 'funder');
+  const campaign = await requireCampaign(state, id);
+  assertCampaignFunder(campaign, caller);
+  return { caller, state, campaign };
+}
+
 @Info({ title: 'campaigns', description: 'Funding campaigns: budget in tranches, settlement of proofs, buffer, progress' })
 export class CampaignsContract extends ImpactContract {
   constructor() {
@@ -84,11 +94,7 @@ export class CampaignsContract extends ImpactContract {
   @Transaction()
   @Returns('string')
   async SetBudget(ctx: Context, id: string, budget: string): Promise<string> {
-    const caller = callerOf(ctx);
-    const state = ledgerOf(ctx);
-    await requireRole(state, caller, 'funder');
-    const campaign = await requireCampaign(state, id);
-    assertCampaignFunder(campaign, caller);
+    const { caller, state, campaign } = await ownCampaign(ctx, id);
     assertCampaignOpen(campaign);
     const changed = rebudget(campaign, await shardsOf(state, campaign.id), integerArgument(budget, 'budget', 1), stampOf(ctx, caller));
     await state.put(Keys.campaign(campaign.id), changed.campaign);
@@ -101,11 +107,7 @@ export class CampaignsContract extends ImpactContract {
   @Transaction()
   @Returns('string')
   async Close(ctx: Context, id: string): Promise<string> {
-    const caller = callerOf(ctx);
-    const state = ledgerOf(ctx);
-    await requireRole(state, caller, 'funder');
-    const campaign = await requireCampaign(state, id);
-    assertCampaignFunder(campaign, caller);
+    const { caller, state, campaign } = await ownCampaign(ctx, id);
     const closed = closeCampaign(campaign, stampOf(ctx, caller));
     await state.put(Keys.campaign(campaign.id), closed);
     const released = (await shardsOf(state, campaign.id)).reduce((sum, s) => sum + s.held, 0);
@@ -121,11 +123,7 @@ export class CampaignsContract extends ImpactContract {
   @Transaction()
   @Returns('string')
   async Settle(ctx: Context, id: string, proofId: string): Promise<string> {
-    const caller = callerOf(ctx);
-    const state = ledgerOf(ctx);
-    await requireRole(state, caller, 'funder');
-    const campaign = await requireCampaign(state, id);
-    assertCampaignFunder(campaign, caller);
+    const { caller, state, campaign } = await ownCampaign(ctx, id);
     assertCampaignOpen(campaign);
     const proof = await state.require(Keys.proof(hex64(proofId, 'proofId')), parseProof, `proof ${proofId}`);
     const claim = await state.require(Keys.claim(proof.claimId), parseClaim, `claim ${proof.claimId}`);
