@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { defaultCheckThreads } from './credentials/checker.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -38,6 +39,8 @@ const ConfigSchema = Type.Object({
   networkSecret: Type.String({ minLength: 16 }),
   maxCredentialBytes: Type.Integer({ minimum: 1024 }),
   maxSubmitAttempts: Type.Integer({ minimum: 1, maximum: 10 }),
+  /** Worker threads for credential checks; 0 runs them on the event loop. */
+  credentialCheckThreads: Type.Integer({ minimum: 0, maximum: 64 }),
   deadlines: DeadlinesSchema,
   tls: Type.Optional(TlsSchema),
   logLevel: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('silent')]),
@@ -88,9 +91,10 @@ const ENV_FIELDS = {
   IL_GATEWAY_DATA_DIR: 'dataDir',
   IL_NETWORK_SECRET: 'networkSecret',
   IL_GATEWAY_LOG_LEVEL: 'logLevel',
+  IL_GATEWAY_CHECK_THREADS: 'credentialCheckThreads',
 } as const;
 
-const NUMERIC_FIELDS = new Set<string>(['port']);
+const NUMERIC_FIELDS = new Set<string>(['port', 'credentialCheckThreads']);
 
 /** The default port of the gateway of org N (`Org<N>MSP`): 3000 + N. */
 function defaultPort(mspId: unknown): number {
@@ -152,6 +156,7 @@ function withDefaults(fields: Record<string, unknown>): Record<string, unknown> 
     port: defaultPort(fields.mspId),
     maxCredentialBytes: 64 * 1024,
     maxSubmitAttempts: 4,
+    credentialCheckThreads: defaultCheckThreads(),
     logLevel: 'info',
     ...fields,
     deadlines: { ...DEFAULT_DEADLINES, ...deadlines },

@@ -1,6 +1,6 @@
 /**
  * Prometheus metrics of one gateway: HTTP requests by route and status, Fabric submit and commit
- * latencies, credential check outcomes. One registry per app, so tests can build many apps.
+ * latencies, credential check outcomes and latency. One registry per app, so tests can build many apps.
  */
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
@@ -12,6 +12,7 @@ export interface GatewayMetrics {
   readonly fabricSubmit: Histogram;
   readonly fabricCommit: Histogram;
   readonly credentialChecks: Counter<'outcome'>;
+  readonly credentialCheckDuration: Histogram;
 }
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -27,5 +28,6 @@ export function createMetrics(): GatewayMetrics {
     fabricSubmit: new Histogram({ name: 'il_fabric_submit_seconds', help: 'Endorsement and submission to the orderer', buckets: LATENCY_BUCKETS, registers: [registry] }),
     fabricCommit: new Histogram({ name: 'il_fabric_commit_seconds', help: 'Wait for the commit status after submission', buckets: LATENCY_BUCKETS, registers: [registry] }),
     credentialChecks: new Counter({ name: 'il_credential_checks_total', help: 'Credential checks by outcome (accepted or the refusal code)', labelNames: ['outcome'], registers: [registry] }),
+    credentialCheckDuration: new Histogram({ name: 'il_credential_check_seconds', help: 'Credential check latency, waiting for a worker thread included', buckets: LATENCY_BUCKETS, registers: [registry] }),
   };
 }

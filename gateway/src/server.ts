@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { buildApp } from './app.js';
 import { createAuthenticator } from './auth.js';
 import { ConfigError, loadApiKeys, loadConfig, type GatewayConfig } from './config.js';
-import { createStaticDocumentLoader, StatusListRegistry } from './credentials/index.js';
+import { createStaticDocumentLoader, inlineChecker, StatusListRegistry, threadPoolChecker } from './credentials/index.js';
 import { createEventFeed } from './fabric/event-feed.js';
 import { openLedger } from './fabric/ledger.js';
 import { loadOrgNetwork } from './fabric/network-info.js';
@@ -38,6 +38,7 @@ export interface StartOptions {
 function openServices(config: GatewayConfig, options: StartOptions): GatewayServices {
   const org = loadOrgNetwork(config.networkJson, config.mspId);
   mkdirSync(config.dataDir, { recursive: true });
+  const documentLoader = createStaticDocumentLoader();
   const metrics = createMetrics();
   const ledger = openLedger(org, config, {
     onSubmitted: (timings) => {
@@ -52,7 +53,15 @@ function openServices(config: GatewayConfig, options: StartOptions): GatewayServ
     idempotency: openIdempotencyStore(config.dataDir),
     events: createEventFeed(ledger, config.dataDir, { warn: (o, m) => console.warn(`${m} ${JSON.stringify(o)}`), info: () => undefined }),
     metrics,
-    credentials: { documentLoader: createStaticDocumentLoader(), statusLists: new StatusListRegistry(path.join(config.dataDir, 'status-lists')), now: options.now ?? (() => new Date()), maxBytes: config.maxCredentialBytes, networkSecret: config.networkSecret },
+    credentials: {
+      checker: config.credentialCheckThreads > 0
+        ? threadPoolChecker({ threads: config.credentialCheckThreads, maxBytes: config.maxCredentialBytes })
+        : inlineChecker({ documentLoader, maxBytes: config.maxCredentialBytes }),
+      documentLoader,
+      statusLists: new StatusListRegistry(path.join(config.dataDir, 'status-lists')),
+      now: options.now ?? (() => new Date()),
+      networkSecret: config.networkSecret,
+    },
   };
 }
 
@@ -84,6 +93,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       await app.close();
       services.idempotency.close();
       services.ledger.close();
+      await services.credentials.checker.close();
     },
   };
 }

@@ -5,11 +5,12 @@
  */
 import { expect } from 'chai';
 import { getGatewayWorld, type GatewayWorld } from '../helpers/gateway-world';
-import { activeProtocol, claimRequest, newIssuer, reportHash, settled, signedCredential, type Committed, type JsonObject, type TestProtocol } from './scenario';
+import { activeProtocol, claimRequest, newIssuer, reportHash, settled, signedCredential, type Committed, type IssuerKeyPair, type JsonObject, type TestProtocol } from './scenario';
 
 describe('e2e: workflow over HTTP', function () {
   this.timeout(180_000);
   let world: GatewayWorld;
+  let issuer: IssuerKeyPair;
   let protocol: TestProtocol;
   let credential: JsonObject;
   let claimId: string;
@@ -17,7 +18,7 @@ describe('e2e: workflow over HTTP', function () {
 
   before(async () => {
     world = await getGatewayWorld();
-    const issuer = await newIssuer();
+    issuer = await newIssuer();
     protocol = await activeProtocol(world, [issuer.controller]);
     credential = await signedCredential(issuer);
   });
@@ -101,5 +102,21 @@ describe('e2e: workflow over HTTP', function () {
     expect(checked.anchored).to.equal(true);
     expect(checked.claim.id).to.equal(claimId);
     expect(checked.proofs.map((p) => p.id)).to.deep.equal([proofId]);
+  });
+
+  it('refuses claims while the protocol is suspended, through a gateway that already holds its policy (409)', async () => {
+    // org 1's gateway read this version's policy for the first claim and keeps it in memory;
+    // the chaincode still judges the status at every submission.
+    const admin = world.client(1, 'Admin');
+    await settled(await admin.json<Committed>('POST', `/v1/protocols/${protocol.id}/versions/1/suspend`, undefined, 200));
+    const refused = await world.client(1, 'User1').request('POST', '/v1/claims', claimRequest(protocol, await signedCredential(await newIssuer())));
+    expect(refused.status, JSON.stringify(refused.body)).to.equal(422);
+    expect(refused.body.code).to.equal('UNTRUSTED_ISSUER');
+    const suspended = await world.client(1, 'User1').request('POST', '/v1/claims', claimRequest(protocol, await signedCredential(issuer)));
+    expect(suspended.status, JSON.stringify(suspended.body)).to.equal(409);
+    expect(suspended.body.code).to.equal('PROTOCOL_NOT_ACTIVE');
+    await settled(await admin.json<Committed>('POST', `/v1/protocols/${protocol.id}/versions/1/activate`, undefined, 200));
+    const accepted = await world.client(1, 'User1').json<Committed<{ status: string }>>('POST', '/v1/claims', claimRequest(protocol, await signedCredential(issuer)), 201);
+    expect(accepted.result.status).to.equal('submitted');
   });
 });

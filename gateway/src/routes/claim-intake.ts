@@ -6,9 +6,10 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { createHmac } from 'node:crypto';
-import { checkCredential, checkCredentialStatus, CredentialError, type AcceptedCredential, type CredentialRefusal, type JsonObject } from '../credentials/index.js';
+import { checkCredentialStatus, CredentialError, type AcceptedCredential, type CredentialRefusal, type JsonObject } from '../credentials/index.js';
 import { ApiError } from '../problem.js';
-import type { CredentialSettings, GatewayServices } from './context.js';
+import type { FastifyRequest } from 'fastify';
+import type { CredentialSettings, GatewayServices, RouteContext } from './context.js';
 
 const ProtocolPolicySchema = Type.Object({
   id: Type.String(),
@@ -24,10 +25,37 @@ const ProtocolPolicySchema = Type.Object({
 /** What a claim needs of its protocol version. */
 export type ProtocolPolicy = Static<typeof ProtocolPolicySchema>;
 
-/** The protocol version as read from the ledger, checked at the edge. */
+/** The policy fields of a protocol version as read from the ledger, checked at the edge. */
 export function protocolPolicyOf(record: unknown): ProtocolPolicy {
-  if (Value.Check(ProtocolPolicySchema, record)) return record;
-  throw new ApiError(502, 'FABRIC_ERROR', 'the protocol record read from the ledger lacks the fields a claim needs');
+  if (!Value.Check(ProtocolPolicySchema, record)) throw new ApiError(502, 'FABRIC_ERROR', 'the protocol record read from the ledger lacks the fields a claim needs');
+  const { id, version, category, minProofLevel, trustedIssuers, subjectSchema, quantityField, periodFields } = record;
+  return { id, version, category, minProofLevel, trustedIssuers, ...(subjectSchema === undefined ? {} : { subjectSchema }), quantityField, periodFields };
+}
+
+/** Protocol versions whose policy a gateway keeps in memory (most recently read). */
+const POLICY_CACHE_SIZE = 256;
+const policyCaches = new WeakMap<GatewayServices, Map<string, ProtocolPolicy>>();
+
+/**
+ * The policy of protocol version `id` v`version`, read once per gateway: a registered version's
+ * definition never changes (protocols:Register refuses an existing version; the lifecycle only
+ * moves its status, which is not part of the policy and which the chaincode checks itself when
+ * a claim is submitted). A version not found is never cached.
+ */
+export async function readProtocolPolicy(context: RouteContext, request: FastifyRequest, id: string, version: number): Promise<ProtocolPolicy> {
+  let cache = policyCaches.get(context.services);
+  if (cache === undefined) policyCaches.set(context.services, (cache = new Map()));
+  const key = `${id}\u0000${version}`;
+  const cached = cache.get(key);
+  if (cached !== undefined) {
+    cache.delete(key);
+    cache.set(key, cached);
+    return cached;
+  }
+  const policy = protocolPolicyOf(await context.read(request, 'protocols:Get', id, String(version)));
+  if (cache.size >= POLICY_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  cache.set(key, policy);
+  return policy;
 }
 
 /**
@@ -58,17 +86,20 @@ export async function assertCredentialStatus(settings: CredentialSettings, crede
 export async function acceptCredential(services: GatewayServices, protocol: ProtocolPolicy, credential: unknown): Promise<AcceptedCredential> {
   const settings: CredentialSettings = services.credentials;
   let outcome;
+  const stopTimer = services.metrics.credentialCheckDuration.startTimer();
   try {
-    outcome = await checkCredential(credential, {
+    outcome = await settings.checker.check(credential, {
       trustedIssuers: protocol.trustedIssuers,
       ...(protocol.subjectSchema === undefined ? {} : { subjectSchema: protocol.subjectSchema as JsonObject }),
       quantityField: protocol.quantityField,
       periodFields: protocol.periodFields,
       pseudonymSalt: pseudonymSaltFor(settings.networkSecret, protocol.category),
-    }, { now: settings.now(), documentLoader: settings.documentLoader, maxBytes: settings.maxBytes });
+    }, settings.now());
   } catch (error) {
     if (error instanceof CredentialError) throw new ApiError(422, error.code, error.message, { ...error.details });
     throw error;
+  } finally {
+    stopTimer();
   }
   services.metrics.credentialChecks.inc({ outcome: outcome.ok ? 'accepted' : outcome.code });
   if (!outcome.ok) throw refusalProblem(outcome);

@@ -3,7 +3,7 @@
  * verifications (designated verifiers) and validation, which issues the proof (validators).
  */
 import { Type } from '@sinclair/typebox';
-import { acceptCredential, protocolPolicyOf } from './claim-intake.js';
+import { acceptCredential, readProtocolPolicy } from './claim-intake.js';
 import type { RouteContext, TypedApp } from './context.js';
 import { pageOf } from './pages.js';
 import { committed, Hex64, IdempotencyHeaders, PageQuerySchema, PageSchema, ProtocolId, READ_PROBLEMS, RecordSchema, responses, WRITE_PROBLEMS } from './schemas.js';
@@ -31,7 +31,7 @@ export function claimRoutes(app: TypedApp, context: RouteContext): void {
     },
   }, (request, reply) => context.mutate(request, reply, 201, async () => {
     const { protocolId, protocolVersion, credential, evidenceHashes, proofLevel } = request.body;
-    const protocol = protocolPolicyOf(await context.read(request, 'protocols:Get', protocolId, String(protocolVersion)));
+    const protocol = await readProtocolPolicy(context, request, protocolId, protocolVersion);
     const accepted = await acceptCredential(context.services, protocol, credential);
     return context.submit(request, 'claims:Submit', JSON.stringify({
       protocolId, protocolVersion, credentialHash: accepted.credentialHash, subjectPseudonym: accepted.subjectPseudonym,

@@ -5,7 +5,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { Authenticator, Caller } from '../auth.js';
-import type { DocumentLoader, StatusListRegistry } from '../credentials/index.js';
+import type { CredentialChecker, DocumentLoader, StatusListRegistry } from '../credentials/index.js';
 import type { EventFeed } from '../fabric/event-feed.js';
 import type { Ledger } from '../fabric/ledger.js';
 import type { AttemptRecorder, IdempotencyStore } from '../idempotency.js';
@@ -17,9 +17,11 @@ export type TypedApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpres
 
 /** How credentials are checked: the clock, loader, size limit and the network secret for salts. */
 export interface CredentialSettings {
+  /** Runs the credential checks (a worker-thread pool in a running gateway). */
+  readonly checker: CredentialChecker;
+  /** The static loader, for what runs on the main thread (status list credentials). */
   readonly documentLoader: DocumentLoader;
   readonly now: () => Date;
-  readonly maxBytes: number;
   /** Shared by every gateway of the network: pseudonym salts derive from it per impact category. */
   readonly networkSecret: string;
   /** Published Bitstring Status List credentials (no registry: credentials with a status are refused). */

@@ -3,9 +3,8 @@
  * anchored: its hash, its claim and the claim's proof. Nothing is written.
  */
 import { Type } from '@sinclair/typebox';
-import { checkCredentialIntegrity } from '../credentials/index.js';
 import { ApiError } from '../problem.js';
-import { protocolPolicyOf, refusalProblem } from './claim-intake.js';
+import { readProtocolPolicy, refusalProblem } from './claim-intake.js';
 import type { RouteContext, TypedApp } from './context.js';
 import { ProtocolId, READ_PROBLEMS, RecordSchema, responses } from './schemas.js';
 
@@ -57,9 +56,10 @@ export function credentialRoutes(app: TypedApp, context: RouteContext): void {
     const { credential, protocolId, protocolVersion } = request.body;
     const trustedIssuers = protocolId === undefined
       ? [statedIssuer(credential)]
-      : protocolPolicyOf(await context.read(request, 'protocols:Get', protocolId, String(protocolVersion ?? 1))).trustedIssuers;
-    const { documentLoader, now, maxBytes } = context.services.credentials;
-    const outcome = await checkCredentialIntegrity(credential, { trustedIssuers }, { documentLoader, now: now(), maxBytes });
+      : (await readProtocolPolicy(context, request, protocolId, protocolVersion ?? 1)).trustedIssuers;
+    const { checker, now } = context.services.credentials;
+    const stopTimer = context.services.metrics.credentialCheckDuration.startTimer();
+    const outcome = await checker.checkIntegrity(credential, { trustedIssuers }, now()).finally(stopTimer);
     context.services.metrics.credentialChecks.inc({ outcome: outcome.ok ? 'authentic' : outcome.code });
     if (!outcome.ok) throw refusalProblem(outcome);
     const claim = await anchoredClaim(context, request, outcome.credentialHash);

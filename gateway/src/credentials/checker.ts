@@ -1,0 +1,81 @@
+/**
+ * Where credential checks run. A check is CPU work (JSON-LD expansion, three RDFC-1.0
+ * canonicalisations, an Ed25519 verification: ~6 ms on an idle core of the reference machine,
+ * much more when the core is shared), so a gateway under load runs them on a pool of worker
+ * threads and keeps its event loop for HTTP and Fabric I/O. Both checkers give the same answers:
+ * each calls `checkCredential` / `checkCredentialIntegrity` with the static document loader.
+ */
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import { CredentialError, type CredentialErrorCode } from './errors.js';
+import type { JsonObject } from './json.js';
+import type { CredentialCheckResult, IntegrityCheckResult } from './result.js';
+import { checkCredential, checkCredentialIntegrity, type CheckOptions, type CredentialPolicy, type IssuerPolicy } from './verify.js';
+
+/** Checks credentials with a fixed document loader and size limit, against the time given. */
+export interface CredentialChecker {
+  /** `checkCredential` (a protocol's whole policy); throws only a CredentialError for a bad policy. */
+  check(credential: unknown, policy: CredentialPolicy, now: Date): Promise<CredentialCheckResult>;
+  /** `checkCredentialIntegrity` (authentic and current, for any protocol). */
+  checkIntegrity(credential: unknown, policy: IssuerPolicy, now: Date): Promise<IntegrityCheckResult>;
+  /** Worker threads in use (0: checks run on the calling thread). */
+  readonly threads: number;
+  /** Stops the worker threads (pending checks are rejected). */
+  close(): Promise<void>;
+}
+
+/** Checks on the calling thread (tests, tools, a gateway configured with 0 threads). */
+export function inlineChecker(options: Omit<CheckOptions, 'now'>): CredentialChecker {
+  return {
+    threads: 0,
+    check: (credential, policy, now) => checkCredential(credential, policy, { ...options, now }),
+    checkIntegrity: (credential, policy, now) => checkCredentialIntegrity(credential, policy, { ...options, now }),
+    close: async () => undefined,
+  };
+}
+
+/** What the main thread sends a worker (structured-cloned). */
+export interface CheckTask {
+  readonly kind: 'check' | 'integrity';
+  readonly credential: unknown;
+  readonly policy: CredentialPolicy | IssuerPolicy;
+  readonly now: number;
+  readonly maxBytes: number;
+}
+
+/** What a worker answers: the result, or the CredentialError it threw (classes do not cross threads). */
+export type CheckAnswer =
+  | { readonly result: CredentialCheckResult | IntegrityCheckResult }
+  | { readonly error: { readonly code: CredentialErrorCode; readonly message: string; readonly details: JsonObject } };
+
+/** Threads the gateway uses when not told: one per core, at most 4. */
+export function defaultCheckThreads(): number {
+  return Math.min(4, availableParallelism());
+}
+
+function unwrap<T>(answer: CheckAnswer): T {
+  if ('error' in answer) throw new CredentialError(answer.error.code, answer.error.message, answer.error.details);
+  return answer.result as T;
+}
+
+/**
+ * Checks on `threads` worker threads (Piscina), each with its own static document loader (the
+ * bundled contexts and did:key only, as `createStaticDocumentLoader()`). Tasks queue when every
+ * thread is busy; the queue is bounded by the HTTP layer's own concurrency.
+ */
+export function threadPoolChecker(options: { readonly threads: number; readonly maxBytes: number }): CredentialChecker {
+  const pool = new Piscina<CheckTask, CheckAnswer>({
+    filename: new URL('./check-worker.js', import.meta.url).href,
+    minThreads: options.threads,
+    maxThreads: options.threads,
+    // a credential check holds no state between tasks; an idle thread stays ready
+    idleTimeout: Number.POSITIVE_INFINITY,
+  });
+  const run = async <T>(task: Omit<CheckTask, 'maxBytes'>): Promise<T> => unwrap<T>(await pool.run({ ...task, maxBytes: options.maxBytes }));
+  return {
+    threads: options.threads,
+    check: (credential, policy, now) => run<CredentialCheckResult>({ kind: 'check', credential, policy, now: now.getTime() }),
+    checkIntegrity: (credential, policy, now) => run<IntegrityCheckResult>({ kind: 'integrity', credential, policy, now: now.getTime() }),
+    close: () => pool.destroy(),
+  };
+}
