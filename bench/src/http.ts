@@ -1,12 +1,14 @@
 /**
- * The HTTP path: one in-process gateway per organisation (the same startGateway `npm start`
- * runs), bearer tokens for each user, and a timed JSON request.
+ * The HTTP path: one gateway process per organisation (`node gateway/dist/server.js`, what
+ * `npm start` runs), bearer tokens for each user, and a timed JSON request from this process.
  */
-import { loadConfig, startGateway, tokenHash, type RunningGateway } from '@impact-ledger/gateway';
+import { defaultCheckThreads, tokenHash } from '@impact-ledger/gateway';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { NetworkInfo } from '../../test/helpers/network';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { REPO_ROOT, type NetworkInfo } from '../../test/helpers/network';
 import type { Outcome } from './stats';
 
 const USERS = ['Admin', 'User1', 'User2', 'User3', 'User4', 'User5'] as const;
@@ -16,32 +18,71 @@ export interface HttpGateways {
   send(org: number, user: string, method: string, route: string, body?: unknown): Promise<Outcome & { status?: number; json?: Record<string, unknown> }>;
   /** Transactions the gateways submitted (il_fabric_commit_seconds_count, retries included). */
   submittedTransactions(): Promise<number>;
+  /** Count and sum (seconds) of a histogram of the gateways' /metrics, added over every gateway and label. */
+  histogram(name: string): Promise<{ count: number; sum: number }>;
+  /** Credential-check worker threads of each gateway (IL_GATEWAY_CHECK_THREADS, or the gateway's default). */
+  readonly checkThreads: string;
   close(): Promise<void>;
 }
 
-/** Starts one gateway per organisation of `net` (network.json `networkJson`), in this process. */
+interface Running { url: string; tokens: Map<string, string>; child: ChildProcess }
+
+/** Starts the gateway of org `index + 1` as a process; resolves once it answers /ready. */
+async function startGatewayProcess(env: NodeJS.ProcessEnv, logFile: string): Promise<{ url: string; child: ChildProcess }> {
+  const log = openSync(logFile, 'a');
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'gateway', 'dist', 'server.js')], { env, stdio: ['ignore', log, log] });
+  closeSync(log);
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}; see ${logFile}`);
+    const url = /listening on (\S+)/.exec(readFileSync(logFile, 'utf8'))?.[1];
+    if (url !== undefined && (await fetch(`${url}/ready`).then((r) => r.ok, () => false))) return { url, child };
+    await sleep(100);
+  }
+  child.kill('SIGKILL');
+  throw new Error(`gateway not ready within 60 s; see ${logFile}`);
+}
+
+/** Starts one gateway process per organisation of `net` (network.json `networkJson`). */
 export async function startGateways(net: NetworkInfo, networkJson: string, dir: string): Promise<HttpGateways> {
-  const running: { gateway: RunningGateway; tokens: Map<string, string> }[] = [];
+  const running: Running[] = [];
   for (const [index, org] of net.orgs.entries()) {
     const orgDir = path.join(dir, `org${index + 1}`);
     mkdirSync(orgDir, { recursive: true });
     const tokens = new Map(USERS.map((u) => [u, `bench-${index + 1}-${u}-${randomBytes(16).toString('hex')}`]));
     const keys = USERS.map((u) => ({ sha256: tokenHash(tokens.get(u) ?? ''), user: `${u}@${org.domain}` }));
     writeFileSync(path.join(orgDir, 'api-keys.json'), JSON.stringify({ keys }));
-    const config = loadConfig({
-      IL_GATEWAY_MSP_ID: org.mspId, IL_NETWORK_JSON: networkJson, IL_GATEWAY_PORT: '0',
+    const env = {
+      ...process.env, NODE_ENV: 'production',
+      IL_GATEWAY_MSP_ID: org.mspId, IL_NETWORK_JSON: networkJson, IL_GATEWAY_HOST: '127.0.0.1', IL_GATEWAY_PORT: '0',
       IL_GATEWAY_API_KEYS: path.join(orgDir, 'api-keys.json'), IL_GATEWAY_DATA_DIR: path.join(orgDir, 'data'),
       IL_NETWORK_SECRET: 'bench-network-secret',
-    });
-    running.push({ gateway: await startGateway(config, { logger: false }), tokens });
+    };
+    try {
+      running.push({ ...(await startGatewayProcess(env, path.join(orgDir, 'gateway.log'))), tokens });
+    } catch (error) {
+      for (const r of running) r.child.kill('SIGKILL');
+      throw error;
+    }
   }
+  const histogram = async (name: string) => {
+    const total = { count: 0, sum: 0 };
+    const line = new RegExp(`^${name}_(count|sum)(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'gm');
+    for (const r of running) {
+      const text = await (await fetch(`${r.url}/metrics`)).text();
+      for (const [, kind, value] of text.matchAll(line)) total[kind as 'count' | 'sum'] += Number(value);
+    }
+    return total;
+  };
   return {
+    checkThreads: process.env.IL_GATEWAY_CHECK_THREADS ?? `${defaultCheckThreads()} (default)`,
+    histogram,
     async send(org, user, method, route, body) {
       const target = running[org - 1];
       if (!target) throw new Error(`no gateway for org ${org}`);
       const started = performance.now();
       try {
-        const response = await fetch(`${target.gateway.url}${route}`, {
+        const response = await fetch(`${target.url}${route}`, {
           method,
           headers: {
             authorization: `Bearer ${target.tokens.get(user) ?? ''}`,
@@ -60,16 +101,15 @@ export async function startGateways(net: NetworkInfo, networkJson: string, dir: 
       }
     },
     async submittedTransactions() {
-      let total = 0;
-      for (const r of running) {
-        const text = await (await fetch(`${r.gateway.url}/metrics`)).text();
-        const match = /^il_fabric_commit_seconds_count(?:\{[^}]*\})? (\d+)/m.exec(text);
-        total += match ? Number(match[1]) : 0;
-      }
-      return total;
+      return (await histogram('il_fabric_commit_seconds')).count;
     },
     async close() {
-      await Promise.all(running.map((r) => r.gateway.close()));
+      await Promise.all(running.map(async ({ child }) => {
+        if (child.exitCode !== null) return;
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await Promise.race([exited, sleep(15_000).then(() => child.kill('SIGKILL'))]);
+      }));
     },
   };
 }

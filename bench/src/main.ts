@@ -225,6 +225,18 @@ async function main(): Promise<void> {
       }, issuerKey, { date: new Date(now - 3_600_000) }));
     }
     gateways = await startGateways(net, networkJson, path.join(REPO_ROOT, 'build', 'bench-gateways', `${Date.now()}`));
+    const threadsNote = `credential check threads per gateway: ${gateways.checkThreads}`;
+    // Untimed warm-up: fresh gateway processes (and their worker threads) run their first checks
+    // several times slower while V8 compiles them; a long-running gateway has long done that.
+    const warmUp = Math.min(credentials.length, 40 * net.orgs.length);
+    const warm = await runLoad({ durationMs: UNLIMITED, stage: 'warm-up', path: 'http', concurrency: 8, maxUnits: warmUp,
+      unit: (i) => (gateways as HttpGateways).send((i % net.orgs.length) + 1, 'User1', 'POST', '/v1/credentials/check',
+        { credential: credentials[i], protocolId: protocol.id, protocolVersion: protocol.version }) });
+    if (warm.failed > 0) throw new Error(`HTTP warm-up failed: ${JSON.stringify(warm.errors)}`);
+    log(`warm-up: ${warm.committed} untimed credential checks through the gateways (${warm.tps.toFixed(0)}/s)`);
+    const PHASES = { 'credential check': 'il_credential_check_seconds', 'endorse + submit': 'il_fabric_submit_seconds', 'commit wait': 'il_fabric_commit_seconds' } as const;
+    const phases = async () => Object.fromEntries(await Promise.all(Object.entries(PHASES).map(async ([label, metric]) => [label, await (gateways as HttpGateways).histogram(metric)] as const)));
+    const phasesBefore = await phases();
     const before = await gateways.submittedTransactions();
     const httpClaims: Tracked[] = [];
     const http = await runLoad({ ...base, stage: 'submit', path: 'http', concurrency: c, maxUnits: credentials.length,
@@ -240,6 +252,15 @@ async function main(): Promise<void> {
       } });
     const retries = (await gateways.submittedTransactions()) - before - http.committed;
     record({ ...http, mvccConflicts: Math.max(0, retries) });
+    // Where an HTTP submission's time goes, from the gateways' own histograms (means over the stage).
+    const phasesAfter = await phases();
+    const profile = Object.entries(phasesAfter).map(([label, after]) => {
+      const b = phasesBefore[label] ?? { count: 0, sum: 0 };
+      const count = after.count - b.count;
+      return `${label} ${count > 0 ? (((after.sum - b.sum) / count) * 1000).toFixed(1) : '-'} ms`;
+    }).join(', ');
+    log(`  HTTP submission, mean per request inside the gateways: ${profile} (of ${http.mean.toFixed(0)} ms end to end); ${threadsNote}`);
+    notes.push(`HTTP claim submission, gateway means: ${profile}; end to end ${http.mean.toFixed(0)} ms; ${threadsNote}`);
     // The same number of direct submissions at the same concurrency (claims anchored by hash only).
     record(await submitStage(c, Math.max(http.units, 1)));
     // Verification votes (no credential check on either path): HTTP vs direct.
