@@ -3,7 +3,8 @@
 # OpenAPI document: no 5xx, every response matches its declared status, content type and schema.
 # Usage: scripts/schemathesis.sh URL TOKEN MAX_EXAMPLES SEED REPORT_DIR
 #   URL    the gateway's base URL (http://127.0.0.1:3401)   TOKEN  a bearer token of that gateway
-# IL_SCHEMATHESIS_MAX_TIME=SECONDS repeats fuzzing and stateful phases until spent.
+# IL_SCHEMATHESIS_MAX_TIME=SECONDS repeats fuzzing and stateful phases until spent;
+# IL_SCHEMATHESIS_WORKERS=N requests in flight (default 2).
 # Writes REPORT_DIR/requests.har (every request and response); prints the request count.
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
@@ -53,7 +54,7 @@ set +e
   --exclude-path /v1/events \
   --phases coverage,fuzzing,stateful \
   --max-examples "$examples" --seed "$seed" ${IL_SCHEMATHESIS_MAX_TIME:+--max-time "$IL_SCHEMATHESIS_MAX_TIME"} \
-  --workers 2 --request-timeout 30 --no-color \
+  --workers "${IL_SCHEMATHESIS_WORKERS:-2}" --request-timeout 30 --no-color \
   --report har --report-har-path "$report_dir/requests.har"
 status=$?
 set -e
