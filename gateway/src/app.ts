@@ -63,13 +63,10 @@ function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyRepl
   return reply.code(apiError.status).type('application/problem+json').send({ ...problemOf(apiError), instance: request.url.split('?')[0] });
 }
 
-/** How long a request with `Min-Block-Number` waits for this organisation's peer to reach that block. */
-const MIN_BLOCK_WAIT_MS = 5_000;
-
 const MinBlockHeader = Type.String({
   pattern: '^[0-9]{1,15}$',
   description: 'read-your-writes across organisations: answer only once this organisation\'s peer has committed this block '
-    + '(the blockNumber another gateway answered with); waits up to 5 s, then 412 BLOCK_NOT_YET_COMMITTED '
+    + '(the blockNumber another gateway answered with); waits up to the gateway\'s deadline (5 s unless configured), then 412 BLOCK_NOT_YET_COMMITTED '
     + '(at once for a block more than 100 ahead of the peer)',
 });
 
@@ -95,7 +92,7 @@ function registerHooks(app: TypedApp, services: GatewayServices): void {
   });
   app.addHook('preHandler', async (request) => {
     const minBlock = request.headers['min-block-number'];
-    if (typeof minBlock === 'string') await services.ledger.waitForBlock(Number(minBlock), MIN_BLOCK_WAIT_MS);
+    if (typeof minBlock === 'string') await services.ledger.waitForBlock(Number(minBlock));
   });
   app.addHook('onResponse', async (request, reply) => {
     const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) };

@@ -17,6 +17,8 @@ const DeadlinesSchema = Type.Object({
   submitMs: Type.Integer({ minimum: 100 }),
   commitStatusMs: Type.Integer({ minimum: 100 }),
   readyMs: Type.Integer({ minimum: 100 }),
+  /** How long a request with Min-Block-Number waits for the peer to reach that block (0: 412 at once). */
+  minBlockWaitMs: Type.Integer({ minimum: 0, maximum: 60_000 }),
 });
 
 /** HTTPS, and client certificates as a way to authenticate (mutual TLS). */
@@ -79,7 +81,7 @@ export class ConfigError extends Error {
   }
 }
 
-const DEFAULT_DEADLINES = { evaluateMs: 10_000, endorseMs: 20_000, submitMs: 10_000, commitStatusMs: 60_000, readyMs: 2_000 };
+const DEFAULT_DEADLINES = { evaluateMs: 10_000, endorseMs: 20_000, submitMs: 10_000, commitStatusMs: 60_000, readyMs: 2_000, minBlockWaitMs: 5_000 };
 
 /** Which environment variable sets which field (documented in gateway/README.md). */
 const ENV_FIELDS = {
@@ -137,6 +139,8 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
     if (value === undefined || value === '') continue;
     fields[field] = NUMERIC_FIELDS.has(field) ? Number(value) : value;
   }
+  const minBlockWait = env.IL_GATEWAY_MIN_BLOCK_WAIT_MS;
+  if (minBlockWait !== undefined && minBlockWait !== '') fields.deadlines = { minBlockWaitMs: Number(minBlockWait) };
   return fields;
 }
 
@@ -174,7 +178,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   const file = fromFile(env);
   const overrides = fromEnv(env);
   const tlsFields = [file.tls, overrides.tls].filter((t): t is object => typeof t === 'object' && t !== null);
-  const merged = { ...file, ...overrides, ...(tlsFields.length > 0 ? { tls: Object.assign({}, ...tlsFields) as unknown } : {}) };
+  const deadlineFields = [file.deadlines, overrides.deadlines].filter((d): d is object => typeof d === 'object' && d !== null);
+  const merged = {
+    ...file, ...overrides,
+    ...(tlsFields.length > 0 ? { tls: Object.assign({}, ...tlsFields) as unknown } : {}),
+    ...(deadlineFields.length > 0 ? { deadlines: Object.assign({}, ...deadlineFields) as unknown } : {}),
+  };
   const candidate = withDefaults(merged);
   const problems = [...Value.Errors(ConfigSchema, candidate)].map((error) => `${error.path || '/'}: ${error.message}${describeSource(error.path)}`);
   if (problems.length > 0 || !Value.Check(ConfigSchema, candidate)) throw new ConfigError(problems);
@@ -203,6 +212,7 @@ function describeSource(pointer: string): string {
     const tlsVariable = Object.entries(TLS_ENV).find(([, name]) => name === tlsField)?.[0];
     return tlsVariable === undefined ? '' : ` (set ${tlsVariable} or "tls.${tlsField}" in IL_GATEWAY_CONFIG)`;
   }
+  if (pointer === '/deadlines/minBlockWaitMs') return ' (set IL_GATEWAY_MIN_BLOCK_WAIT_MS or "deadlines.minBlockWaitMs" in IL_GATEWAY_CONFIG)';
   const variable = Object.entries(ENV_FIELDS).find(([, name]) => name === field)?.[0];
   return variable === undefined ? '' : ` (set ${variable} or "${field}" in IL_GATEWAY_CONFIG)`;
 }

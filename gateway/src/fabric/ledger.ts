@@ -57,9 +57,10 @@ export interface Ledger {
   recover(user: string, prepared: readonly PreparedTransaction[]): Promise<Committed<unknown> | undefined>;
   /**
    * Resolves once the organisation's peer has committed block `blockNumber` (a number another
-   * gateway answered with); 412 BLOCK_NOT_YET_COMMITTED after `timeoutMs`.
+   * gateway answered with); 412 BLOCK_NOT_YET_COMMITTED after `deadlines.minBlockWaitMs`, and at
+   * once for a block more than 100 ahead of the peer.
    */
-  waitForBlock(blockNumber: number, timeoutMs: number): Promise<void>;
+  waitForBlock(blockNumber: number): Promise<void>;
   /** The block holding transaction `txId` (cached: a committed tx never moves). */
   blockOf(txId: string): Promise<number>;
   /** The raw block (protobuf common.Block) holding transaction `txId`, or block number `number` (qscc, as the Admin). */
@@ -249,9 +250,9 @@ class FabricLedger implements Ledger {
     }
   }
 
-  async waitForBlock(blockNumber: number, timeoutMs: number): Promise<void> {
+  async waitForBlock(blockNumber: number): Promise<void> {
     if (blockNumber < this.#height) return;
-    const deadline = Date.now() + timeoutMs;
+    const deadline = Date.now() + this.config.deadlines.minBlockWaitMs;
     for (;;) {
       this.#height = Math.max(this.#height, await this.#chainHeight());
       if (blockNumber < this.#height) return;
