@@ -2,7 +2,7 @@
  * The HTTP path: one gateway process per organisation (`node gateway/dist/server.js`, what
  * `npm start` runs), bearer tokens for each user, and a timed JSON request from this process.
  */
-import { defaultCheckThreads, tokenHash } from '@impact-ledger/gateway';
+import { DEFAULT_CHECK_THREADS, tokenHash } from '@impact-ledger/gateway';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,6 +22,8 @@ export interface HttpGateways {
   histogram(name: string): Promise<{ count: number; sum: number }>;
   /** Credential-check worker threads of each gateway (IL_GATEWAY_CHECK_THREADS, or the gateway's default). */
   readonly checkThreads: string;
+  /** The same as a number. */
+  readonly checkThreadCount: number;
   close(): Promise<void>;
 }
 
@@ -75,7 +77,8 @@ export async function startGateways(net: NetworkInfo, networkJson: string, dir: 
     return total;
   };
   return {
-    checkThreads: process.env.IL_GATEWAY_CHECK_THREADS ?? `${defaultCheckThreads()} (default)`,
+    checkThreads: process.env.IL_GATEWAY_CHECK_THREADS ?? `${DEFAULT_CHECK_THREADS} (default)`,
+    checkThreadCount: Number(process.env.IL_GATEWAY_CHECK_THREADS ?? DEFAULT_CHECK_THREADS),
     histogram,
     async send(org, user, method, route, body) {
       const target = running[org - 1];

@@ -228,10 +228,11 @@ async function main(): Promise<void> {
     const threadsNote = `credential check threads per gateway: ${gateways.checkThreads}`;
     // Untimed warm-up: fresh gateway processes (and their worker threads) run their first checks
     // several times slower while V8 compiles them; a long-running gateway has long done that.
-    const warmUp = Math.min(credentials.length, 40 * net.orgs.length);
+    // ~100 checks per check thread (V8 settles after a few dozen), the credentials used in turn.
+    const warmUp = 100 * Math.max(1, gateways.checkThreadCount) * net.orgs.length;
     const warm = await runLoad({ durationMs: UNLIMITED, stage: 'warm-up', path: 'http', concurrency: 8, maxUnits: warmUp,
       unit: (i) => (gateways as HttpGateways).send((i % net.orgs.length) + 1, 'User1', 'POST', '/v1/credentials/check',
-        { credential: credentials[i], protocolId: protocol.id, protocolVersion: protocol.version }) });
+        { credential: pick(credentials, i), protocolId: protocol.id, protocolVersion: protocol.version }) });
     if (warm.failed > 0) throw new Error(`HTTP warm-up failed: ${JSON.stringify(warm.errors)}`);
     log(`warm-up: ${warm.committed} untimed credential checks through the gateways (${warm.tps.toFixed(0)}/s)`);
     const PHASES = { 'credential check': 'il_credential_check_seconds', 'endorse + submit': 'il_fabric_submit_seconds', 'commit wait': 'il_fabric_commit_seconds' } as const;

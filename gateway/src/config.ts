@@ -5,7 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { defaultCheckThreads } from './credentials/checker.js';
+import { DEFAULT_CHECK_THREADS } from './credentials/checker.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -160,7 +160,7 @@ function withDefaults(fields: Record<string, unknown>): Record<string, unknown> 
     port: defaultPort(fields.mspId),
     maxCredentialBytes: 64 * 1024,
     maxSubmitAttempts: 4,
-    credentialCheckThreads: defaultCheckThreads(),
+    credentialCheckThreads: DEFAULT_CHECK_THREADS,
     logLevel: 'info',
     ...fields,
     deadlines: { ...DEFAULT_DEADLINES, ...deadlines },

@@ -3,7 +3,7 @@
  * eddsa-rdfc-2022 proof check and the hashes a claim anchors. Only what is exported here is public.
  */
 export { checkCredential, checkCredentialIntegrity, type CheckOptions, type CredentialPolicy, type IssuerPolicy } from './verify.js';
-export { defaultCheckThreads, inlineChecker, threadPoolChecker, type CredentialChecker } from './checker.js';
+export { DEFAULT_CHECK_THREADS, inlineChecker, threadPoolChecker, type CredentialChecker } from './checker.js';
 export {
   CREDENTIAL_REFUSAL_CODES,
   type AcceptedCredential,
