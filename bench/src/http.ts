@@ -21,9 +21,7 @@ export interface HttpGateways {
   /** Count and sum (seconds) of a histogram of the gateways' /metrics, added over every gateway and label. */
   histogram(name: string): Promise<{ count: number; sum: number }>;
   /** Credential-check worker threads of each gateway (IL_GATEWAY_CHECK_THREADS, or the gateway's default). */
-  readonly checkThreads: string;
-  /** The same as a number. */
-  readonly checkThreadCount: number;
+  readonly checkThreads: number;
   close(): Promise<void>;
 }
 
@@ -77,8 +75,7 @@ export async function startGateways(net: NetworkInfo, networkJson: string, dir: 
     return total;
   };
   return {
-    checkThreads: process.env.IL_GATEWAY_CHECK_THREADS ?? `${DEFAULT_CHECK_THREADS} (default)`,
-    checkThreadCount: Number(process.env.IL_GATEWAY_CHECK_THREADS ?? DEFAULT_CHECK_THREADS),
+    checkThreads: Number(process.env.IL_GATEWAY_CHECK_THREADS ?? DEFAULT_CHECK_THREADS),
     histogram,
     async send(org, user, method, route, body) {
       const target = running[org - 1];

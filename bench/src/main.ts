@@ -225,11 +225,11 @@ async function main(): Promise<void> {
       }, issuerKey, { date: new Date(now - 3_600_000) }));
     }
     gateways = await startGateways(net, networkJson, path.join(REPO_ROOT, 'build', 'bench-gateways', `${Date.now()}`));
-    const threadsNote = `credential check threads per gateway: ${gateways.checkThreads}`;
+    const threadsNote = `credential check threads per gateway: ${gateways.checkThreads}${gateways.checkThreads === 0 ? ' (on the event loop)' : ''}`;
     // Untimed warm-up: fresh gateway processes (and their worker threads) run their first checks
     // several times slower while V8 compiles them; a long-running gateway has long done that.
     // ~100 checks per check thread (V8 settles after a few dozen), the credentials used in turn.
-    const warmUp = 100 * Math.max(1, gateways.checkThreadCount) * net.orgs.length;
+    const warmUp = 100 * Math.max(1, gateways.checkThreads) * net.orgs.length;
     const warm = await runLoad({ durationMs: UNLIMITED, stage: 'warm-up', path: 'http', concurrency: 8, maxUnits: warmUp,
       unit: (i) => (gateways as HttpGateways).send((i % net.orgs.length) + 1, 'User1', 'POST', '/v1/credentials/check',
         { credential: pick(credentials, i), protocolId: protocol.id, protocolVersion: protocol.version }) });
