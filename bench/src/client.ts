@@ -32,6 +32,17 @@ export class Actor {
     return (text === '' ? undefined : JSON.parse(text)) as T;
   }
 
+  /** Evaluates `contract:fn` as a timed outcome; never throws. */
+  async timedEvaluate(fqfn: string, ...args: string[]): Promise<Outcome> {
+    const started = performance.now();
+    try {
+      await this.evaluate(fqfn, ...args);
+      return { ok: true, ms: performance.now() - started };
+    } catch (error) {
+      return { ok: false, mvcc: false, error: String(error).slice(0, 300) };
+    }
+  }
+
   /**
    * Submits `contract:fn` and awaits its commit status; never throws. Latency = endorse start ->
    * commit status on this peer.

@@ -297,25 +297,11 @@ async function main(): Promise<void> {
         unit: async (i) => {
           const n = Math.floor(Math.random() * seeded);
           const proofId = proofIdOf(claimIdOf(sha256Hex(`bench-seed:${protocol.id}:${protocol.version}:${n}`)));
-          const t = performance.now();
-          try {
-            await pick(cast.submitters, i).evaluate('proofs:Provenance', proofId);
-            return { ok: true, ms: performance.now() - t };
-          } catch (error) {
-            return { ok: false, mvcc: false, error: String(error).slice(0, 300) };
-          }
+          return pick(cast.submitters, i).timedEvaluate('proofs:Provenance', proofId);
         } });
       record(provenance);
       const totals = await runLoad({ durationMs: Math.min(opts.durationMs, 10_000), stage: `totals @${size}${compacted ? ' compacted' : ''}`, path: 'direct', concurrency: 2, maxUnits: 200,
-        unit: async (i) => {
-          const t = performance.now();
-          try {
-            await pick(cast.submitters, i).evaluate('proofs:Totals', totalsFilter);
-            return { ok: true, ms: performance.now() - t };
-          } catch (error) {
-            return { ok: false, mvcc: false, error: String(error).slice(0, 300) };
-          }
-        } });
+        unit: (i) => pick(cast.submitters, i).timedEvaluate('proofs:Totals', totalsFilter) });
       record(totals);
       const answered = await issued();
       const expected = issuedBefore + size * 1000;
