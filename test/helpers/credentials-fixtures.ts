@@ -38,8 +38,8 @@ function isRoot(dir: string): boolean {
   return typeof manifest === 'object' && manifest !== null && 'workspaces' in manifest;
 }
 
-/** Where CI puts shared/: beside the clone. */
-export const CONFORMANCE_DIR = path.resolve(repoRoot(), '../shared/conformance/vc-di-eddsa');
+/** The W3C vc-di-eddsa test vector, kept in the repository (see its README for source and licence). */
+export const CONFORMANCE_DIR = path.resolve(repoRoot(), 'test/fixtures/w3c/vc-di-eddsa');
 
 function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -24,7 +24,7 @@ export async function canonicalNQuads(credential: JsonObject, documentLoader: Do
 }
 
 /**
- * The credential hash (DESIGN.md §2, Claim): sha256, as 64 lowercase hex characters, of the
+ * The credential hash (docs/domain.md, Claim): sha256, as 64 lowercase hex characters, of the
  * RDFC-1.0 canonical N-Quads of the whole credential, proof included. Independent of JSON key
  * order and formatting; any change to a statement of the credential or its proof changes it.
  * Rejects (jsonld.js errors) for a credential that is not valid JSON-LD under the loader.

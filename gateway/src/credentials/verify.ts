@@ -1,5 +1,5 @@
 /**
- * checkCredential: everything the gateway checks before a claim reaches the ledger (DESIGN.md §4),
+ * checkCredential: everything the gateway checks before a claim reaches the ledger (docs/api.md),
  * in order, each failure a refusal with its own code, never an exception for a bad credential.
  */
 import jsonld from 'jsonld';

@@ -13,7 +13,7 @@ export function protocolRoutes(app: TypedApp, context: RouteContext): void {
   app.post('/v1/protocols', {
     schema: {
       tags: ['protocols'], summary: 'Register a protocol version as a draft (operator)',
-      description: 'The body is the protocol definition the chaincode validates (DESIGN.md §2: id, version, category, unit, pillar, SDG targets, verifiers, quorum, validators, trusted issuers, subject schema, quantity and period fields, additionality).',
+      description: 'The body is the protocol definition the chaincode validates (docs/domain.md: id, version, category, unit, pillar, SDG targets, verifiers, quorum, validators, trusted issuers, subject schema, quantity and period fields, additionality).',
       headers: IdempotencyHeaders, body: Type.Object({ id: ProtocolId, version: Type.Integer({ minimum: 1 }) }, { additionalProperties: true }),
       response: responses({ 201: committed() }, WRITE_PROBLEMS),
     },
