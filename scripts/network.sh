@@ -297,14 +297,14 @@ cmd_start_node() {
 main() {
   case "${1:-}" in
     up) processes_managed_here || die "with IL_HOST_MODE=docker use: generate, docker compose up -d, deploy"; cmd_up ;;
-    generate) cmd_generate ;;
-    deploy) cmd_deploy ;;
+    generate) ensure_node; cmd_generate ;;
+    deploy) ensure_node; cmd_deploy ;;
     down) cmd_down ;;
     status) cmd_status ;;
     nodes) load_recorded_consensus; all_node_names ;;
     stop-node) [[ -n "${2:-}" ]] || die "usage: stop-node NODE"; node_kind_index "$2" >/dev/null; stop_node "$2" TERM; ok "$2 stopped" ;;
     kill-node) [[ -n "${2:-}" ]] || die "usage: kill-node NODE"; node_kind_index "$2" >/dev/null; stop_node "$2" KILL; ok "$2 killed" ;;
-    start-node) [[ -n "${2:-}" ]] || die "usage: start-node NODE"; cmd_start_node "$2" ;;
+    start-node) [[ -n "${2:-}" ]] || die "usage: start-node NODE"; ensure_node; cmd_start_node "$2" ;;
     -h|--help|help) usage ;;
     '') usage >&2; exit 2 ;;
     *) usage >&2; die "unknown command '$1'" ;;
