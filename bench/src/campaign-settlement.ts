@@ -5,15 +5,15 @@
  * (each endorsed before any commits, no retry), and counts how many commit and how many are
  * invalidated (MVCC_READ_CONFLICT); losers are resubmitted until all are settled.
  *
- * Usage: IL_NETWORK_JSON=<IL_HOME>/network.json node build/test/bench/campaign-settlement.js [N] [OUT.json]
+ * Usage: IL_NETWORK_JSON=<IL_HOME>/network.json node build/bench/src/campaign-settlement.js [N] [OUT.json]
  * Needs the demo roles (User1 submitter, User2 verifier, User4 validator, User5 funder: `npm start` grants them).
  */
 import { peer } from '@hyperledger/fabric-protos';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { evaluate, submit } from '../helpers/ledger';
-import { closeAllClients, connectAs, currentNetwork, type Actor } from '../helpers/network';
+import { evaluate, submit } from '../../test/helpers/ledger';
+import { closeAllClients, connectAs, currentNetwork, type Actor } from '../../test/helpers/network';
 
 const hex = (label: string) => createHash('sha256').update(label).digest('hex');
 
