@@ -50,6 +50,18 @@ wait_for() {
   done
 }
 
+# render_template FILE NAME=VALUE...: FILE with each ${NAME} replaced by VALUE (values may span
+# lines). A placeholder left without a value is an error, so a template and its script never drift.
+render_template() {
+  local file=$1 text pair; shift
+  text=$(<"$file") || die "cannot read template $file"
+  for pair in "$@"; do
+    text=${text//"\${${pair%%=*}}"/"${pair#*=}"}
+  done
+  if [[ $text =~ \$\{[A-Z_]+\} ]]; then die "template $file: no value for ${BASH_REMATCH[0]}"; fi
+  printf '%s\n' "$text"
+}
+
 require_cmd() {
   local cmd
   for cmd in "$@"; do
