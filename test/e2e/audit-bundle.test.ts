@@ -9,7 +9,7 @@
  */
 import type * as FabricProtos from '@hyperledger/fabric-protos';
 import {
-  blockHeaderBytes, createStaticDocumentLoader, credentialHash, genesisBlockHash, verifyAuditBundle, type AuditBundle, type VerifyStep,
+  blockHeaderBytes, createStaticDocumentLoader, credentialHash, genesisBlockHash, requiredOrdererSignatures, verifyAuditBundle, type AuditBundle, type VerifyStep,
 } from '@impact-ledger/gateway';
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
@@ -256,26 +256,28 @@ function forgeTransactions(block: Block, forgery: Forgery): void {
 }
 
 /**
- * Signs a block as the orderer whose certificate is `signer` (an orderer of the test network or
- * of the other key set): one signature over its header and orderer metadata naming `lastConfig`.
+ * Signs a block as the orderers whose certificates are `signers` (orderers of the test network or
+ * of the other key set): one signature each over its header and orderer metadata naming `lastConfig`.
  */
-function ordererSign(block: Block, signer: { pem: Uint8Array; key: KeyObject }, lastConfig: number): void {
+function ordererSign(block: Block, signers: { pem: Uint8Array; key: KeyObject }[], lastConfig: number): void {
   const value = new common.OrdererBlockMetadata();
   const last = new common.LastConfig();
   last.setIndex(lastConfig);
   value.setLastConfig(last);
-  const identity = new msp.SerializedIdentity();
-  identity.setMspid('OrdererMSP');
-  identity.setIdBytes(signer.pem);
-  const signatureHeader = new common.SignatureHeader();
-  signatureHeader.setCreator(identity.serializeBinary());
-  signatureHeader.setNonce(Buffer.from('forged-nonce-0123456789'));
   const md = new common.Metadata();
   md.setValue(value.serializeBinary());
-  const signature = new common.MetadataSignature();
-  signature.setSignatureHeader(signatureHeader.serializeBinary());
-  signature.setSignature(sign('sha256', Buffer.concat([md.getValue_asU8(), signatureHeader.serializeBinary(), blockHeaderBytes(block.getHeader()!)]), signer.key));
-  md.setSignaturesList([signature]);
+  md.setSignaturesList(signers.map((signer) => {
+    const identity = new msp.SerializedIdentity();
+    identity.setMspid('OrdererMSP');
+    identity.setIdBytes(signer.pem);
+    const signatureHeader = new common.SignatureHeader();
+    signatureHeader.setCreator(identity.serializeBinary());
+    signatureHeader.setNonce(Buffer.from('forged-nonce-0123456789'));
+    const signature = new common.MetadataSignature();
+    signature.setSignatureHeader(signatureHeader.serializeBinary());
+    signature.setSignature(sign('sha256', Buffer.concat([md.getValue_asU8(), signatureHeader.serializeBinary(), blockHeaderBytes(block.getHeader()!)]), signer.key));
+    return signature;
+  }));
   block.getMetadata()!.setMetadataList(block.getMetadata()!.getMetadataList_asU8().map((m, i) => (i === 0 ? md.serializeBinary() : m)));
 }
 
@@ -582,6 +584,21 @@ describe('e2e: audit bundles', function () {
       expect(run.stdout).to.match(/^FAIL \[trust-anchor\]/);
     });
 
+    it(`fails at 'orderer-signature' with one orderer signature fewer than the consensus needs (${process.env.CONSENSUS ?? 'raft'})`, () => {
+      const net = JSON.parse(readFileSync(process.env.IL_NETWORK_JSON ?? '', 'utf8')) as { consensus: string; orderers: unknown[] };
+      const needed = requiredOrdererSignatures(net.consensus, net.orderers.length);
+      for (const number of Object.keys(bundle.blocks)) {
+        const tampered = editBlock(bundle, number, (b) => {
+          const list = b.getMetadata()!.getMetadataList_asU8();
+          const md = common.Metadata.deserializeBinary(list[0]!);
+          expect(md.getSignaturesList().length, `block ${number}`).to.be.at.least(needed);
+          md.setSignaturesList(md.getSignaturesList().slice(0, needed - 1));
+          b.getMetadata()!.setMetadataList(list.map((m, i) => (i === 0 ? md.serializeBinary() : m)));
+        });
+        expect(firstFailure(tampered), `block ${number}`).to.equal('orderer-signature');
+      }
+    });
+
     it("a bundle without the genesis block fails at 'trust-anchor' when pinned", () => {
       const copy = clone(bundle);
       delete copy.configBlocks['0'];
@@ -592,7 +609,7 @@ describe('e2e: audit bundles', function () {
       // numbered after every block of the bundle, so that it is in force for none of them
       const next = (b: AuditBundle): number => Math.max(...Object.keys(b.blocks).map(Number)) + 1;
       /** `bundle` with a configuration block (genesis' configuration, sequence `sequence`, `forge`d or not) signed by `signer`. */
-      const withConfig = (sequence: number, forged: boolean, signer: { pem: Uint8Array; key: KeyObject }): AuditBundle => {
+      const withConfig = (sequence: number, forged: boolean, signers: { pem: Uint8Array; key: KeyObject }[]): AuditBundle => {
         const copy = clone(bundle);
         const number = next(copy);
         const block = common.Block.deserializeBinary(Buffer.from(copy.configBlocks['0']!, 'base64'));
@@ -600,30 +617,28 @@ describe('e2e: audit bundles', function () {
         block.getHeader()!.setPreviousHash(createHash('sha256').update('the block before').digest());
         if (forged) forgeConfig(block, forgery, sequence);
         else forgeConfig(block, { roots: new Map(), signers: new Map() }, sequence);
-        ordererSign(block, signer, number);
+        ordererSign(block, signers, number);
         copy.configBlocks[String(number)] = Buffer.from(block.serializeBinary()).toString('base64');
         return copy;
       };
-      const realOrderer = (): { pem: Uint8Array; key: KeyObject } => {
-        const first = ordererKeys()[0]!;
-        return { pem: Buffer.from(first.cert.toString()), key: first.key };
-      };
-      const forgedOrderer = (): { pem: Uint8Array; key: KeyObject } => forgery.signers.get(ordererKeys()[0]!.cert.fingerprint256)!;
+      // every orderer signs: one suffices for Raft, BFT needs its quorum
+      const realOrderers = (): { pem: Uint8Array; key: KeyObject }[] => ordererKeys().map((k) => ({ pem: Buffer.from(k.cert.toString()), key: k.key }));
+      const forgedOrderers = (): { pem: Uint8Array; key: KeyObject }[] => ordererKeys().map((k) => forgery.signers.get(k.cert.fingerprint256)!);
 
       it('verifies (pinned) when an orderer of the configuration before it signed it', () => {
-        const report = verifyAuditBundle(withConfig(1, false, realOrderer()), { trustedGenesisHash: pin });
+        const report = verifyAuditBundle(withConfig(1, false, realOrderers()), { trustedGenesisHash: pin });
         expect(report.failures).to.deep.equal([]);
         expect(Object.keys(report.summary.configBlockHashes)).to.have.length(2);
       });
 
       it("fails at 'config-chain' when signed by an orderer key the configuration before it does not know (even if it names that key's root itself)", () => {
-        expect(firstFailure(withConfig(1, true, forgedOrderer()), { trustedGenesisHash: pin })).to.equal('config-chain');
-        expect(firstFailure(withConfig(1, true, forgedOrderer()))).to.equal('config-chain');
-        expect(firstFailure(withConfig(1, false, forgedOrderer()))).to.equal('config-chain');
+        expect(firstFailure(withConfig(1, true, forgedOrderers()), { trustedGenesisHash: pin })).to.equal('config-chain');
+        expect(firstFailure(withConfig(1, true, forgedOrderers()))).to.equal('config-chain');
+        expect(firstFailure(withConfig(1, false, forgedOrderers()))).to.equal('config-chain');
       });
 
       it("fails at 'config-chain' when a configuration block between is missing (sequence not + 1)", () => {
-        expect(firstFailure(withConfig(2, false, realOrderer()), { trustedGenesisHash: pin })).to.equal('config-chain');
+        expect(firstFailure(withConfig(2, false, realOrderers()), { trustedGenesisHash: pin })).to.equal('config-chain');
       });
     });
   });
