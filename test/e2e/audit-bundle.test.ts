@@ -9,7 +9,7 @@
  */
 import type * as FabricProtos from '@hyperledger/fabric-protos';
 import {
-  blockHeaderBytes, createStaticDocumentLoader, credentialHash, genesisBlockHash, requiredOrdererSignatures, verifyAuditBundle, type AuditBundle, type VerifyStep,
+  blockHeaderBytes, createStaticDocumentLoader, credentialHash, genesisBlockHash, verifyAuditBundle, type AuditBundle, type VerifyStep,
 } from '@impact-ledger/gateway';
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
@@ -329,6 +329,16 @@ function forgeBundle(bundle: AuditBundle, forgery: Forgery): AuditBundle {
   return copy;
 }
 
+/**
+ * How many orderer signatures the test network's blocks need, worked out here rather than by the
+ * verifier's function: Raft 1; BFT with n consenters (SmartBFT) ceil((n + f + 1) / 2), f = floor((n - 1) / 3).
+ */
+function signaturesNeeded(): number {
+  const net = JSON.parse(readFileSync(process.env.IL_NETWORK_JSON ?? '', 'utf8')) as { consensus: string; orderers: unknown[] };
+  const n = net.orderers.length;
+  return net.consensus === 'bft' ? Math.ceil((n + Math.floor((n - 1) / 3) + 1) / 2) : 1;
+}
+
 /** The channel's genesis block file, as `network.sh up` made it with configtxgen. */
 function genesisBlockFile(): string {
   const net = JSON.parse(readFileSync(process.env.IL_NETWORK_JSON ?? '', 'utf8')) as { home: string; channel: string };
@@ -585,8 +595,7 @@ describe('e2e: audit bundles', function () {
     });
 
     it(`fails at 'orderer-signature' with one orderer signature fewer than the consensus needs (${process.env.CONSENSUS ?? 'raft'})`, () => {
-      const net = JSON.parse(readFileSync(process.env.IL_NETWORK_JSON ?? '', 'utf8')) as { consensus: string; orderers: unknown[] };
-      const needed = requiredOrdererSignatures(net.consensus, net.orderers.length);
+      const needed = signaturesNeeded();
       for (const number of Object.keys(bundle.blocks)) {
         const tampered = editBlock(bundle, number, (b) => {
           const list = b.getMetadata()!.getMetadataList_asU8();
@@ -635,6 +644,12 @@ describe('e2e: audit bundles', function () {
         expect(firstFailure(withConfig(1, true, forgedOrderers()), { trustedGenesisHash: pin })).to.equal('config-chain');
         expect(firstFailure(withConfig(1, true, forgedOrderers()))).to.equal('config-chain');
         expect(firstFailure(withConfig(1, false, forgedOrderers()))).to.equal('config-chain');
+      });
+
+      it(`fails at 'config-chain' when signed by one orderer fewer than the configuration before it needs (${process.env.CONSENSUS ?? 'raft'})`, () => {
+        const needed = signaturesNeeded();
+        expect(firstFailure(withConfig(1, false, realOrderers().slice(0, needed - 1)), { trustedGenesisHash: pin })).to.equal('config-chain');
+        expect(verifyAuditBundle(withConfig(1, false, realOrderers().slice(0, needed)), { trustedGenesisHash: pin }).failures).to.deep.equal([]);
       });
 
       it("fails at 'config-chain' when a configuration block between is missing (sequence not + 1)", () => {
