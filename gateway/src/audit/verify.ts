@@ -13,7 +13,7 @@
  *    orderer keys or MSP roots can only enter the chain with the signatures of the old ones.
  * 3. block-data-hash: each block's header data hash is sha256 of its transactions.
  * 4. channel: every envelope is of the bundle's channel; every block names a configuration
- *    block in the bundle.
+ *    block of the verified chain, and no later one of the chain was in force for it.
  * 5. orderer-signature: the block header and orderer metadata are signed by orderers of the
  *    orderer organisation (certificate chains to its root): one for Raft, a BFT quorum for BFT.
  * 6. transaction: each step's transaction is in its block; transaction-validity: marked VALID.
