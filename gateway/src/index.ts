@@ -15,4 +15,4 @@ export { loadOrgNetwork, type OrgNetwork } from './fabric/network-info.js';
 export * from './reports/index.js';
 export { verifyAuditBundle, type VerifyOptions } from './audit/verify.js';
 export { AUDIT_BUNDLE_FORMAT, VERIFY_STEPS, type AuditBundle, type VerifyFailure, type VerifyReport, type VerifyStep } from './audit/bundle.js';
-export { blockHeaderBytes } from './audit/verify.js';
+export { blockHash, blockHeaderBytes, bftQuorum, genesisBlockHash, requiredOrdererSignatures } from './audit/verify.js';

@@ -6,7 +6,7 @@ import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import {
   assertNotFlagged, assertOperator, assertOwnerMayMove, COMPACT_DEFAULT_LIMIT, COMPACT_MAX_LIMIT, foldIntoSnapshots, hex64, isSnapshotEntryId, integerArgument, MAX_SPLIT_DEPTH, moveQuantity, oneOf,
   pageRequest, parseIdentity, parsePrice, parseTotalsFilter, PILLARS, PROOF_STATUSES, retireProof, retirementEntry, slug,
-  snapshotEntryId, sumTotals, text, transferProof, type AssetMove, type Caller, type FlagRecord, type GrantableRole, type ProofOfImpact, type TotalsEntry, type TotalsFilter,
+  snapshotEntryId, sumTotals, text, transferProof, validationStepOf, type AssetMove, type Caller, type FlagRecord, type GrantableRole, type ProofOfImpact, type TotalsEntry, type TotalsFilter,
 } from '../domain';
 import { ChaincodeEvents } from '../events';
 import { Keys, type StateKey } from '../ledger/keys';
@@ -132,7 +132,7 @@ export class ProofsContract extends ImpactContract {
     const claim = await state.require(Keys.claim(proof.claimId), parseClaim, `claim ${proof.claimId}`);
     const verifications = (await state.list(Keys.verificationsOf(claim.id), parseVerification)).map((e) => e.value);
     const protocol = await state.require(Keys.protocol(proof.protocolId, proof.protocolVersion), parseProtocolRecord, `protocol ${proof.protocolId}`);
-    const validation = { validator: origin.issuer, quantity: origin.quantity, txId: origin.issuedTxId, timestamp: origin.issuedAt };
+    const validation = validationStepOf(origin);
     const flags = await flagsOf(state, [proof, claim]);
     return respond({ proof, ancestors, validation, verifications, claim, protocol, ...(flags.length > 0 ? { flags } : {}) });
   }

@@ -104,6 +104,31 @@ export function proofIdOf(claimId: string): string {
   return sha256Hex(`proof:${claimId}`);
 }
 
+/** The validation step of a provenance: the issuance of the origin proof (who, how much, which transaction, when). */
+export function validationStepOf(origin: Pick<ProofOfImpact, 'issuer' | 'quantity' | 'issuedTxId' | 'issuedAt'>): ProvenanceValidation {
+  return { validator: origin.issuer, quantity: origin.quantity, txId: origin.issuedTxId, timestamp: origin.issuedAt };
+}
+
+/** The validation step of a provenance (`proofs:Provenance`). */
+export interface ProvenanceValidation {
+  validator: string;
+  quantity: number;
+  txId: string;
+  timestamp: string;
+}
+
+/** Every transaction id a record names (any field whose name ends in `txId`, at any depth). */
+export function txIdsOf(value: unknown, found = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) for (const item of value) txIdsOf(item, found);
+  else if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      if (/txId$/i.test(key) && typeof item === 'string' && item !== '') found.add(item);
+      else txIdsOf(item, found);
+    }
+  }
+  return found;
+}
+
 /** Deterministic id of a split child: unit ranges are unique inside one origin's tree. */
 export function childProofIdOf(originId: string, range: UnitRange): string {
   return sha256Hex(`proof:${originId}:${range.first}-${range.last}`);
