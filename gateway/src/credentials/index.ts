@@ -28,4 +28,5 @@ export { canonicalNQuads, credentialHash, subjectPseudonym } from './hash.js';
 export { generateIssuerKey, signCredential, type IssuerKeyPair, type SignOptions } from './issue.js';
 export { CREDENTIAL_ERROR_CODES, CredentialError, type CredentialErrorCode } from './errors.js';
 export { MAX_PERIOD_DAYS } from './subject-fields.js';
+export { canonicalSubjectId, MAX_SUBJECT_ID_LENGTH, type SubjectIdCheck } from './subject-id.js';
 export type { JsonObject, JsonPrimitive, JsonValue } from './json.js';
