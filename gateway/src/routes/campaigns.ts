@@ -72,7 +72,7 @@ export function campaignRoutes(app: TypedApp, context: RouteContext): void {
 
   app.post('/v1/campaigns/:id/settlements', {
     schema: {
-      tags: ['campaigns'], summary: 'Settle an eligible proof against the campaign (its funder): once per proof, never beyond the budget',
+      tags: ['campaigns'], summary: 'Settle an eligible proof against the campaign (its funder): once per proof, never beyond the budget; the proof moves to the funder and is never sold again',
       headers: IdempotencyHeaders, params: Params, body: Type.Object({ proofId: Hex64 }, { additionalProperties: false }),
       response: responses({ 201: committed() }, WRITE_PROBLEMS),
     },
