@@ -26,10 +26,14 @@ describe('e2e: cross-party rules', function () {
       const listId = `https://status.example/${protocol.id}/takeover`;
       const original = await signedStatusList(issuer, listId, [5]);
       const user = world.client(1, 'User1');
+      const admin = world.client(1, 'Admin');
+      // start from no grant (a kept network may hold one from an earlier run)
+      const ungranted = await admin.request('DELETE', `/v1/roles/${encodeURIComponent(world.identity(1, 'User1'))}/status-publisher`);
+      expect([200, 404]).to.include(ungranted.status);
+      if (ungranted.status === 200) await settled({ blockNumber: Number(ungranted.body.blockNumber) });
       const forbidden = await user.request('PUT', '/v1/status-lists', { credential: original });
       expect([forbidden.status, forbidden.body.code]).to.deep.equal([403, 'FORBIDDEN_ROLE']);
 
-      const admin = world.client(1, 'Admin');
       const stranger = await newIssuer();
       const untrusted = await admin.request('PUT', '/v1/status-lists', { credential: await signedStatusList(stranger, `https://status.example/${protocol.id}/stranger`, []) });
       expect([untrusted.status, untrusted.body.code]).to.deep.equal([422, 'UNTRUSTED_ISSUER']);
