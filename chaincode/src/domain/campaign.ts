@@ -38,6 +38,20 @@
  * Who settles: the campaign's funder (`campaigns:Settle`), after issuance: payment is for proven
  * impact only, and the funder decides when to settle (or runs a settlement job on `ProofIssued`
  * events).
+ *
+ * ## What the funder gets
+ * The settlement is the funder's purchase: in the same transaction the proof moves to the funder
+ * (owner, `lastTransfer`, `price` = the settled amount) and carries `settlement` (campaign, funder),
+ * which its split children inherit. Settled units are never transferred again (PROOF_SETTLED) and
+ * only the funder retires them, for the beneficiary it names. Transfer rather than retirement on
+ * the funder's behalf: the funder, not the settlement, chooses when and for whom the impact is
+ * claimed (its own report, a client), and one concept (ownership) answers "who may claim it".
+ *
+ * ## Which versions
+ * `criteria.protocolVersions` names, per protocol id, the versions paid for; ids the funder names
+ * without versions are pinned when the campaign opens to the versions then registered, so a
+ * version registered later (only by the protocol's owner MSP, with the same category) is paid for
+ * only by campaigns that name it.
  */
 import { ChaincodeError } from '../errors';
 import { asFields, integer, invalid, list, nonEmpty, onlyFields, parseJsonArgument, text, unique } from './args';
