@@ -43,7 +43,7 @@ export function protocolInput(overrides: Record<string, unknown> = {}): Record<s
     quorum: 2,
     validators: [validator.identity],
     trustedIssuers: ['did:key:z6Mkexample'],
-    subjectSchema: { type: 'object', required: ['quantity'] },
+    subjectSchema: { type: 'object', required: ['quantity'], properties: { quantity: { type: 'integer' } } },
     quantityField: 'quantity',
     periodFields: { start: 'activityPeriodStart', end: 'activityPeriodEnd' },
     additionality: {

@@ -8,6 +8,7 @@ import {
 } from './args';
 import { parseIdentity, type Caller } from './identity';
 import type { Stamp } from './stamp';
+import { assertSubjectSchemaCompiles } from './subject-schema';
 
 /** Proof levels, weakest first. */
 export const PROOF_LEVELS = ['declared', 'computed', 'verified'] as const;
@@ -143,9 +144,10 @@ function subjectSchema(input: Fields): Pick<ProtocolDefinition, 'subjectSchema' 
   if (hasSchema === (input.subjectSchemaHash !== undefined)) {
     throw invalid('subjectSchema', 'give exactly one of subjectSchema (a JSON Schema object) or subjectSchemaHash');
   }
-  return hasSchema
-    ? { subjectSchema: asFields(input.subjectSchema, 'subjectSchema') }
-    : { subjectSchemaHash: hex64(input.subjectSchemaHash, 'subjectSchemaHash') };
+  if (!hasSchema) return { subjectSchemaHash: hex64(input.subjectSchemaHash, 'subjectSchemaHash') };
+  const schema = asFields(input.subjectSchema, 'subjectSchema');
+  assertSubjectSchemaCompiles(schema); // INVALID_PROTOCOL_SCHEMA: no claim could ever pass a schema that does not compile
+  return { subjectSchema: schema };
 }
 
 function periodFields(value: unknown): ProtocolDefinition['periodFields'] {
@@ -242,6 +244,27 @@ export function assertOwnerOperator(caller: Caller, protocol: ProtocolRecord): v
 export function registerProtocol(definition: ProtocolDefinition, caller: Caller, stamp: Stamp): ProtocolRecord {
   assertOperator(caller, 'register protocols');
   return { ...definition, status: 'draft', ownerMsp: caller.mspId, registered: stamp, lifecycle: [{ status: 'draft', ...stamp }] };
+}
+
+/**
+ * A protocol id belongs to the MSP that registered its first version: only that MSP's operators
+ * register further versions (PROTOCOL_NOT_OWNED), and a new version keeps the impact category
+ * (PROTOCOL_CATEGORY_CHANGED), since double counting is checked per category across versions.
+ * `versions` are the versions already registered under the id (any order; none for a new id).
+ */
+export function assertMayAddVersion(definition: ProtocolDefinition, versions: readonly ProtocolRecord[], caller: Caller): void {
+  const first = versions.reduce<ProtocolRecord | undefined>((lowest, v) => (lowest === undefined || v.version < lowest.version ? v : lowest), undefined);
+  if (first === undefined) return;
+  if (caller.mspId !== first.ownerMsp) {
+    throw new ChaincodeError('PROTOCOL_NOT_OWNED', `protocol ${first.id} belongs to ${first.ownerMsp}, which registered its first version; only its operators add versions, register your own protocol id instead`, {
+      protocolId: first.id, ownerMsp: first.ownerMsp,
+    });
+  }
+  if (definition.category !== first.category) {
+    throw new ChaincodeError('PROTOCOL_CATEGORY_CHANGED', `protocol ${first.id} counts impact in category ${first.category}; a new version must keep it (double counting spans versions)`, {
+      protocolId: first.id, category: first.category, requested: definition.category,
+    });
+  }
 }
 
 /** Moves a protocol along its lifecycle, or refuses with INVALID_STATE_TRANSITION. */

@@ -23,8 +23,14 @@ export function assertDesignatedValidator(protocol: ProtocolRecord, caller: Call
   }
 }
 
-/** Refuses a validator who verified the claim, a claim already validated, or one not verified. */
+/**
+ * Refuses a validator who submitted or verified the claim (CONFLICT_OF_INTEREST: submitter,
+ * verifiers and validator are distinct identities), a claim already validated, or one not verified.
+ */
 export function assertMayValidate(claim: Claim, caller: Caller, votes: readonly Verification[]): void {
+  if (caller.identity === claim.submitter) {
+    throw new ChaincodeError('CONFLICT_OF_INTEREST', `${caller.identity} submitted claim ${claim.id} and cannot validate it`);
+  }
   if (votes.some((v) => v.verifier === caller.identity)) {
     throw new ChaincodeError('CONFLICT_OF_INTEREST', `${caller.identity} verified claim ${claim.id} and cannot validate it`);
   }

@@ -36,7 +36,8 @@ export async function credentialHash(credential: JsonObject, documentLoader: Doc
 
 /**
  * The subject pseudonym: HMAC-SHA256 keyed with the protocol's salt over the credential
- * subject's id, as 64 lowercase hex characters. The id itself never leaves the gateway, and
+ * subject's id in its canonical form (`canonicalSubjectId`: NFKC, DID or URL serialisation; the
+ * caller passes that form), as 64 lowercase hex characters. The id itself never leaves the gateway, and
  * without the salt the pseudonym cannot be recomputed from a guessed id.
  */
 export function subjectPseudonym(subjectId: string, salt: string): string {

@@ -22,9 +22,11 @@ export {
   IMPACT_LEDGER_CONTEXT_V1_URL,
 } from './contexts/index.js';
 export { CREDENTIAL_ENVELOPE_SCHEMA, compileSubjectSchema, type SchemaViolation, type SubjectValidator } from './schemas.js';
-export { checkCredentialStatus, StatusListRegistry, type StatusRefusal } from './status-list.js';
+export { checkCredentialStatus, StatusListRegistry, type PublishPolicy, type PublishRefusal, type StatusRefusal } from './status-list.js';
+export { STATUS_LIST_CLOCK_SKEW_MS, statusListAcceptance, type StatusListFacts, type StatusListRefusal } from './status-list-policy.js';
 export { canonicalNQuads, credentialHash, subjectPseudonym } from './hash.js';
 export { generateIssuerKey, signCredential, type IssuerKeyPair, type SignOptions } from './issue.js';
 export { CREDENTIAL_ERROR_CODES, CredentialError, type CredentialErrorCode } from './errors.js';
 export { MAX_PERIOD_DAYS } from './subject-fields.js';
+export { canonicalSubjectId, MAX_SUBJECT_ID_LENGTH, type SubjectIdCheck } from './subject-id.js';
 export type { JsonObject, JsonPrimitive, JsonValue } from './json.js';

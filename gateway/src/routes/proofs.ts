@@ -56,7 +56,7 @@ export function proofRoutes(app: TypedApp, context: RouteContext): void {
 
   app.post('/v1/proofs/:id/transfers', {
     schema: {
-      tags: ['proofs'], summary: 'Transfer a proof whole or in part (owner); optional purchase price', headers: IdempotencyHeaders, params: ProofParams,
+      tags: ['proofs'], summary: 'Transfer a proof whole or in part (owner); optional purchase price. Units a campaign settled never move again (409 PROOF_SETTLED)', headers: IdempotencyHeaders, params: ProofParams,
       body: Type.Object({
         newOwner: Type.String({ minLength: 3, maxLength: 1024 }),
         quantity: Quantity,
@@ -69,7 +69,7 @@ export function proofRoutes(app: TypedApp, context: RouteContext): void {
 
   app.post('/v1/proofs/:id/retirements', {
     schema: {
-      tags: ['proofs'], summary: 'Retire a proof whole or in part for a beneficiary (owner); final', headers: IdempotencyHeaders, params: ProofParams,
+      tags: ['proofs'], summary: 'Retire a proof whole or in part for a beneficiary (owner); final. Units a campaign settled are retired only by its funder (409 PROOF_SETTLED)', headers: IdempotencyHeaders, params: ProofParams,
       body: Type.Object({ quantity: Quantity, beneficiary: Type.String({ minLength: 1, maxLength: 256 }), purpose: Type.String({ minLength: 1, maxLength: 512 }) }, { additionalProperties: false }),
       response: responses({ 201: committed() }, WRITE_PROBLEMS),
     },

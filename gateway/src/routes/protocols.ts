@@ -1,9 +1,26 @@
 /** Routes `/v1/protocols`: registration and lifecycle (operators), reads (all). */
 import { Type } from '@sinclair/typebox';
+import { compileSubjectSchema, CredentialError, type JsonObject } from '../credentials/index.js';
+import { ApiError } from '../problem.js';
 import type { RouteContext, TypedApp } from './context.js';
 import { committed, IdempotencyHeaders, PageQuerySchema, PageSchema, ProtocolId, READ_PROBLEMS, RecordSchema, responses, WRITE_PROBLEMS } from './schemas.js';
 import { pageOf } from './pages.js';
 import { cascadeProtocolFlag } from './revocations.js';
+
+/**
+ * The early form of the chaincode's check (INVALID_PROTOCOL_SCHEMA, 400): a subject schema the
+ * gateway cannot compile would refuse every claim under the protocol. Both compile with ajv's
+ * draft 2020-12 in strict mode with the same formats; the chaincode's check is the one that binds.
+ */
+function assertSubjectSchemaCompiles(schema: unknown): void {
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return; // the chaincode names the field
+  try {
+    compileSubjectSchema(schema as JsonObject);
+  } catch (error) {
+    if (error instanceof CredentialError) throw new ApiError(400, 'INVALID_PROTOCOL_SCHEMA', error.message, { field: 'subjectSchema' });
+    throw error;
+  }
+}
 
 const VersionParams = Type.Object({ id: ProtocolId, version: Type.Integer({ minimum: 1 }) });
 const LIFECYCLE = { activate: 'Activate', suspend: 'Suspend', retire: 'Retire' } as const;
@@ -17,7 +34,10 @@ export function protocolRoutes(app: TypedApp, context: RouteContext): void {
       headers: IdempotencyHeaders, body: Type.Object({ id: ProtocolId, version: Type.Integer({ minimum: 1 }) }, { additionalProperties: true }),
       response: responses({ 201: committed() }, WRITE_PROBLEMS),
     },
-  }, (request, reply) => context.mutate(request, reply, 201, () => context.submit(request, 'protocols:Register', JSON.stringify(request.body))));
+  }, (request, reply) => {
+    assertSubjectSchemaCompiles((request.body as Record<string, unknown>).subjectSchema);
+    return context.mutate(request, reply, 201, () => context.submit(request, 'protocols:Register', JSON.stringify(request.body)));
+  });
 
   for (const [step, fn] of Object.entries(LIFECYCLE)) {
     app.post(`/v1/protocols/:id/versions/:version/${step}`, {

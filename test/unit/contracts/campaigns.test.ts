@@ -82,12 +82,12 @@ describe('contract campaigns (in-memory peer)', () => {
     expect((await settle('second', proof.id)).error?.code, 'another campaign never pays the same proof').to.equal('ALREADY_SETTLED');
   });
 
-  it('refuses to settle units of a settled proof again after the owner splits it', async () => {
+  it('refuses to settle units of a settled proof again after its owner (now the funder) splits it', async () => {
     const proof = await issue(3000);
     expect((await settle('bike-allowance-2026', proof.id)).ok).to.equal(true);
-    const move = await c.net.ok<Move>(c.submitter1, 'proofs:Transfer', proof.id, c.funder.identity, '1000', '');
+    const move = await c.net.ok<Move>(c.funder, 'proofs:Retire', proof.id, '1000', 'Bike allowance 2026', 'campaign impact');
     await c.net.ok(c.funder, 'campaigns:Open', JSON.stringify(campaignDoc({ id: 'second' })));
-    const refused = await settle('second', move.moved.id);
+    const refused = await settle('second', (move.remainder as Proof).id);
     expect(refused.error?.code).to.equal('ALREADY_SETTLED');
     expect(refused.error?.details).to.include({ settledProofId: proof.id });
   });
