@@ -6,23 +6,20 @@ CHAINCODE_LABEL="${CHAINCODE_NAME}_${CHAINCODE_VERSION}"
 CHAINCODE_SEQUENCE=1
 
 # Mutual TLS between each peer and its organisation's chaincode server: the server's certificate
-# is issued by the org's TLS CA; the peer presents its own TLS certificate (client auth).
+# is enrolled at the organisation's CA (scripts/lib/ca.sh); the peer presents its own TLS
+# certificate (client auth), issued by the same CA.
 chaincode_tls_dir() { echo "$PACKAGE_DIR/org$1/tls"; }
 
 issue_chaincode_tls() {  # ORG_INDEX
-  local j=$1 dir ca host
+  local j=$1 dir enrolled
   dir=$(chaincode_tls_dir "$j")
-  ca="$(org_dir "$j")/tlsca"
-  host="chaincode.$(org_domain "$j")"
+  enrolled="$(party_dir "$j")/chaincode-server/tls"
+  [[ -f "$enrolled/server.crt" ]] || die "no enrolled TLS certificate for $(chaincode_name "$j") in $enrolled"
   mkdir -p "$dir"
-  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$dir/server.key" 2>/dev/null
-  openssl req -new -key "$dir/server.key" -subj "/O=$(org_msp "$j")/CN=$host" -out "$dir/server.csr" 2>/dev/null
-  openssl x509 -req -in "$dir/server.csr" -CA "$ca/tlsca.$(org_domain "$j")-cert.pem" -CAkey "$ca/priv_sk" \
-    -CAcreateserial -CAserial "$dir/ca.srl" -days 365 -sha256 -out "$dir/server.crt" \
-    -extfile <(printf 'subjectAltName=DNS:%s,DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n' "$host") \
-    2>/dev/null || die "could not issue the chaincode server certificate of $(org_msp "$j")"
-  cp "$ca/tlsca.$(org_domain "$j")-cert.pem" "$dir/client-ca.crt"
-  rm -f "$dir/server.csr" "$dir/ca.srl"
+  cp "$enrolled/server.crt" "$dir/server.crt"
+  cp "$enrolled/server.key" "$dir/server.key"
+  cp "$enrolled/ca.crt" "$dir/client-ca.crt"
+  chmod 600 "$dir/server.key"
 }
 
 # connection.json for org J's peer: where its chaincode server listens and the TLS material.

@@ -53,17 +53,21 @@ write_configtx() {  # OUTPUT_DIR
   } > "$out/configtx.yaml"
 }
 
+# The organisations' CAs enrol every identity (each in its own organisation's folder), then the
+# channel's genesis block is made from their public material.
 generate_crypto_and_channel() {
   local start
   start=$(now_ms)
-  log "generating crypto material (cryptogen, NodeOUs) into $CRYPTO_DIR"
   rm -rf "$CRYPTO_DIR" "$CONFIG_DIR" "$(dirname "$CHANNEL_BLOCK")"
   mkdir -p "$CONFIG_DIR" "$(dirname "$CHANNEL_BLOCK")"
-  "$FABRIC_BIN/cryptogen" generate --config="$REPO_ROOT/network/crypto-config.yaml" --output="$CRYPTO_DIR" >/dev/null
+  start_cas
+  log "enrolling peers, orderers, admins and users through their organisations' CAs"
+  enroll_all
+  processes_managed_here || stop_nodes TERM $(for p in $(ca_parties); do ca_name "$p"; done) >/dev/null
   write_configtx "$CONFIG_DIR"
   log "creating the genesis block of channel '$CHANNEL' ($CONSENSUS, ${ORDERER_COUNT} orderers)"
   FABRIC_CFG_PATH="$CONFIG_DIR" "$FABRIC_BIN/configtxgen" -profile ImpactChannel \
     -outputBlock "$CHANNEL_BLOCK" -channelID "$CHANNEL" 2>"$CONFIG_DIR/configtxgen.log" \
     || { cat "$CONFIG_DIR/configtxgen.log" >&2; die "configtxgen failed"; }
-  phase_done "crypto and channel block" "$start"
+  phase_done "CAs up, identities enrolled, channel block made" "$start"
 }

@@ -14,7 +14,7 @@ import {
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { createHash, createPrivateKey, sign, verify, X509Certificate, type KeyObject } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -154,13 +154,18 @@ function otherCrypto(): { roots: Map<string, Uint8Array>; signers: Map<string, {
     ['generate', `--config=${path.join(REPO_ROOT, 'network', 'crypto-config.yaml')}`, `--output=${newDir}`]);
   const roots = new Map<string, Uint8Array>();
   const signers = new Map<string, { pem: Uint8Array; key: KeyObject }>();
-  for (const rel of filesBelow(oldDir).filter((f) => f.endsWith('.pem'))) {
+  // The network's CAs lay out each identity as cryptogen does (msp/signcerts/<id>-cert.pem, the
+  // organisation's root in ca/ca.<domain>-cert.pem), so certificates are matched by path; a root
+  // found under several paths (one CA issues identities and TLS) keeps its first match, ca/
+  // sorting before tlsca/. Files cryptogen has no counterpart for (the CAs' own) are not needed.
+  for (const rel of filesBelow(oldDir).filter((f) => f.endsWith('.pem')).sort()) {
+    if (!existsSync(path.join(newDir, rel))) continue;
     const oldPem = readFileSync(path.join(oldDir, rel));
     const newPem = readFileSync(path.join(newDir, rel));
     const fingerprint = new X509Certificate(oldPem).fingerprint256;
     if (/[\/]signcerts[\/]/.test(rel)) {
       signers.set(fingerprint, { pem: newPem, key: createPrivateKey(readFileSync(path.join(newDir, path.dirname(path.dirname(rel)), 'keystore', 'priv_sk'))) });
-    } else {
+    } else if (!roots.has(fingerprint)) {
       roots.set(fingerprint, newPem);
     }
   }
