@@ -143,10 +143,11 @@ describe('docker-compose.yaml', () => {
     expect(composeKeys('peer0.org1')).to.deep.equal(templateKeys('peer.env.tmpl'));
   });
 
-  it('runs the official Fabric 3.1.1 images for orderers and peers', () => {
+  it('runs the official Fabric 3.1.1 images for orderers and peers, Fabric CA 1.5.15 for the CAs', () => {
     for (const [name, service] of Object.entries(compose.services)) {
       if (name.startsWith('orderer')) expect(service.image).to.equal('hyperledger/fabric-orderer:3.1.1');
       if (name.startsWith('peer')) expect(service.image).to.equal('hyperledger/fabric-peer:3.1.1');
+      if (name.startsWith('ca.')) expect(service.image).to.equal('hyperledger/fabric-ca:1.5.15');
     }
     expect(existsSync(path.join(REPO_ROOT, 'network', 'builders', 'ccaas', 'bin', 'release'))).to.equal(true);
   });
