@@ -151,7 +151,7 @@ function otherCrypto(): { roots: Map<string, Uint8Array>; signers: Map<string, {
   const oldDir = path.join(net.home, 'crypto');
   const newDir = mkdtempSync(path.join(os.tmpdir(), 'il-forged-crypto-'));
   execFileSync(path.join(process.env.FABRIC_BIN ?? path.join(REPO_ROOT, '.fabric', 'bin'), 'cryptogen'),
-    ['generate', `--config=${path.join(REPO_ROOT, 'network', 'crypto-config.yaml')}`, `--output=${newDir}`]);
+    ['generate', `--config=${path.join(REPO_ROOT, 'test', 'fixtures', 'crypto-config.yaml')}`, `--output=${newDir}`]);
   const roots = new Map<string, Uint8Array>();
   const signers = new Map<string, { pem: Uint8Array; key: KeyObject }>();
   // The network's CAs lay out each identity as cryptogen does (msp/signcerts/<id>-cert.pem, the
