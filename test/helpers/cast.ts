@@ -23,11 +23,11 @@ export interface Cast {
   validator1: Member;
   validator2: Member;
   funder: Member;
-  /** Org1, verifiers A, B, C with k = 2, validator1, pillar B. */
+  /** Org1, verifiers A (Org2), B, C (Org3) with k = 2 from 2 organisations, validator1 (Org3), pillar B. */
   p1: { id: string; version: number };
-  /** Org2, same category as p1, verifier A with k = 1, validator2, pillar A. */
+  /** Org2, same category as p1, verifier A with k = 1, validator2 (Org1), pillar A. */
   p2: { id: string; version: number };
-  /** Org1, other category, verifiers dual and A with k = 1, validator1, pillar B. */
+  /** Org1, other category, verifiers dual and A with k = 1 (one organisation suffices), validator1 (Org3), pillar B. */
   p3: { id: string; version: number };
 }
 
@@ -47,6 +47,7 @@ export function protocolDoc(overrides: Record<string, unknown>): Record<string, 
     sdgTargets: ['11.2', '13.2'],
     minProofLevel: 'declared',
     quorum: 1,
+    minVerifierOrgs: 1,
     trustedIssuers: ['did:key:z6Mkexample'],
     subjectSchema: { type: 'object', required: ['quantity'] },
     quantityField: 'quantity',
@@ -88,7 +89,8 @@ export async function buildCast(extraContracts: readonly unknown[] = []): Promis
   const people = {
     submitter1: m('Org1MSP', 'User1@org1'), submitter2: m('Org2MSP', 'User1@org2'), verA: m('Org2MSP', 'User2@org2'),
     verB: m('Org3MSP', 'User2@org3'), verC: m('Org3MSP', 'User3@org3'), verX: m('Org2MSP', 'User3@org2'), dual: m('Org1MSP', 'User6@org1'),
-    validator1: m('Org1MSP', 'User4@org1'), validator2: m('Org2MSP', 'User4@org2'), funder: m('Org2MSP', 'User5@org2'),
+    // validators belong to another organisation than the submitters of the claims they validate
+    validator1: m('Org3MSP', 'User4@org3'), validator2: m('Org1MSP', 'User4@org1'), funder: m('Org2MSP', 'User5@org2'),
   };
   const operatorOf: Record<string, Member> = { Org1MSP: op1, Org2MSP: op2, Org3MSP: op3 };
   const grants: [Member, string][] = [
@@ -98,7 +100,7 @@ export async function buildCast(extraContracts: readonly unknown[] = []): Promis
   ];
   for (const [member, role] of grants) await net.ok(operatorOf[member.mspId] as Member, 'roles:Grant', member.identity, role);
   const p1 = await registerAndActivate(net, op1, protocolDoc({
-    id: 'commute', verifiers: [people.verA.identity, people.verB.identity, people.verC.identity], quorum: 2, validators: [people.validator1.identity],
+    id: 'commute', verifiers: [people.verA.identity, people.verB.identity, people.verC.identity], quorum: 2, minVerifierOrgs: 2, validators: [people.validator1.identity],
   }));
   const p2 = await registerAndActivate(net, op2, protocolDoc({
     id: 'org2-commute', pillar: 'A', verifiers: [people.verA.identity], validators: [people.validator2.identity],

@@ -72,6 +72,7 @@ describe('access control and uniqueness on the real network', function () {
       category: protocol.category,
       verifiers: [w.user(1, 2).identity],
       quorum: 1,
+      minVerifierOrgs: 1,
       validators: [w.user(1, 4).identity],
     });
     await submit(w.operators[1].actor, 'protocols:Register', JSON.stringify(org2Draft));

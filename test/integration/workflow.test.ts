@@ -29,11 +29,12 @@ describe('impact-proof workflow across three organisations (real Fabric network)
 
   before(async () => {
     w = await getWorld();
-    // Org1's operator designates verifiers of Org2 and Org3 and a validator of Org1.
+    // Org1's operator designates verifiers of Org2 and Org3 and a validator of Org2 (another
+    // organisation than the submitter's, as validatorFromOtherOrg requires by default).
     const draft = protocolDraft({
       verifiers: [w.user(2, 2).identity, w.user(2, 3).identity, w.user(3, 2).identity],
       quorum: 2,
-      validators: [w.user(1, 4).identity],
+      validators: [w.user(2, 4).identity],
     });
     const registered = await submit<Protocol>(w.operators[0].actor, 'protocols:Register', JSON.stringify(draft));
     expect(registered.result.status).to.equal('draft');
@@ -56,7 +57,7 @@ describe('impact-proof workflow across three organisations (real Fabric network)
     expect(second.result.status).to.equal('verified');
 
     // Median of the approving assessments (9000, 8000) is the lower median 8000: 8000 is the cap.
-    const issued = await submit<Proof>(w.user(1, 4).actor, 'claims:Validate', claimId, '8000');
+    const issued = await submit<Proof>(w.user(2, 4).actor, 'claims:Validate', claimId, '8000');
     const proof = issued.result;
     expect(proof.quantity).to.equal(8000);
     expect(proof.owner).to.equal(submitter.identity);

@@ -76,7 +76,8 @@ export function uniqueSlug(prefix: string): string {
 
 export interface ProtocolDraft {
   id: string; version: number; title: string; category: string; unit: string; pillar: 'A' | 'B' | 'C';
-  sdgTargets: string[]; minProofLevel: string; verifiers: string[]; quorum: number; validators: string[];
+  sdgTargets: string[]; minProofLevel: string; verifiers: string[]; quorum: number; minVerifierOrgs?: number; validators: string[];
+  validatorFromOtherOrg?: boolean;
   trustedIssuers: string[]; subjectSchema: object; quantityField: string; periodFields: { start: string; end: string };
   additionality: object;
 }

@@ -106,7 +106,7 @@ export class ClaimsContract extends ImpactContract {
     assertMayVote(claim, caller, await state.get(Keys.verification(claim.id, caller.identity), parseVerification));
     assertActive(protocol, 'verification');
     const vote = newVote(decision, assessedQuantity, reportHash, claim.quantity);
-    const result = castVote(claim, vote, protocol, caller, stampOf(ctx, caller));
+    const result = castVote(claim, vote, protocol, caller, stampOf(ctx, caller), await verificationsOf(state, claim.id));
     await state.put(Keys.verification(claim.id, caller.identity), result.verification);
     if (result.outcome === 'rejected') await releaseDays(state, claim);
     await writeClaim(state, result.claim, claim);
@@ -123,7 +123,7 @@ export class ClaimsContract extends ImpactContract {
     const { caller, state, claim, protocol } = await claimAndProtocol(ctx, claimId, 'validator');
     assertDesignatedValidator(protocol, caller);
     const votes = await verificationsOf(state, claim.id);
-    assertMayValidate(claim, caller, votes);
+    assertMayValidate(claim, caller, votes, protocol);
     assertActive(protocol, 'validation');
     assertClaimNotFlagged(claim);
     if (await state.exists(Keys.proof(proofIdOf(claim.id)))) {

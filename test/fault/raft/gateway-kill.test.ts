@@ -43,7 +43,7 @@ describe('fault: the HTTP gateway killed mid-load', function () {
     const w = await getWorld();
     const issuer = await newIssuer();
     const protocol = await loadProtocol(w, {
-      verifiers: [w.user(2, 2).identity], quorum: 1, validators: [w.user(1, 4).identity],
+      verifiers: [w.user(2, 2).identity], quorum: 1, minVerifierOrgs: 1, validators: [w.user(1, 4).identity],
       trustedIssuers: [issuer.controller], subjectSchema: SUBJECT_SCHEMA,
     });
     const url = `${gatewayUrl(w.net, 1)}/v1/claims`;

@@ -128,12 +128,12 @@ describe('contract claims (in-memory peer)', () => {
     it('rejects early when k becomes unreachable and frees the days (ClaimRejected)', async () => {
       const doc = claimDoc(c.p1, { periodStart: '2026-08-01', periodEnd: '2026-08-31' });
       const claim = await submit(c.submitter1, doc);
-      expect((await verify(c.verA, claim.id, 'reject', 0)).result.status).to.equal('submitted');
+      expect((await verify(c.verB, claim.id, 'reject', 0)).result.status).to.equal('submitted');
       const second = await verify(c.verC, claim.id, 'reject', 0);
       expect(second.result.status).to.equal('rejected');
       expect(second.events.map((e) => e.name)).to.deep.equal(['ClaimRejected']);
       expect(c.net.world.read('il.days', 'commute-modal-shift', String(doc.subjectPseudonym), '2026-08')).to.equal(undefined);
-      expect((await verify(c.verB, claim.id, 'approve', 1)).error?.code).to.equal('QUORUM_CLOSED');
+      expect((await verify(c.verA, claim.id, 'approve', 1)).error?.code).to.equal('QUORUM_CLOSED');
       const corrected = await c.net.invoke(c.submitter1, 'claims:Submit', JSON.stringify(claimDoc(c.p1, { periodStart: '2026-08-01', periodEnd: '2026-08-31', quantity: 9000 })));
       expect(corrected.ok, 'a corrected claim can be submitted').to.equal(true);
     });

@@ -37,8 +37,8 @@ describe('events: one per state-changing transaction', () => {
     await tx(c.submitter1, 'claims:Withdraw', dropped);
     await tx(c.verA, 'claims:Verify', kept, 'approve', '100', hashOf('r'));
     await tx(c.verB, 'claims:Verify', kept, 'approve', '100', hashOf('r'));
-    await tx(c.verA, 'claims:Verify', refused, 'reject', '0', hashOf('r'));
     await tx(c.verB, 'claims:Verify', refused, 'reject', '0', hashOf('r'));
+    await tx(c.verC, 'claims:Verify', refused, 'reject', '0', hashOf('r'));
     const proofId = idOf(await tx(c.validator1, 'claims:Validate', kept, '100'));
     const moved = (await tx(c.submitter1, 'proofs:Transfer', proofId, c.funder.identity, '40', '')).result as { moved: { id: string }; remainder: { id: string } };
     await tx(c.funder, 'proofs:Retire', moved.moved.id, '10', 'b', 'p');
