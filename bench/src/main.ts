@@ -4,7 +4,7 @@
  * (loopback only), prints a table and the ratios that matter, writes bench/results/<stamp>.json
  * and a chart beside it.
  */
-import { CREDENTIALS_V2_URL, generateIssuerKey, IMPACT_LEDGER_CONTEXT_V1_URL, signCredential, type JsonObject } from '@impact-ledger/gateway';
+import { CREDENTIALS_V2_URL, generateIssuerKey, IMPACT_LEDGER_CONTEXT_V1_URL, signCredential, type JsonObject } from '@impact-ledger/credentials';
 import { claimIdOf, proofIdOf, sha256Hex } from '@impact-ledger/chaincode/domain';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -1,8 +1,9 @@
 /**
  * @impact-ledger/gateway: the HTTP gateway of impact-ledger: the app factory, the server, its
- * configuration, and the credential checks (also used by the tests).
+ * configuration, and where it runs credential checks (the checks themselves are
+ * @impact-ledger/credentials, shared with the chaincode).
  */
-export * from './credentials/index.js';
+export { DEFAULT_CHECK_THREADS, inlineChecker, threadPoolChecker, type CredentialChecker } from './credentials/checker.js';
 export { buildApp, type AppOptions } from './app.js';
 export { startGateway, type RunningGateway, type StartOptions } from './server.js';
 export { loadConfig, loadApiKeys, tokenHash, ConfigError, type GatewayConfig, type ApiKey } from './config.js';

@@ -4,7 +4,8 @@
  * at the step that guards that part; a bundle claiming another channel fails at 'channel'.
  */
 import type * as FabricProtos from '@hyperledger/fabric-protos';
-import { blockHeaderBytes, createStaticDocumentLoader, credentialHash, verifyAuditBundle, type AuditBundle, type VerifyStep } from '@impact-ledger/gateway';
+import { blockHeaderBytes, verifyAuditBundle, type AuditBundle, type VerifyStep } from '@impact-ledger/gateway';
+import { createStaticDocumentLoader, credentialHash } from '@impact-ledger/credentials';
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { createHash, createPrivateKey, sign, verify, X509Certificate, type KeyObject } from 'node:crypto';

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createStaticDocumentLoader, credentialHash, type JsonObject } from '../credentials/index.js';
+import { createStaticDocumentLoader, credentialHash, type JsonObject } from '@impact-ledger/credentials';
 import { verifyAuditBundle } from './verify.js';
 
 /** Runs the subcommand on its arguments; resolves to the exit code. */

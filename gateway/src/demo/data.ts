@@ -5,7 +5,7 @@
  * a local network.
  */
 import { createHash } from 'node:crypto';
-import { generateIssuerKey, signCredential, type IssuerKeyPair, type JsonObject } from '../credentials/index.js';
+import { generateIssuerKey, signCredential, type IssuerKeyPair, type JsonObject } from '@impact-ledger/credentials';
 
 /** The public seed of the demo issuer key. */
 const DEMO_ISSUER_SEED = 'impact-ledger demo mobility-app issuer: public test key, not for production';

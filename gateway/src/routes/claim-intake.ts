@@ -6,7 +6,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { createHmac } from 'node:crypto';
-import { checkCredentialStatus, CredentialError, type AcceptedCredential, type CredentialRefusal, type JsonObject } from '../credentials/index.js';
+import { checkCredentialStatus, CredentialError, type AcceptedCredential, type CredentialRefusal, type JsonObject } from '@impact-ledger/credentials';
 import { ApiError } from '../problem.js';
 import type { FastifyRequest } from 'fastify';
 import type { CredentialSettings, GatewayServices, RouteContext } from './context.js';

@@ -5,7 +5,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { Authenticator, Caller } from '../auth.js';
-import type { CredentialChecker, DocumentLoader, StatusListRegistry } from '../credentials/index.js';
+import type { DocumentLoader, StatusListRegistry } from '@impact-ledger/credentials';
+import type { CredentialChecker } from '../credentials/checker.js';
 import type { EventFeed } from '../fabric/event-feed.js';
 import type { Ledger } from '../fabric/ledger.js';
 import type { AttemptRecorder, IdempotencyStore } from '../idempotency.js';

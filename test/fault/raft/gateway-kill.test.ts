@@ -3,7 +3,7 @@
  * flight, restart it on its data dir. Clients retry with the same Idempotency-Key until they get
  * an answer; each must end with exactly one transaction on the ledger, the one its 2xx names.
  */
-import { createStaticDocumentLoader, credentialHash } from '@impact-ledger/gateway';
+import { createStaticDocumentLoader, credentialHash } from '@impact-ledger/credentials';
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { claimRequest, newIssuer, signedCredential, SUBJECT_SCHEMA } from '../../e2e/scenario';

@@ -1,9 +1,10 @@
 /**
- * Credential checks of the gateway: a static JSON-LD document loader, JSON Schemas, the
- * eddsa-rdfc-2022 proof check and the hashes a claim anchors. Only what is exported here is public.
+ * @impact-ledger/credentials: the credential checks shared by the gateway (early refusal at intake)
+ * and the chaincode (verification at endorsement): a static JSON-LD document loader with the
+ * bundled contexts, JSON Schemas, the eddsa-rdfc-2022 proof check, issuer trust, validity, subject
+ * fields, status lists and the hashes a claim anchors. Only what is exported here is public.
  */
 export { checkCredential, checkCredentialIntegrity, type CheckOptions, type CredentialPolicy, type IssuerPolicy } from './verify.js';
-export { DEFAULT_CHECK_THREADS, inlineChecker, threadPoolChecker, type CredentialChecker } from './checker.js';
 export {
   CREDENTIAL_REFUSAL_CODES,
   type AcceptedCredential,
