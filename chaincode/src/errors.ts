@@ -38,6 +38,23 @@ export const ErrorCodes = [
   'PROOF_FLAGGED',
   'CLAIM_FLAGGED',
   'CREDENTIAL_REVOKED',
+  // refusals of the credential carried in a claim's transient data (the same codes as the
+  // gateway's early check, @impact-ledger/credentials CREDENTIAL_REFUSAL_CODES)
+  'INVALID_CREDENTIAL',
+  'CREDENTIAL_TOO_LARGE',
+  'INVALID_CREDENTIAL_SCHEMA',
+  'REMOTE_CONTEXT_REFUSED',
+  'INVALID_JSON_LD',
+  'UNSUPPORTED_CRYPTOSUITE',
+  'UNTRUSTED_ISSUER',
+  'INVALID_SIGNATURE',
+  'CREDENTIAL_NOT_YET_VALID',
+  'CREDENTIAL_EXPIRED',
+  'INVALID_SUBJECT_SCHEMA',
+  'INVALID_QUANTITY',
+  'INVALID_PERIOD',
+  'INVALID_PROTOCOL_SCHEMA',
+  'TX_TIMESTAMP_SKEW',
   'CORRUPT_STATE',
   'INTERNAL',
 ] as const;

@@ -24,7 +24,7 @@ export {
 } from './contexts/index.js';
 export { CREDENTIAL_ENVELOPE_SCHEMA, compileSubjectSchema, type SchemaViolation, type SubjectValidator } from './schemas.js';
 export { checkCredentialStatus, StatusListRegistry, type StatusRefusal } from './status-list.js';
-export { canonicalNQuads, credentialHash, subjectPseudonym } from './hash.js';
+export { canonicalNQuads, credentialHash, pseudonymSaltFor, subjectPseudonym } from './hash.js';
 export { generateIssuerKey, signCredential, type IssuerKeyPair, type SignOptions } from './issue.js';
 export { CREDENTIAL_ERROR_CODES, CredentialError, type CredentialErrorCode } from './errors.js';
 export { MAX_PERIOD_DAYS } from './subject-fields.js';

@@ -6,11 +6,14 @@
  * - reads see committed state only (never the transaction's own writes);
  * - writes are buffered and committed only when the transaction succeeds;
  * - paginated queries refused in a transaction that writes;
- * - every setEvent call is recorded (Fabric keeps the last one).
+ * - every setEvent call is recorded (Fabric keeps the last one);
+ * - transient data reaches the chaincode only (never the writes or the outcome);
+ * - the peer's clock (the chaincode's bound on transaction timestamps) is the transaction clock
+ *   plus `peerClockSkewMs`.
  */
 import './quiet-logs';
 import { createHash } from 'node:crypto';
-import { contracts } from '@impact-ledger/chaincode';
+import { contracts, peerClock } from '@impact-ledger/chaincode';
 import { ChaincodeError } from '@impact-ledger/chaincode/errors';
 import { certificatePem } from './certificates';
 
@@ -111,8 +114,10 @@ export class FakeStub {
     private readonly seconds: number,
     private readonly args: string[],
     private readonly creator: { mspid: string; idBytes: Uint8Array },
+    private readonly transient: ReadonlyMap<string, Uint8Array> = new Map(),
   ) {}
 
+  getTransient(): Map<string, Uint8Array> { return new Map(this.transient); }
   getBufferArgs(): Buffer[] { return this.args.map((a) => Buffer.from(a, 'utf8')); }
   getArgs(): string[] { return this.args; }
   getFunctionAndParameters(): { fcn: string; params: string[] } { return { fcn: this.args[0] ?? '', params: this.args.slice(1) }; }
@@ -208,6 +213,8 @@ export class FakeNetwork {
   private readonly dispatcher: Dispatcher;
   private sequence = 0;
   private seconds = Date.UTC(2026, 3, 1, 8, 0, 0) / 1000;
+  /** How far the peer's clock is ahead of the transaction timestamps (ms; negative: behind). */
+  peerClockSkewMs = 0;
   /** Every successful state-changing transaction's events, in order. */
   readonly committed: { fn: string; events: EmittedEvent[] }[] = [];
 
@@ -235,10 +242,18 @@ export class FakeNetwork {
 
   /** Runs `contract:Function` as `member`; commits its writes only if it succeeds. */
   async invoke<T = unknown>(member: Member, fqfn: string, ...args: string[]): Promise<TxOutcome<T>> {
+    return this.invokeWith<T>(member, fqfn, args, {});
+  }
+
+  /** Like invoke, with transient data (key to UTF-8 text or bytes). */
+  async invokeWith<T = unknown>(member: Member, fqfn: string, args: readonly string[], transient: Readonly<Record<string, string | Uint8Array>>): Promise<TxOutcome<T>> {
     this.sequence += 1;
     this.seconds += 60;
     const txId = createHash('sha256').update(`tx-${this.sequence}`).digest('hex');
-    const stub = new FakeStub(this.world, txId, this.seconds, [fqfn, ...args], { mspid: member.mspId, idBytes: Buffer.from(member.pem) });
+    const transientMap = new Map(Object.entries(transient).map(([k, v]) => [k, typeof v === 'string' ? Buffer.from(v, 'utf8') : v]));
+    const stub = new FakeStub(this.world, txId, this.seconds, [fqfn, ...args], { mspid: member.mspId, idBytes: Buffer.from(member.pem) }, transientMap);
+    const peerNow = this.seconds * 1000 + this.peerClockSkewMs;
+    peerClock.now = () => peerNow;
     const response = await this.dispatcher.invokeFunctionality(stub);
     const ok = response.status === 200;
     if (stub.openIterators.some((i) => !i.closed)) throw new Error(`${fqfn} left a state iterator open`);
@@ -259,7 +274,12 @@ export class FakeNetwork {
 
   /** Like invoke, but throws unless the transaction succeeds; returns its result. */
   async ok<T = unknown>(member: Member, fqfn: string, ...args: string[]): Promise<T> {
-    const outcome = await this.invoke<T>(member, fqfn, ...args);
+    return this.okWith<T>(member, fqfn, args, {});
+  }
+
+  /** Like invokeWith, but throws unless the transaction succeeds; returns its result. */
+  async okWith<T = unknown>(member: Member, fqfn: string, args: readonly string[], transient: Readonly<Record<string, string | Uint8Array>>): Promise<T> {
+    const outcome = await this.invokeWith<T>(member, fqfn, args, transient);
     if (!outcome.ok) throw new Error(`${fqfn} by ${member.label} failed: ${outcome.message}`);
     return outcome.result;
   }

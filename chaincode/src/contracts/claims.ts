@@ -4,8 +4,8 @@
  */
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import {
-  assertActive, assertDesignatedValidator, assertDesignatedVerifier, assertMayValidate, assertMayVote, assertNotReplayed,
-  castVote, claimIdOf, doubleCounting, findConflict, findLostDay, hex64, issuanceEntry, issueProof, newClaimSubmission,
+  assertActive, assertProtocolAccepts, PSEUDONYM_SALT_TRANSIENT_KEY, claimSubmission, newClaimRequest, assertDesignatedValidator, assertDesignatedVerifier, assertMayValidate, assertMayVote, assertNotReplayed,
+  castVote, claimIdOf, doubleCounting, findConflict, findLostDay, hex64, issuanceEntry, issueProof,
   newVote, openClaim, pageRequest, parseClaimFilter, parseJsonArgument, proofIdOf, validatedQuantity, withdrawalAuthority,
   withdrawClaim, withStatus, assertClaimNotFlagged, assertNotRevoked, flagIdOf, type Claim, type ClaimFilter, type GrantableRole, type QuorumOutcome,
 } from '../domain';
@@ -16,6 +16,12 @@ import { parseClaim, parseFlagRecord, parseIndexEntry, parseProtocolRecord, pars
 import { occupyDays, readClaimDays, releaseDays, writeClaim, writeProof, writeTotalsEntry } from '../ledger/repository';
 import type { LedgerState } from '../ledger/state';
 import { callerOf, emit, ImpactContract, ledgerOf, requireRole, respond, stampOf } from './base';
+import { assertTimestampNearPeerClock, transientCredential, verifyCredentialFacts } from './credential';
+
+function transientSalt(ctx: Context): string {
+  const bytes = ctx.stub.getTransient().get(PSEUDONYM_SALT_TRANSIENT_KEY);
+  return hex64(bytes === undefined ? '' : Buffer.from(bytes).toString('utf8'), `transient ${PSEUDONYM_SALT_TRANSIENT_KEY}`);
+}
 
 const VOTE_EVENT: Readonly<Record<QuorumOutcome, ChaincodeEventName>> = {
   open: ChaincodeEvents.VerificationRecorded,
@@ -57,17 +63,28 @@ export class ClaimsContract extends ImpactContract {
     super('claims');
   }
 
-  /** Anchors a claim (submitter role); refuses replays and double counting. Returns the claim. */
+  /**
+   * Anchors a claim (submitter role). The one argument holds only protocolId, protocolVersion,
+   * proofLevel and evidenceHashes; the credential itself travels in the transient data
+   * (`credential`) and is verified here, on every endorsing peer, against the protocol version:
+   * the hash, quantity, period, issuer and pseudonym are derived from it, never taken from the
+   * client. Refuses bad credentials with the gateway's codes, replays and double counting.
+   * Returns the claim.
+   */
   @Transaction()
   @Returns('string')
   async Submit(ctx: Context, claimJson: string): Promise<string> {
     const caller = callerOf(ctx);
+    const stamp = stampOf(ctx, caller);
+    assertTimestampNearPeerClock(new Date(stamp.timestamp));
     const state = ledgerOf(ctx);
     await requireRole(state, caller, 'submitter');
-    const submission = newClaimSubmission(parseJsonArgument(claimJson, 'claim'));
-    const protocol = await state.require(Keys.protocol(submission.protocolId, submission.protocolVersion), parseProtocolRecord,
-      `protocol ${submission.protocolId} v${submission.protocolVersion}`);
-    const claim = openClaim(submission, protocol, caller, stampOf(ctx, caller));
+    const request = newClaimRequest(parseJsonArgument(claimJson, 'claim'));
+    const protocol = await state.require(Keys.protocol(request.protocolId, request.protocolVersion), parseProtocolRecord,
+      `protocol ${request.protocolId} v${request.protocolVersion}`);
+    assertProtocolAccepts(protocol, request.proofLevel);
+    const facts = await verifyCredentialFacts(transientCredential(ctx), protocol, new Date(stamp.timestamp), transientSalt(ctx));
+    const claim = openClaim(claimSubmission(request, facts), protocol, caller, stamp);
     assertNotReplayed(await state.get(Keys.claim(claim.id), parseClaim));
     assertNotRevoked([
       await state.get(Keys.flag(flagIdOf('credential', claim.credentialHash)), parseFlagRecord),

@@ -37,6 +37,12 @@ export type Additionality =
   | { method: { baseline: string; counterfactual: string; emissionFactors: EmissionFactor[] } }
   | { hash: string };
 
+/** The Ed25519 keys (Multikey `publicKeyMultibase`) of an issuer identified by a URL. */
+export interface IssuerKeys {
+  controller: string;
+  keys: { id: string; publicKeyMultibase: string }[];
+}
+
 /** What an operator registers: the immutable content of one protocol version. */
 export interface ProtocolDefinition {
   id: string;
@@ -59,6 +65,11 @@ export interface ProtocolDefinition {
   /** Anti-collusion: the validator must belong to another MSP than the claim's submitter (default true). */
   validatorFromOtherOrg: boolean;
   trustedIssuers: string[];
+  /**
+   * Keys of trusted issuers that are not did:key (a did:key carries its own key): what the
+   * endorsing peers' static document loader serves for them. Each controller must be trusted.
+   */
+  issuerKeys?: IssuerKeys[];
   subjectSchema?: Fields;
   subjectSchemaHash?: string;
   quantityField: string;
@@ -86,7 +97,7 @@ const SDG_TARGET = /^(\d{1,2})\.([0-9a-z]{1,2})$/;
 const DECIMAL = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/;
 const FIELDS = [
   'id', 'version', 'title', 'category', 'unit', 'pillar', 'sdgTargets', 'minProofLevel', 'verifiers', 'quorum',
-  'minVerifierOrgs', 'validators', 'validatorFromOtherOrg', 'trustedIssuers', 'subjectSchema', 'subjectSchemaHash', 'quantityField', 'periodFields', 'additionality',
+  'minVerifierOrgs', 'validators', 'validatorFromOtherOrg', 'issuerKeys', 'trustedIssuers', 'subjectSchema', 'subjectSchemaHash', 'quantityField', 'periodFields', 'additionality',
 ];
 const MAX_MEMBERS = 64;
 /** Default of `minVerifierOrgs`: approvals from at least two organisations. */
@@ -237,6 +248,25 @@ function additionality(value: unknown): Additionality {
   };
 }
 
+function issuerKeys(value: unknown, trustedIssuers: readonly string[]): Pick<ProtocolDefinition, 'issuerKeys'> {
+  if (value === undefined) return {};
+  const records = list(value, 'issuerKeys', (v, f) => {
+    const record = asFields(v, f);
+    onlyFields(record, ['controller', 'keys'], f);
+    const controller = text(record.controller, `${f}.controller`, 512);
+    if (!trustedIssuers.includes(controller)) throw invalid(`${f}.controller`, `${controller} is not one of trustedIssuers`);
+    const keys = list(record.keys, `${f}.keys`, (k, kf) => {
+      const key = asFields(k, kf);
+      onlyFields(key, ['id', 'publicKeyMultibase'], kf);
+      return { id: text(key.id, `${kf}.id`, 1024), publicKeyMultibase: text(key.publicKeyMultibase, `${kf}.publicKeyMultibase`, 128) };
+    }, 16);
+    nonEmpty(keys, `${f}.keys`);
+    return { controller, keys };
+  }, MAX_MEMBERS);
+  unique(records.map((r) => r.controller), 'issuerKeys');
+  return { issuerKeys: records };
+}
+
 /** Validates a protocol document; refuses with INVALID_ARGUMENT naming the field. */
 export function newProtocolDefinition(value: unknown): ProtocolDefinition {
   const input = asFields(value, 'protocol');
@@ -255,6 +285,7 @@ export function newProtocolDefinition(value: unknown): ProtocolDefinition {
     minProofLevel: oneOf(input.minProofLevel, 'minProofLevel', PROOF_LEVELS),
     ...designation(input),
     trustedIssuers,
+    ...issuerKeys(input.issuerKeys, trustedIssuers),
     ...subjectSchema(input),
     quantityField: text(input.quantityField, 'quantityField', 128),
     periodFields: periodFields(input.periodFields),

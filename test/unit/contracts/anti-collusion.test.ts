@@ -6,7 +6,7 @@
  */
 import '../../helpers/quiet-logs';
 import { expect } from 'chai';
-import { buildCast, claimDoc, hashOf, protocolDoc, type Cast } from '../../helpers/cast';
+import { buildCast, claimDoc, hashOf, protocolDoc, registerAndActivate, submitClaimOk, type Cast, type TestProtocol } from '../../helpers/cast';
 import type { Member } from '../../helpers/fake-fabric';
 
 interface Claim { id: string; status: string; approvals: number; rejections: number }
@@ -21,7 +21,7 @@ describe('contract claims: anti-collusion rules (in-memory peer)', () => {
     c.net.invoke<Claim>(member, 'claims:Verify', claimId, decision, decision === 'approve' ? '100' : '0', hashOf(`report-${member.label}`));
 
   it('does not verify on k approvals of one organisation; an approval of a second one verifies', async () => {
-    const claim = await c.net.ok<Claim>(c.submitter1, 'claims:Submit', JSON.stringify(claimDoc(c.p1)));
+    const claim = await submitClaimOk<Claim>(c.net, c.submitter1, await claimDoc(c.p1));
     expect((await verify(c.verB, claim.id, 'approve')).result.status).to.equal('submitted');
     const sameOrg = await verify(c.verC, claim.id, 'approve');
     expect(sameOrg.result, 'two Org3 approvals reach k = 2 but one organisation only').to.include({ status: 'submitted', approvals: 2 });
@@ -32,8 +32,8 @@ describe('contract claims: anti-collusion rules (in-memory peer)', () => {
   });
 
   it('rejects the claim, freeing its days, once no second organisation can approve', async () => {
-    const doc = claimDoc(c.p1, { periodStart: '2026-10-01', periodEnd: '2026-10-31' });
-    const claim = await c.net.ok<Claim>(c.submitter1, 'claims:Submit', JSON.stringify(doc));
+    const doc = await claimDoc(c.p1, { periodStart: '2026-10-01', periodEnd: '2026-10-31' });
+    const claim = await submitClaimOk<Claim>(c.net, c.submitter1, doc);
     await verify(c.verB, claim.id, 'approve');
     await verify(c.verC, claim.id, 'approve');
     const last = await verify(c.verA, claim.id, 'reject');
@@ -42,20 +42,18 @@ describe('contract claims: anti-collusion rules (in-memory peer)', () => {
     expect(c.net.world.read('il.days', 'commute-modal-shift', String(doc.subjectPseudonym), '2026-10')).to.equal(undefined);
   });
 
-  async function verifiedClaimOf(protocol: { id: string; version: number }, subject: string): Promise<string> {
-    const claim = await c.net.ok<Claim>(c.submitter1, 'claims:Submit', JSON.stringify(claimDoc(protocol, { subjectPseudonym: hashOf(subject) })));
+  async function verifiedClaimOf(protocol: TestProtocol, subject: string): Promise<string> {
+    const claim = await submitClaimOk<Claim>(c.net, c.submitter1, await claimDoc(protocol, { subject }));
     await c.net.ok(c.verA, 'claims:Verify', claim.id, 'approve', '100', hashOf('a'));
     await c.net.ok(c.verB, 'claims:Verify', claim.id, 'approve', '100', hashOf('b'));
     return claim.id;
   }
 
-  async function activeProtocol(id: string, overrides: Record<string, unknown>): Promise<{ id: string; version: number }> {
-    await c.net.ok(c.op1, 'protocols:Register', JSON.stringify(protocolDoc({
+  function activeProtocol(id: string, overrides: Record<string, unknown>): Promise<TestProtocol> {
+    return registerAndActivate(c.net, c.op1, protocolDoc({
       id, category: id, verifiers: [c.verA.identity, c.verB.identity], quorum: 2, minVerifierOrgs: 2,
       validators: [c.validator2.identity, c.validator1.identity], ...overrides,
-    })));
-    await c.net.ok(c.op1, 'protocols:Activate', id, '1');
-    return { id, version: 1 };
+    }));
   }
 
   it('refuses a validator of the submitter\'s organisation (SAME_ORG_VALIDATOR), writing nothing', async () => {
