@@ -3,7 +3,7 @@
  * operators, members with roles granted on the ledger, and active protocols.
  */
 import { createHash } from 'node:crypto';
-import { CREDENTIAL_TRANSIENT_KEY, PSEUDONYM_SALT_TRANSIENT_KEY } from '@impact-ledger/chaincode/domain';
+import { CREDENTIAL_TRANSIENT_KEY, PSEUDONYM_SECRET_TRANSIENT_KEY } from '@impact-ledger/chaincode/domain';
 import {
   createStaticDocumentLoader, credentialHash, generateIssuerKey, pseudonymSaltFor, signCredential, subjectPseudonym, type IssuerKeyPair, type JsonObject,
 } from '@impact-ledger/credentials';
@@ -14,7 +14,7 @@ import { FakeNetwork, type Member, type TxOutcome } from './fake-fabric';
 export const ISSUER_DID = 'did:key:z6Mkon3Necd6NkkyfoGoHxid2znGc59LU3K7mubaRcFbLfLX';
 export const SECOND_ISSUER_DID = 'did:key:z6Mko9hTggMwjSTEaJaPUfE6tqcy2xvU6BnNq3e3o8qVBiyH';
 /** The network secret the pseudonyms of the in-memory network derive from. */
-export const TEST_NETWORK_SECRET = 'impact-ledger in-memory test network secret';
+export const TEST_NETWORK_SECRET = 'impact-ledger-in-memory-test-network-secret';
 
 const issuers = new Map<string, Promise<IssuerKeyPair>>();
 /** The key pair of a test issuer (deterministic). */
@@ -136,10 +136,7 @@ async function signClaim(protocol: TestProtocol, overrides: ClaimOverrides): Pro
     args: JSON.stringify({
       protocolId: protocol.id, protocolVersion: protocol.version, proofLevel: overrides.proofLevel ?? 'computed', evidenceHashes: overrides.evidenceHashes ?? [hashOf('evidence')],
     }),
-    transient: {
-      [CREDENTIAL_TRANSIENT_KEY]: JSON.stringify(credential),
-      [PSEUDONYM_SALT_TRANSIENT_KEY]: pseudonymSaltFor(TEST_NETWORK_SECRET, protocol.category),
-    },
+    transient: { [CREDENTIAL_TRANSIENT_KEY]: JSON.stringify(credential) },
     credential,
     credentialHash: await credentialHash(credential, createStaticDocumentLoader()),
     subjectPseudonym: pseudonymOf(subject, protocol.category),
@@ -187,6 +184,7 @@ export async function buildCast(extraContracts: readonly unknown[] = []): Promis
   const op1 = net.member('Org1MSP', 'Admin@org1', 'admin');
   const op2 = net.member('Org2MSP', 'Admin@org2', 'admin');
   const op3 = net.member('Org3MSP', 'Admin@org3', 'admin');
+  await net.okWith(op1, 'system:SetPseudonymSecret', [], { [PSEUDONYM_SECRET_TRANSIENT_KEY]: TEST_NETWORK_SECRET });
   const people = {
     submitter1: m('Org1MSP', 'User1@org1'), submitter2: m('Org2MSP', 'User1@org2'), verA: m('Org2MSP', 'User2@org2'),
     verB: m('Org3MSP', 'User2@org3'), verC: m('Org3MSP', 'User3@org3'), verX: m('Org2MSP', 'User3@org2'), dual: m('Org1MSP', 'User6@org1'),

@@ -62,6 +62,8 @@ export interface EmittedEvent {
 /** The committed world state: key -> bytes. */
 export class WorldState {
   readonly entries = new Map<string, Buffer>();
+  /** Private data of every collection (this peer belongs to all of them), by `collection\u0000key`. */
+  readonly privateEntries = new Map<string, Buffer>();
 
   /** Keys in the half-open range [start, end), in byte order. */
   range(start: string, end: string): string[] {
@@ -105,6 +107,9 @@ export class FakeStub {
   readonly writes = new Map<string, Buffer | null>();
   readonly events: EmittedEvent[] = [];
   readonly reads = new Set<string>();
+  /** Private data: buffered writes and reads, by `collection\u0000key` (never in `writes`/`reads`). */
+  readonly privateWrites = new Map<string, Buffer>();
+  readonly privateReads = new Set<string>();
   readonly openIterators: { closed: boolean }[] = [];
   private paginated = false;
 
@@ -129,6 +134,16 @@ export class FakeStub {
   async getState(key: string): Promise<Uint8Array> {
     this.reads.add(key);
     return this.world.entries.get(key) ?? Buffer.alloc(0);
+  }
+
+  async getPrivateData(collection: string, key: string): Promise<Uint8Array> {
+    this.privateReads.add(`${collection}\u0000${key}`);
+    return this.world.privateEntries.get(`${collection}\u0000${key}`) ?? Buffer.alloc(0);
+  }
+
+  async putPrivateData(collection: string, key: string, value: Uint8Array): Promise<void> {
+    if (value.length === 0) throw new Error('putPrivateData needs a non-empty value');
+    this.privateWrites.set(`${collection}\u0000${key}`, Buffer.from(value));
   }
 
   async putState(key: string, value: Uint8Array): Promise<void> {
@@ -205,6 +220,9 @@ export interface TxOutcome<T = unknown> {
   /** Writes of the transaction (committed only when ok): key -> JSON text, or null for delete. */
   writes: Map<string, string | null>;
   reads: Set<string>;
+  /** Private data written (`collection\u0000key` -> text) and read. */
+  privateWrites: Map<string, string>;
+  privateReads: Set<string>;
 }
 
 /** A one-peer, one-channel in-memory network running the impact-ledger chaincode. */
@@ -269,6 +287,8 @@ export class FakeNetwork {
       events: stub.events,
       writes: new Map([...stub.writes].map(([k, v]) => [k, v === null ? null : v.toString('utf8')])),
       reads: stub.reads,
+      privateWrites: new Map([...stub.privateWrites].map(([k, v]) => [k, v.toString('utf8')])),
+      privateReads: stub.privateReads,
     };
   }
 
@@ -285,6 +305,7 @@ export class FakeNetwork {
   }
 
   private commit(stub: FakeStub, fn: string): void {
+    for (const [key, value] of stub.privateWrites) this.world.privateEntries.set(key, value);
     for (const [key, value] of stub.writes) {
       if (value === null) this.world.entries.delete(key);
       else this.world.entries.set(key, value);

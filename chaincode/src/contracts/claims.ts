@@ -2,9 +2,10 @@
  * Contract `claims`: submission (replay and double-counting refusals), withdrawal, the
  * verification quorum and validation, which issues the Proof of Impact.
  */
+import { pseudonymSaltFor } from '@impact-ledger/credentials';
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import {
-  assertActive, assertProtocolAccepts, PSEUDONYM_SALT_TRANSIENT_KEY, claimSubmission, newClaimRequest, assertDesignatedValidator, assertDesignatedVerifier, assertMayValidate, assertMayVote, assertNotReplayed,
+  assertActive, assertProtocolAccepts, claimSubmission, newClaimRequest, assertDesignatedValidator, assertDesignatedVerifier, assertMayValidate, assertMayVote, assertNotReplayed,
   castVote, claimIdOf, doubleCounting, findConflict, findLostDay, hex64, issuanceEntry, issueProof,
   newVote, openClaim, pageRequest, parseClaimFilter, parseJsonArgument, proofIdOf, validatedQuantity, withdrawalAuthority,
   withdrawClaim, withStatus, assertClaimNotFlagged, assertNotRevoked, flagIdOf, type Claim, type ClaimFilter, type GrantableRole, type QuorumOutcome,
@@ -17,11 +18,7 @@ import { occupyDays, readClaimDays, releaseDays, writeClaim, writeProof, writeTo
 import type { LedgerState } from '../ledger/state';
 import { callerOf, emit, ImpactContract, ledgerOf, requireRole, respond, stampOf } from './base';
 import { assertTimestampNearPeerClock, transientCredential, verifyCredentialFacts } from './credential';
-
-function transientSalt(ctx: Context): string {
-  const bytes = ctx.stub.getTransient().get(PSEUDONYM_SALT_TRANSIENT_KEY);
-  return hex64(bytes === undefined ? '' : Buffer.from(bytes).toString('utf8'), `transient ${PSEUDONYM_SALT_TRANSIENT_KEY}`);
-}
+import { requirePseudonymSecret } from './pseudonym-secret';
 
 const VOTE_EVENT: Readonly<Record<QuorumOutcome, ChaincodeEventName>> = {
   open: ChaincodeEvents.VerificationRecorded,
@@ -67,8 +64,8 @@ export class ClaimsContract extends ImpactContract {
    * Anchors a claim (submitter role). The one argument holds only protocolId, protocolVersion,
    * proofLevel and evidenceHashes; the credential itself travels in the transient data
    * (`credential`) and is verified here, on every endorsing peer, against the protocol version:
-   * the hash, quantity, period, issuer and pseudonym are derived from it, never taken from the
-   * client. Refuses bad credentials with the gateway's codes, replays and double counting.
+   * the hash, quantity, period, issuer and pseudonym are derived from it (the pseudonym with the
+   * network's secret from the private data collection), never taken from the client. Refuses bad credentials with the gateway's codes, replays and double counting.
    * Returns the claim.
    */
   @Transaction()
@@ -83,7 +80,9 @@ export class ClaimsContract extends ImpactContract {
     const protocol = await state.require(Keys.protocol(request.protocolId, request.protocolVersion), parseProtocolRecord,
       `protocol ${request.protocolId} v${request.protocolVersion}`);
     assertProtocolAccepts(protocol, request.proofLevel);
-    const facts = await verifyCredentialFacts(transientCredential(ctx), protocol, new Date(stamp.timestamp), transientSalt(ctx));
+    // the pseudonym salt of the category, as the gateways derived it before (the same pseudonyms)
+    const salt = pseudonymSaltFor(await requirePseudonymSecret(ctx), protocol.category);
+    const facts = await verifyCredentialFacts(transientCredential(ctx), protocol, new Date(stamp.timestamp), salt);
     const claim = openClaim(claimSubmission(request, facts), protocol, caller, stamp);
     assertNotReplayed(await state.get(Keys.claim(claim.id), parseClaim));
     assertNotRevoked([

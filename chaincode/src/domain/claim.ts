@@ -13,8 +13,8 @@ import type { Stamp } from './stamp';
 
 /** Transient data key of the credential a `claims:Submit` proposal carries (UTF-8 JSON). */
 export const CREDENTIAL_TRANSIENT_KEY = 'credential';
-/** Transient data key of the pseudonym salt of the protocol's category (64 hex). */
-export const PSEUDONYM_SALT_TRANSIENT_KEY = 'pseudonymSalt';
+/** Transient data key of the network's pseudonym secret given once to `system:SetPseudonymSecret`. */
+export const PSEUDONYM_SECRET_TRANSIENT_KEY = 'pseudonymSecret';
 
 /** Longest activity period of one claim, in days. */
 export const MAX_PERIOD_DAYS = 366;

@@ -3,8 +3,7 @@
  * verifications (designated verifiers) and validation, which issues the proof (validators).
  */
 import { Type } from '@sinclair/typebox';
-import { CREDENTIAL_TRANSIENT_KEY, PSEUDONYM_SALT_TRANSIENT_KEY } from '@impact-ledger/chaincode/domain';
-import { pseudonymSaltFor } from '@impact-ledger/credentials';
+import { CREDENTIAL_TRANSIENT_KEY } from '@impact-ledger/chaincode/domain';
 import { acceptCredential, readProtocolPolicy } from './claim-intake.js';
 import type { RouteContext, TypedApp } from './context.js';
 import { pageOf } from './pages.js';
@@ -40,7 +39,6 @@ export function claimRoutes(app: TypedApp, context: RouteContext): void {
     const publicArgs = JSON.stringify({ protocolId, protocolVersion, proofLevel: proofLevel ?? protocol.minProofLevel, evidenceHashes });
     return context.submitWithTransient(request, 'claims:Submit', [publicArgs], {
       [CREDENTIAL_TRANSIENT_KEY]: Buffer.from(JSON.stringify(credential), 'utf8'),
-      [PSEUDONYM_SALT_TRANSIENT_KEY]: Buffer.from(pseudonymSaltFor(context.services.credentials.networkSecret, protocol.category), 'utf8'),
     });
   }));
 

@@ -2,7 +2,7 @@ import '../../helpers/quiet-logs';
 import { expect } from 'chai';
 import { chaincodeEventNames, isChaincodeEventName } from '@impact-ledger/chaincode/events';
 import { buildCast, claimDoc, hashOf, protocolDoc, submitClaim, type Cast, type ClaimDoc } from '../../helpers/cast';
-import type { TxOutcome } from '../../helpers/fake-fabric';
+import { FakeNetwork, type TxOutcome } from '../../helpers/fake-fabric';
 
 /** Every `contract:Function` the chaincode publishes, split by its SUBMIT / EVALUATE tag. */
 function publishedTransactions(c: Cast): { submit: string[]; evaluate: string[] } {
@@ -57,6 +57,12 @@ describe('events: one per state-changing transaction', () => {
     const flag = (await tx(c.op1, 'revocation:Flag', 'credential', (await claimDoc(c.p1)).credentialHash, 'revoked')).result as { flag: { id: string } };
     await tx(c.op1, 'revocation:ContinueCascade', flag.flag.id);
     await tx(c.op1, 'revocation:Clear', flag.flag.id);
+
+    // the pseudonym secret is set once per network (buildCast did it): set it on a fresh one
+    const fresh = new FakeNetwork();
+    const secretSet = await fresh.invokeWith(fresh.member('Org2MSP', 'Admin@org2', 'admin'), 'system:SetPseudonymSecret', [], { pseudonymSecret: 's'.repeat(40) });
+    expect(secretSet.ok, secretSet.message).to.equal(true);
+    run.push({ fn: 'system:SetPseudonymSecret', outcome: secretSet });
 
     const published = publishedTransactions(c);
     expect([...new Set(run.map((r) => r.fn))].sort(), 'the scenario covers every submit transaction').to.deep.equal(published.submit);
