@@ -129,7 +129,8 @@ async function main(): Promise<void> {
   const submitStage = async (c: number, maxUnits: number) => runLoad({ ...base, stage: 'submit', path: 'direct', concurrency: c, maxUnits,
     unit: async (i) => {
       const org = i % cast.submitters.length;
-      const outcome = await (cast.submitters[org] as Actor).submit('claims:Submit', claimDraft(protocol));
+      const draft = await claimDraft(protocol, issuerKey);
+      const outcome = await (cast.submitters[org] as Actor).submitWith('claims:Submit', [draft.args], draft.transient);
       if (outcome.ok) submitted.push({ id: (outcome.result as { id: string }).id, block: outcome.blockNumber ?? 0n, org });
       track(outcome);
       return outcome;
@@ -188,7 +189,8 @@ async function main(): Promise<void> {
           [pick(cast.verifiers, org + 1), 'claims:Verify', ['approve', '42000']],
           [pick(cast.validators, org + 2), 'claims:Validate', ['42000']],
         ];
-        const first = await (cast.submitters[org] as Actor).submit('claims:Submit', claimDraft(protocol));
+        const draft = await claimDraft(protocol, issuerKey);
+        const first = await (cast.submitters[org] as Actor).submitWith('claims:Submit', [draft.args], draft.transient);
         outcomes.push(first);
         if (!first.ok) return outcomes;
         const claimId = (first.result as { id: string }).id;

@@ -100,6 +100,9 @@ export interface ClaimOverrides {
   issuedBy?: 'first' | 'second';
   /** Makes the credential distinct from one with the same facts. */
   label?: string;
+  /** Validity window (default 2026-01-01 to 2027-06-01, around the in-memory network's clock). */
+  validFrom?: string;
+  validUntil?: string;
 }
 
 /** A signed claim ready to submit: public argument, transient data, and what the chaincode derives. */
@@ -129,9 +132,12 @@ async function signClaim(protocol: TestProtocol, overrides: ClaimOverrides): Pro
   const periodStart = overrides.periodStart ?? '2026-03-01';
   const periodEnd = overrides.periodEnd ?? '2026-03-31';
   const credential = await signCredential(commuteCredential(issuer.controller, {
-    fields: { id: `urn:uuid:${hashOf(`credential-${JSON.stringify(overrides)}-${protocol.id}`).slice(0, 32)}`, validFrom: '2026-01-01T00:00:00Z', validUntil: '2027-06-01T00:00:00Z' },
+    fields: {
+      id: `urn:uuid:${hashOf(`credential-${JSON.stringify(overrides)}-${protocol.id}`).slice(0, 32)}`,
+      validFrom: overrides.validFrom ?? '2026-01-01T00:00:00Z', validUntil: overrides.validUntil ?? '2027-06-01T00:00:00Z',
+    },
     subject: { id: `did:example:${subject}`, activityPeriodStart: periodStart, activityPeriodEnd: periodEnd, quantity: (overrides.quantity ?? 10_000) as number },
-  }), issuer, { date: '2026-01-01T00:00:00Z' });
+  }), issuer, { date: overrides.validFrom ?? '2026-01-01T00:00:00Z' });
   return {
     args: JSON.stringify({
       protocolId: protocol.id, protocolVersion: protocol.version, proofLevel: overrides.proofLevel ?? 'computed', evidenceHashes: overrides.evidenceHashes ?? [hashOf('evidence')],

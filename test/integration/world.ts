@@ -124,7 +124,9 @@ export function networkSecret(): string {
  */
 export async function claimFor(protocol: { id: string; version: number; category: string }, overrides: ClaimOverrides = {}): Promise<ClaimDoc> {
   const subject = overrides.subject ?? `subject-${randomHash().slice(0, 16)}`;
-  const doc = await claimDoc(protocol, { label: randomHash(), ...overrides, subject });
+  const day = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const now = Date.now();
+  const doc = await claimDoc(protocol, { label: randomHash(), validFrom: day(now - 86_400_000), validUntil: day(now + 365 * 86_400_000), ...overrides, subject });
   return { ...doc, subjectPseudonym: subjectPseudonym(`did:example:${subject}`, pseudonymSaltFor(networkSecret(), protocol.category)) };
 }
 
