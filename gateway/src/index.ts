@@ -1,13 +1,13 @@
 /**
  * @impact-ledger/gateway: the HTTP gateway of impact-ledger: the app factory, the server, its
- * configuration, and the credential checks (also used by the tests).
+ * configuration, and where it runs credential checks (the checks themselves are
+ * @impact-ledger/credentials, shared with the chaincode).
  */
-export * from './credentials/index.js';
+export { DEFAULT_CHECK_THREADS, inlineChecker, threadPoolChecker, type CredentialChecker } from './credentials/checker.js';
 export { buildApp, type AppOptions } from './app.js';
 export { startGateway, type RunningGateway, type StartOptions } from './server.js';
 export { loadConfig, loadApiKeys, tokenHash, ConfigError, type GatewayConfig, type ApiKey } from './config.js';
 export { ApiError, type Problem } from './problem.js';
-export { pseudonymSaltFor } from './routes/claim-intake.js';
 export { parseEventId, type EventPosition, type FeedEvent } from './fabric/event-feed.js';
 export { openIdempotencyStore, idempotencyJournalPath, type IdempotencyStore, type TransactionAttempt, type StoredResponse } from './idempotency.js';
 export { openLedger, type Ledger, type PreparedTransaction, type Committed } from './fabric/ledger.js';

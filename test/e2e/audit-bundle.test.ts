@@ -8,9 +8,8 @@
  * orderer key the configuration before it does not know fails at 'config-chain'.
  */
 import type * as FabricProtos from '@hyperledger/fabric-protos';
-import {
-  blockHeaderBytes, createStaticDocumentLoader, credentialHash, genesisBlockHash, verifyAuditBundle, type AuditBundle, type VerifyStep,
-} from '@impact-ledger/gateway';
+import { blockHeaderBytes, genesisBlockHash, verifyAuditBundle, type AuditBundle, type VerifyStep } from '@impact-ledger/gateway';
+import { createStaticDocumentLoader, credentialHash } from '@impact-ledger/credentials';
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { createHash, createPrivateKey, sign, verify, X509Certificate, type KeyObject } from 'node:crypto';

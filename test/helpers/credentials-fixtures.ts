@@ -3,18 +3,7 @@
  * impact claim credentials, the policy they are checked against, and spies that prove nothing is
  * fetched from the network.
  */
-import {
-  CREDENTIALS_V2_URL,
-  IMPACT_LEDGER_CONTEXT_V1_URL,
-  createStaticDocumentLoader,
-  generateIssuerKey,
-  signCredential,
-  type CheckOptions,
-  type CredentialPolicy,
-  type DocumentLoader,
-  type IssuerKeyPair,
-  type JsonObject,
-} from '@impact-ledger/gateway';
+import { CREDENTIALS_V2_URL, IMPACT_LEDGER_CONTEXT_V1_URL, createStaticDocumentLoader, generateIssuerKey, signCredential, type CheckOptions, type CredentialPolicy, type DocumentLoader, type IssuerKeyPair, type JsonObject } from '@impact-ledger/credentials';
 import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';

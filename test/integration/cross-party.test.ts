@@ -7,7 +7,7 @@
  */
 import { expect } from 'chai';
 import { evaluate, expectRefusal, submit } from '../helpers/ledger';
-import { claimDraft, getWorld, protocolDraft, randomHash, uniqueSlug, type Member, type World } from './world';
+import { claimFor, getWorld, protocolDraft, randomHash, submitClaim, uniqueSlug, type Member, type World } from './world';
 
 interface Protocol { id: string; version: number; category: string }
 interface Proof { id: string; owner: string; status: string; settlement?: { campaignId: string; funder: string } }
@@ -20,8 +20,8 @@ describe('cross-party rules (real Fabric network)', function () {
   let draft: ReturnType<typeof protocolDraft>;
 
   /** A proof of `protocol` submitted by `submitter`, verified by Org2/Org3 User2, validated by `validator`. */
-  async function proofOf(protocol: { id: string; version: number }, submitter: Member, validator: Member, quantity = 5000): Promise<Proof> {
-    const claim = await submit<{ id: string }>(submitter.actor, 'claims:Submit', JSON.stringify(claimDraft(protocol, { quantity })));
+  async function proofOf(protocol: Protocol, submitter: Member, validator: Member, quantity = 5000): Promise<Proof> {
+    const claim = await submitClaim<{ id: string }>(submitter.actor, await claimFor(protocol, { quantity }));
     for (const verifier of [w.user(2, 2), w.user(3, 2)]) await submit(verifier.actor, 'claims:Verify', claim.result.id, 'approve', String(quantity), randomHash());
     return (await submit<Proof>(validator.actor, 'claims:Validate', claim.result.id, String(quantity))).result;
   }
@@ -52,7 +52,7 @@ describe('cross-party rules (real Fabric network)', function () {
     expect(opened.result.criteria.protocolVersions).to.deep.equal({ [draft.id]: [1] });
     await submit(w.operators[0].actor, 'protocols:Register', JSON.stringify({ ...draft, version: 2 }));
     await submit(w.operators[0].actor, 'protocols:Activate', draft.id, '2');
-    const later = await proofOf({ id: draft.id, version: 2 }, w.user(1, 1), w.user(1, 4));
+    const later = await proofOf({ ...v1, version: 2 }, w.user(1, 1), w.user(2, 4));
     const refused = await expectRefusal(submit(funder.actor, 'campaigns:Settle', campaignId, later.id), 'NOT_ELIGIBLE');
     expect(refused.details).to.deep.equal({ criterion: 'protocolVersion' });
   });
@@ -65,7 +65,7 @@ describe('cross-party rules (real Fabric network)', function () {
       id: campaignId, name: 'settled', protocols: [draft.id], currency: 'EUR', budget: 1_000_000, pricePerUnit: 1,
       criteria: { periodStart: '2026-01-01', periodEnd: '2026-12-31', protocolVersions: { [draft.id]: [1] } },
     }));
-    const proof = await proofOf(v1, seller, w.user(1, 4), 6000);
+    const proof = await proofOf(v1, seller, w.user(2, 4), 6000);
     await submit(funder.actor, 'campaigns:Settle', campaignId, proof.id);
     const after = await evaluate<Proof>(seller.actor, 'proofs:Get', proof.id);
     expect(after.owner).to.equal(funder.identity);
@@ -83,7 +83,7 @@ describe('cross-party rules (real Fabric network)', function () {
     const dual = w.user(2, 4);
     await submit(w.operators[1].actor, 'roles:Grant', dual.identity, 'submitter');
     try {
-      const claim = await submit<{ id: string }>(dual.actor, 'claims:Submit', JSON.stringify(claimDraft(v1, { quantity: 700 })));
+      const claim = await submitClaim<{ id: string }>(dual.actor, await claimFor(v1, { quantity: 700 }));
       for (const verifier of [w.user(2, 2), w.user(3, 2)]) await submit(verifier.actor, 'claims:Verify', claim.result.id, 'approve', '700', randomHash());
       await expectRefusal(submit(dual.actor, 'claims:Validate', claim.result.id, '700'), 'CONFLICT_OF_INTEREST');
       await submit(w.user(1, 4).actor, 'claims:Validate', claim.result.id, '700'); // another designated validator may

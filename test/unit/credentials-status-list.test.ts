@@ -1,5 +1,5 @@
 /** Bitstring Status List checks: published lists, set and clear bits, missing or forged lists. */
-import { checkCredentialStatus, createStaticDocumentLoader, generateIssuerKey, statusListAcceptance, StatusListRegistry, type IssuerKeyPair, type JsonObject, type PublishPolicy } from '@impact-ledger/gateway';
+import { checkCredentialStatus, createStaticDocumentLoader, generateIssuerKey, statusListAcceptance, StatusListRegistry, type IssuerKeyPair, type JsonObject, type PublishPolicy } from '@impact-ledger/credentials';
 import { expect } from 'chai';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';

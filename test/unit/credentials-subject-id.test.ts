@@ -3,7 +3,7 @@
  * fullwidth digit or with a trailing slash gets one pseudonym; ids with invisible characters, or
  * that are neither DIDs nor http/https/urn URLs, are refused (INVALID_SUBJECT_ID).
  */
-import { canonicalSubjectId, checkCredential, type CredentialCheckResult, type IssuerKeyPair } from '@impact-ledger/gateway';
+import { canonicalSubjectId, checkCredential, type CredentialCheckResult, type IssuerKeyPair } from '@impact-ledger/credentials';
 import { expect } from 'chai';
 import { checkOptions, commutePolicy, seededIssuer, signedCommute } from '../helpers/credentials-fixtures';
 

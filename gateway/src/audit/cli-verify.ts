@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createStaticDocumentLoader, credentialHash, type JsonObject } from '../credentials/index.js';
+import { createStaticDocumentLoader, credentialHash, type JsonObject } from '@impact-ledger/credentials';
 import { genesisBlockHash, verifyAuditBundle } from './verify.js';
 
 const HELP = `usage: impact-ledger verify-bundle <bundle.json|-> [--trust <genesis.block | sha256 hex>] [--credential credential.json] [--json]

@@ -6,7 +6,7 @@
  * Re-runnable: every step first looks at what the ledger already holds.
  */
 import { createHash } from 'node:crypto';
-import type { JsonObject } from '../credentials/index.js';
+import type { JsonObject } from '@impact-ledger/credentials';
 
 /** What the seed's gateway client offers. */
 export interface DemoGateway {

@@ -1,6 +1,6 @@
 /** Routes `/v1/protocols`: registration and lifecycle (operators), reads (all). */
 import { Type } from '@sinclair/typebox';
-import { compileSubjectSchema, CredentialError, type JsonObject } from '../credentials/index.js';
+import { compileSubjectSchema, CredentialError, type JsonObject } from '@impact-ledger/credentials';
 import { ApiError } from '../problem.js';
 import type { RouteContext, TypedApp } from './context.js';
 import { committed, IdempotencyHeaders, PageQuerySchema, PageSchema, ProtocolId, READ_PROBLEMS, RecordSchema, responses, WRITE_PROBLEMS } from './schemas.js';
@@ -30,8 +30,14 @@ export function protocolRoutes(app: TypedApp, context: RouteContext): void {
   app.post('/v1/protocols', {
     schema: {
       tags: ['protocols'], summary: 'Register a protocol version as a draft (operator)',
-      description: 'The body is the protocol definition the chaincode validates (docs/domain.md: id, version, category, unit, pillar, SDG targets, verifiers, quorum, validators, trusted issuers, subject schema, quantity and period fields, additionality).',
-      headers: IdempotencyHeaders, body: Type.Object({ id: ProtocolId, version: Type.Integer({ minimum: 1 }) }, { additionalProperties: true }),
+      description: 'The body is the protocol definition the chaincode validates (docs/domain.md: id, version, category, unit, pillar, SDG targets, verifiers, quorum, minVerifierOrgs, validators, validatorFromOtherOrg, trusted issuers, subject schema, quantity and period fields, additionality). Anti-collusion: a claim is verified only when its approving verifiers belong to at least minVerifierOrgs organisations (default 2), and its validator must belong to another organisation than its submitter unless validatorFromOtherOrg is false.',
+      headers: IdempotencyHeaders,
+      body: Type.Object({
+        id: ProtocolId,
+        version: Type.Integer({ minimum: 1 }),
+        minVerifierOrgs: Type.Optional(Type.Integer({ minimum: 1, description: 'fewest distinct organisations (MSPs) among the approving verifiers, 1..min(quorum, organisations of the verifiers); 2 when absent' })),
+        validatorFromOtherOrg: Type.Optional(Type.Boolean({ description: 'the validator must belong to another organisation than the submitter; true when absent' })),
+      }, { additionalProperties: true }),
       response: responses({ 201: committed() }, WRITE_PROBLEMS),
     },
   }, (request, reply) => {

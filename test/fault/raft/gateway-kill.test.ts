@@ -3,7 +3,7 @@
  * flight, restart it on its data dir. Clients retry with the same Idempotency-Key until they get
  * an answer; each must end with exactly one transaction on the ledger, the one its 2xx names.
  */
-import { createStaticDocumentLoader, credentialHash } from '@impact-ledger/gateway';
+import { createStaticDocumentLoader, credentialHash } from '@impact-ledger/credentials';
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { claimRequest, newIssuer, signedCredential, SUBJECT_SCHEMA } from '../../e2e/scenario';
@@ -43,7 +43,7 @@ describe('fault: the HTTP gateway killed mid-load', function () {
     const w = await getWorld();
     const issuer = await newIssuer();
     const protocol = await loadProtocol(w, {
-      verifiers: [w.user(2, 2).identity], quorum: 1, validators: [w.user(1, 4).identity],
+      verifiers: [w.user(2, 2).identity], quorum: 1, minVerifierOrgs: 1, validators: [w.user(1, 4).identity],
       trustedIssuers: [issuer.controller], subjectSchema: SUBJECT_SCHEMA,
     });
     const url = `${gatewayUrl(w.net, 1)}/v1/claims`;

@@ -5,7 +5,7 @@
  */
 import '../../helpers/quiet-logs';
 import { expect } from 'chai';
-import { buildCast, claimDoc, hashOf, protocolDoc, type Cast } from '../../helpers/cast';
+import { buildCast, claimDoc, hashOf, protocolDoc, submitClaimOk, type Cast, type TestProtocol } from '../../helpers/cast';
 import type { Member } from '../../helpers/fake-fabric';
 
 interface Proof { id: string; quantity: number; owner: string; status: string; protocolVersion: number; settlement?: { campaignId: string; funder: string } }
@@ -27,9 +27,9 @@ describe('cross-party rules (in-memory peer)', () => {
   });
 
   /** A validated proof of `protocol` submitted by `submitter`, verified by verA and verB (k = 2 of p1). */
-  async function issue(protocol: { id: string; version: number }, quantity = 1000, submitter: Member = c.submitter1, validator: Member = c.validator1): Promise<Proof> {
+  async function issue(protocol: TestProtocol, quantity = 1000, submitter: Member = c.submitter1, validator: Member = c.validator1): Promise<Proof> {
     subjects += 1;
-    const claim = await c.net.ok<{ id: string }>(submitter, 'claims:Submit', JSON.stringify(claimDoc(protocol, { subjectPseudonym: hashOf(`subject-${subjects}`), quantity })));
+    const claim = await submitClaimOk<{ id: string }>(c.net, submitter, await claimDoc(protocol, { subject: `subject-${subjects}`, quantity }));
     for (const verifier of [c.verA, c.verB]) await c.net.ok(verifier, 'claims:Verify', claim.id, 'approve', String(quantity), hashOf('report'));
     return c.net.ok<Proof>(validator, 'claims:Validate', claim.id, String(quantity));
   }
@@ -63,7 +63,7 @@ describe('cross-party rules (in-memory peer)', () => {
       expect(opened.criteria.protocolVersions).to.deep.equal({ commute: [1] });
       await c.net.ok(c.op1, 'protocols:Register', v2());
       await c.net.ok(c.op1, 'protocols:Activate', 'commute', '2');
-      const proof = await issue({ id: 'commute', version: 2 });
+      const proof = await issue({ id: 'commute', version: 2, category: c.p1.category });
       const refused = await c.net.invoke(c.funder, 'campaigns:Settle', 'bikes', proof.id);
       expect([refused.error?.code, refused.error?.details]).to.deep.equal(['NOT_ELIGIBLE', { criterion: 'protocolVersion' }]);
       const v1 = await issue(c.p1);
@@ -119,8 +119,8 @@ describe('cross-party rules (in-memory peer)', () => {
 
   describe('conflicts of interest', () => {
     it('refuses the submitter of a claim as its validator (CONFLICT_OF_INTEREST), even when it holds the validator role', async () => {
-      await c.net.ok(c.op1, 'roles:Grant', c.validator1.identity, 'submitter');
-      const claim = await c.net.ok<{ id: string }>(c.validator1, 'claims:Submit', JSON.stringify(claimDoc(c.p1, { subjectPseudonym: hashOf('self-validated') })));
+      await c.net.ok(c.op3, 'roles:Grant', c.validator1.identity, 'submitter');
+      const claim = await submitClaimOk<{ id: string }>(c.net, c.validator1, await claimDoc(c.p1, { subject: 'self-validated' }));
       for (const verifier of [c.verA, c.verB]) await c.net.ok(verifier, 'claims:Verify', claim.id, 'approve', '10000', hashOf('report'));
       const refused = await c.net.invoke(c.validator1, 'claims:Validate', claim.id, '10000');
       expect(refused.error?.code).to.equal('CONFLICT_OF_INTEREST');

@@ -8,7 +8,7 @@ import { callerOf, claimInput, expectCode, HASH_C, org1Operator, org2Operator, p
 
 const v1 = transitionProtocol(registerProtocol(newProtocolDefinition(protocolInput()), org1Operator, stamp(org1Operator)), 'active', stamp(org1Operator, 2));
 const claim = openClaim(newClaimSubmission(claimInput()), v1, submitter, stamp(submitter, 3));
-const votes = [0, 1].map((i) => castVote(claim, newVote('approve', '9000', HASH_C, claim.quantity), v1, verifiers[i]!, stamp(verifiers[i]!, 4)).verification);
+const votes = [0, 1].map((i) => castVote(claim, newVote('approve', '9000', HASH_C, claim.quantity), v1, verifiers[i]!, stamp(verifiers[i]!, 4), []).verification);
 const proof = issueProof(withStatus(claim, 'verified', stamp(submitter)), v1, votes, 9000, validator, stamp(validator, 5));
 const funder = callerOf('Org2MSP', 'User5@org2');
 
@@ -37,9 +37,9 @@ describe('cross-party rules (domain)', () => {
 
   it('assertMayValidate: the submitter never validates its own claim (CONFLICT_OF_INTEREST)', () => {
     const verified = withStatus(claim, 'verified', stamp(submitter, 6));
-    expectCode(() => assertMayValidate(verified, submitter, votes), 'CONFLICT_OF_INTEREST');
-    expectCode(() => assertMayValidate(verified, verifiers[0], votes), 'CONFLICT_OF_INTEREST');
-    expect(() => assertMayValidate(verified, validator, votes)).to.not.throw();
+    expectCode(() => assertMayValidate(verified, submitter, votes, v1), 'CONFLICT_OF_INTEREST');
+    expectCode(() => assertMayValidate(verified, verifiers[0]!, votes, v1), 'CONFLICT_OF_INTEREST');
+    expect(() => assertMayValidate(verified, validator, votes, v1)).to.not.throw();
   });
 
   it('assertSubjectSchemaCompiles: ajv 2020 strict with formats, as the gateway compiles it', () => {

@@ -35,6 +35,16 @@ export async function credentialHash(credential: JsonObject, documentLoader: Doc
 }
 
 /**
+ * The subject pseudonym salt of an impact category: HMAC-SHA256(networkSecret, category). Every
+ * endorsing peer of the network derives it from the same secret, so the same subject gets the same pseudonym for
+ * the same category whichever organisation submits: that is what lets the chaincode see double
+ * counting across sub-networks, and it makes pseudonyms unlinkable across categories.
+ */
+export function pseudonymSaltFor(networkSecret: string, category: string): string {
+  return createHmac('sha256', networkSecret).update(`impact-ledger/pseudonym-salt/v1\u0000${category}`).digest('hex');
+}
+
+/**
  * The subject pseudonym: HMAC-SHA256 keyed with the protocol's salt over the credential
  * subject's id in its canonical form (`canonicalSubjectId`: NFKC, DID or URL serialisation; the
  * caller passes that form), as 64 lowercase hex characters. The id itself never leaves the gateway, and
