@@ -34,7 +34,7 @@ describe('cross-party rules (real Fabric network)', function () {
   });
 
   it('refuses another MSP a version of Org1\'s protocol (PROTOCOL_NOT_OWNED) and Org1 a version in another category (PROTOCOL_CATEGORY_CHANGED)', async () => {
-    const takeover = { ...draft, version: 2, verifiers: [w.user(3, 2).identity], quorum: 1, validators: [w.user(3, 4).identity] };
+    const takeover = { ...draft, version: 2, verifiers: [w.user(3, 2).identity], quorum: 1, minVerifierOrgs: 1, validators: [w.user(3, 4).identity] };
     const refused = await expectRefusal(submit(w.operators[2].actor, 'protocols:Register', JSON.stringify(takeover)), 'PROTOCOL_NOT_OWNED');
     expect(refused.details).to.deep.include({ protocolId: draft.id, ownerMsp: 'Org1MSP' });
     await expectRefusal(submit(w.operators[0].actor, 'protocols:Register', JSON.stringify({ ...draft, version: 2, category: uniqueSlug('other') })), 'PROTOCOL_CATEGORY_CHANGED');
@@ -94,7 +94,7 @@ describe('cross-party rules (real Fabric network)', function () {
 
   it('never registers a protocol whose subject schema does not compile (INVALID_PROTOCOL_SCHEMA)', async () => {
     const broken = protocolDraft({
-      verifiers: [w.user(2, 2).identity], quorum: 1, validators: [w.user(1, 4).identity],
+      verifiers: [w.user(2, 2).identity], quorum: 1, minVerifierOrgs: 1, validators: [w.user(1, 4).identity],
       subjectSchema: { type: 'object', properties: { quantity: { type: 'integr' } } },
     });
     await expectRefusal(submit(w.operators[0].actor, 'protocols:Register', JSON.stringify(broken)), 'INVALID_PROTOCOL_SCHEMA');
