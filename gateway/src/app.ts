@@ -7,7 +7,7 @@ import swagger from '@fastify/swagger';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ServerOptions as HttpsServerOptions } from 'node:https';
-import Fastify, { type FastifySchema, type FastifyError, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyContextConfig, type FastifySchema, type FastifyError, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { ApiError, problemOf, PROBLEM_TYPE_BASE } from './problem.js';
 import { problemResponse } from './routes/schemas.js';
 import { campaignRoutes } from './routes/campaigns.js';
@@ -34,7 +34,6 @@ export interface AppOptions {
   readonly https?: HttpsServerOptions;
 }
 
-const PUBLIC_PATHS = new Set(['/health', '/ready', '/metrics', '/v1/openapi.json']);
 const API_VERSION = '1.0.0';
 
 function isFastifyError(error: unknown): error is FastifyError {
@@ -70,9 +69,9 @@ const MinBlockHeader = Type.String({
     + '(at once for a block more than 100 ahead of the peer)',
 });
 
-/** Declares the `Min-Block-Number` header on every authenticated route (so OpenAPI lists it). */
-function declareMinBlockHeader(routeOptions: { url?: string; schema?: FastifySchema }): void {
-  if (routeOptions.url === undefined || !routeOptions.url.startsWith('/v1/') || PUBLIC_PATHS.has(routeOptions.url)) return;
+/** Declares the `Min-Block-Number` header on every authenticated API route (so OpenAPI lists it). */
+function declareMinBlockHeader(routeOptions: { url?: string; schema?: FastifySchema; config?: FastifyContextConfig }): void {
+  if (routeOptions.url === undefined || !routeOptions.url.startsWith('/v1/') || routeOptions.config?.public === true) return;
   const schema = routeOptions.schema ?? {};
   const headers = (schema.headers ?? Type.Object({})) as { properties?: Record<string, unknown> };
   const response = (schema.response ?? {}) as Record<number, unknown>;
@@ -83,14 +82,23 @@ function declareMinBlockHeader(routeOptions: { url?: string; schema?: FastifySch
   };
 }
 
+/** True for a request the router matched to a route that is not declared public. */
+function needsCaller(request: FastifyRequest): boolean {
+  return !request.is404 && request.routeOptions.config.public !== true;
+}
+
 function registerHooks(app: TypedApp, services: GatewayServices): void {
   app.addHook('onRoute', (routeOptions) => declareMinBlockHeader(routeOptions));
+  // Authentication is decided on the route the router matched (after it decoded the path and
+  // dropped an absolute-form target's scheme and host), never on how the client spelled the URL:
+  // every matched route needs a caller unless it declares `config: { public: true }`. Unmatched
+  // requests go to the not-found handler (404, nothing read). Runs before the body is parsed.
   app.addHook('onRequest', async (request) => {
-    const path = request.url.split('?')[0] ?? '';
-    if (PUBLIC_PATHS.has(path) || !path.startsWith('/v1/')) return;
+    if (!needsCaller(request)) return;
     setCaller(request, services.authenticator.authenticate(request));
   });
   app.addHook('preHandler', async (request) => {
+    if (!needsCaller(request)) return;
     const minBlock = request.headers['min-block-number'];
     if (typeof minBlock === 'string') await services.ledger.waitForBlock(Number(minBlock));
   });

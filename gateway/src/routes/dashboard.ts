@@ -15,5 +15,12 @@ export const DASHBOARD_DIR = path.resolve(path.dirname(fileURLToPath(import.meta
 /** Serves the dashboard when it was built; otherwise /dashboard/ answers 404 like any unknown route. */
 export async function registerDashboard(app: TypedApp, root = DASHBOARD_DIR): Promise<void> {
   if (!existsSync(path.join(root, 'index.html'))) return;
-  await app.register(fastifyStatic, { root, prefix: '/dashboard/', redirect: true, schemaHide: true, cacheControl: true, maxAge: 0 });
+  await app.register(async (dashboard) => {
+    // the static files are the only public routes besides the operations ones; marked here, in
+    // this plugin's own scope, so no other route can become public by accident
+    dashboard.addHook('onRoute', (routeOptions) => {
+      routeOptions.config = { ...routeOptions.config, public: true };
+    });
+    await dashboard.register(fastifyStatic, { root, prefix: '/dashboard/', redirect: true, schemaHide: true, cacheControl: true, maxAge: 0 });
+  });
 }
