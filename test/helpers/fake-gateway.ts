@@ -1,15 +1,15 @@
 /**
  * A gateway app over fake services (no Fabric) for fast HTTP-level unit tests: every call that
  * reaches the ledger, the event feed, the idempotency store or the credential checker is recorded,
- * so a test can assert that a refused request never reached a handler. Also a raw HTTP request
- * helper that sends the request target exactly as given (absolute form, dot segments, ...).
+ * so a test can assert that a refused request never reached a handler.
  */
 import {
   buildApp, createAuthenticator, createMetrics, createStaticDocumentLoader, tokenHash,
   type AppOptions, type EventFeed, type GatewayServices, type Ledger, type TypedApp,
 } from '@impact-ledger/gateway';
 import type { CredentialChecker } from '@impact-ledger/gateway';
-import http from 'node:http';
+
+export { rawRequest, type RawResponse } from './raw-http';
 
 /** The bearer token the fake gateway knows (User1 of org 1). */
 export const FAKE_TOKEN = 'fake-gateway-token-0123456789abcdef';
@@ -79,43 +79,4 @@ export async function fakeGateway(options: AppOptions = {}): Promise<FakeGateway
     },
   };
   return { app: await buildApp(services, options), calls };
-}
-
-/** A raw response: status, headers, body text; `timedOut` when no complete response came in time. */
-export interface RawResponse {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  text: string;
-  timedOut: boolean;
-}
-
-/**
- * Sends `method target` to `port` with the target exactly as given (no normalisation, any form),
- * on a fresh connection; resolves with what came back within `timeoutMs`.
- */
-export function rawRequest(port: number, method: string, target: string, options: { headers?: Record<string, string>; body?: string; timeoutMs?: number } = {}): Promise<RawResponse> {
-  return new Promise((resolve) => {
-    let settled = false;
-    const length = options.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(options.body)) };
-    const request = http.request({ host: '127.0.0.1', port, method, path: target, agent: false, headers: { ...length, ...options.headers } }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => { text += chunk; });
-      response.on('end', () => finish({ status: response.statusCode ?? 0, headers: response.headers, text, timedOut: false }));
-      timer.refresh();
-      onTimeout = () => finish({ status: response.statusCode ?? 0, headers: response.headers, text, timedOut: true });
-    });
-    let onTimeout = (): void => finish({ status: 0, headers: {}, text: '', timedOut: true });
-    const timer = setTimeout(() => onTimeout(), options.timeoutMs ?? 3_000);
-    function finish(response: RawResponse): void {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      request.destroy();
-      resolve(response);
-    }
-    // a response the client cannot parse (e.g. a body after a HEAD) is an answer too: status 0
-    request.on('error', (error) => finish({ status: 0, headers: {}, text: `client error: ${error.message}`, timedOut: false }));
-    request.end(options.body);
-  });
 }
