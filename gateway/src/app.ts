@@ -8,6 +8,7 @@ import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import Fastify, { type FastifyContextConfig, type FastifySchema, type FastifyError, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import { registerJsonBodyParser } from './json-body.js';
 import { ApiError, problemOf, PROBLEM_TYPE_BASE } from './problem.js';
 import { problemResponse } from './routes/schemas.js';
 import { campaignRoutes } from './routes/campaigns.js';
@@ -150,6 +151,7 @@ export async function buildApp(services: GatewayServices, options: AppOptions = 
     http: { maxHeaderSize: 64 * 1024 },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  registerJsonBodyParser(app);
   registerHooks(app, services);
   await registerOpenApi(app, services);
   const context = createRouteContext(services);
