@@ -8,6 +8,8 @@ import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import Fastify, { type FastifyContextConfig, type FastifySchema, type FastifyError, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import type { ConnectionLimits } from './config.js';
+import { capConnectionsPerIp, DEFAULT_CONNECTION_LIMITS, nodeServerOptions } from './connections.js';
 import { registerJsonBodyParser } from './json-body.js';
 import { ApiError, problemOf, PROBLEM_TYPE_BASE } from './problem.js';
 import { problemResponse } from './routes/schemas.js';
@@ -33,6 +35,8 @@ export interface AppOptions {
   readonly logger?: FastifyServerOptions['logger'];
   /** Serve HTTPS with these options (certificate, key, client CA for mutual TLS). */
   readonly https?: HttpsServerOptions;
+  /** Timeouts and the per-IP connection cap (default: the configuration's defaults). */
+  readonly connections?: ConnectionLimits;
 }
 
 const API_VERSION = '1.0.0';
@@ -60,6 +64,8 @@ function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyRepl
   const apiError = toProblemError(error);
   if (apiError.status >= 500) request.log.error({ err: error }, 'request failed');
   else request.log.info({ code: apiError.code, status: apiError.status }, 'request refused');
+  // an unauthenticated client gets no kept-alive connection (nor a half-sent body read on)
+  if (apiError.status === 401) void reply.header('connection', 'close');
   return reply.code(apiError.status).type('application/problem+json').send({ ...problemOf(apiError), instance: request.url.split('?')[0] });
 }
 
@@ -139,18 +145,23 @@ async function registerOpenApi(app: TypedApp, services: GatewayServices): Promis
  * close the services (the server owns them).
  */
 export async function buildApp(services: GatewayServices, options: AppOptions = {}): Promise<TypedApp> {
+  const limits = options.connections ?? DEFAULT_CONNECTION_LIMITS;
+  const server = nodeServerOptions(limits);
   const app = Fastify({
     // HTTPS changes only the server type; requests and replies are the same for the routes.
-    ...(options.https !== undefined ? { https: options.https } as object : {}),
+    ...(options.https !== undefined ? { https: { ...options.https, ...server } } as object : {}),
+    requestTimeout: server.requestTimeout,
+    keepAliveTimeout: server.keepAliveTimeout,
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
     // identities in paths (DELETE /v1/roles/{identity}/{role}) are long X.509 names. A parameter
     // at its schema's maxLength (1024) of 4-byte characters is 12 KiB percent-encoded: the router
     // and Node's header limit leave room for that, so it gets the schema's 400, never a bare 414/431
     routerOptions: { maxParamLength: 64 * 1024 },
-    http: { maxHeaderSize: 64 * 1024 },
+    http: { maxHeaderSize: 64 * 1024, ...server },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  capConnectionsPerIp(app.server, limits.maxPerIp);
   registerJsonBodyParser(app);
   registerHooks(app, services);
   await registerOpenApi(app, services);

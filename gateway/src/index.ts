@@ -5,7 +5,7 @@
 export * from './credentials/index.js';
 export { buildApp, type AppOptions } from './app.js';
 export { startGateway, type RunningGateway, type StartOptions } from './server.js';
-export { loadConfig, loadApiKeys, tokenHash, ConfigError, type GatewayConfig, type ApiKey } from './config.js';
+export { loadConfig, loadApiKeys, tokenHash, ConfigError, type GatewayConfig, type ApiKey, type ConnectionLimits } from './config.js';
 export { ApiError, type Problem } from './problem.js';
 export { createAuthenticator, type Authenticator, type Caller } from './auth.js';
 export { createMetrics, type GatewayMetrics } from './metrics.js';
