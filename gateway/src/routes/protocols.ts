@@ -1,9 +1,13 @@
 /** Routes `/v1/protocols`: registration and lifecycle (operators), reads (all). */
 import { Type } from '@sinclair/typebox';
+import { UNIT_PATTERN } from '@impact-ledger/chaincode/domain';
 import type { RouteContext, TypedApp } from './context.js';
 import { committed, IdempotencyHeaders, PageQuerySchema, PageSchema, ProtocolId, READ_PROBLEMS, RecordSchema, responses, WRITE_PROBLEMS } from './schemas.js';
 import { pageOf } from './pages.js';
 import { cascadeProtocolFlag } from './revocations.js';
+
+/** The chaincode's unit pattern (INVALID_UNIT there), checked here first: 400 before any Fabric call. */
+const Unit = Type.String({ pattern: UNIT_PATTERN.source, description: 'the unit of the impact quantity: a letter, then at most 31 letters, digits, spaces and . / % ² ³ µ ( ) -' });
 
 const VersionParams = Type.Object({ id: ProtocolId, version: Type.Integer({ minimum: 1 }) });
 const LIFECYCLE = { activate: 'Activate', suspend: 'Suspend', retire: 'Retire' } as const;
@@ -14,7 +18,7 @@ export function protocolRoutes(app: TypedApp, context: RouteContext): void {
     schema: {
       tags: ['protocols'], summary: 'Register a protocol version as a draft (operator)',
       description: 'The body is the protocol definition the chaincode validates (DESIGN.md §2: id, version, category, unit, pillar, SDG targets, verifiers, quorum, validators, trusted issuers, subject schema, quantity and period fields, additionality).',
-      headers: IdempotencyHeaders, body: Type.Object({ id: ProtocolId, version: Type.Integer({ minimum: 1 }) }, { additionalProperties: true }),
+      headers: IdempotencyHeaders, body: Type.Object({ id: ProtocolId, version: Type.Integer({ minimum: 1 }), unit: Unit }, { additionalProperties: true }),
       response: responses({ 201: committed() }, WRITE_PROBLEMS),
     },
   }, (request, reply) => context.mutate(request, reply, 201, () => context.submit(request, 'protocols:Register', JSON.stringify(request.body))));
