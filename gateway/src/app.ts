@@ -11,6 +11,7 @@ import Fastify, { type FastifyContextConfig, type FastifySchema, type FastifyErr
 import type { ConnectionLimits } from './config.js';
 import { capConnectionsPerIp, DEFAULT_CONNECTION_LIMITS, nodeServerOptions } from './connections.js';
 import { registerJsonBodyParser } from './json-body.js';
+import { API_SECURITY_HEADERS } from './security-headers.js';
 import { ApiError, problemOf, PROBLEM_TYPE_BASE } from './problem.js';
 import { problemResponse } from './routes/schemas.js';
 import { campaignRoutes } from './routes/campaigns.js';
@@ -35,6 +36,8 @@ export interface AppOptions {
   readonly logger?: FastifyServerOptions['logger'];
   /** Serve HTTPS with these options (certificate, key, client CA for mutual TLS). */
   readonly https?: HttpsServerOptions;
+  /** Where the built dashboard is (default gateway/dist-web); not served when it holds no index.html. */
+  readonly dashboardDir?: string;
   /** Timeouts and the per-IP connection cap (default: the configuration's defaults). */
   readonly connections?: ConnectionLimits;
 }
@@ -96,6 +99,10 @@ function needsCaller(request: FastifyRequest): boolean {
 
 function registerHooks(app: TypedApp, services: GatewayServices): void {
   app.addHook('onRoute', (routeOptions) => declareMinBlockHeader(routeOptions));
+  // first, so refusals and 404s carry them too (the dashboard's files override the policy)
+  app.addHook('onRequest', async (_request, reply) => {
+    void reply.headers(API_SECURITY_HEADERS);
+  });
   // Authentication is decided on the route the router matched (after it decoded the path and
   // dropped an absolute-form target's scheme and host), never on how the client spelled the URL:
   // every matched route needs a caller unless it declares `config: { public: true }`. Unmatched
@@ -169,6 +176,6 @@ export async function buildApp(services: GatewayServices, options: AppOptions = 
   for (const routes of [operationsRoutes, roleRoutes, protocolRoutes, claimRoutes, proofRoutes, credentialRoutes, totalsRoutes, eventRoutes, campaignRoutes, reportRoutes, auditRoutes, revocationRoutes, statusListRoutes]) {
     routes(app, context);
   }
-  await registerDashboard(app);
+  await registerDashboard(app, options.dashboardDir);
   return app;
 }
