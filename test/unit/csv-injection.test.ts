@@ -9,6 +9,7 @@ import { newProtocolDefinition, UNIT_PATTERN } from '@impact-ledger/chaincode/do
 import { campaignExportCsv, csvCell, toCsv } from '@impact-ledger/gateway';
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
+import { buildCast, protocolDoc } from '../helpers/cast';
 import { expectCode, protocolInput } from '../helpers/domain-fixtures';
 import { fakeGateway, FAKE_TOKEN } from '../helpers/fake-gateway';
 
@@ -56,6 +57,15 @@ describe('protocol unit: a strict pattern', () => {
       const error = expectCode(() => newProtocolDefinition(protocolInput({ unit })), 'INVALID_UNIT');
       expect(error.details?.field, JSON.stringify(unit)).to.equal('unit');
     }
+  });
+
+  it('protocols:Register (in-memory peer) refuses such a unit with INVALID_UNIT, writing nothing', async () => {
+    const c = await buildCast();
+    const before = new Map(c.net.world.entries);
+    const outcome = await c.net.invoke(c.op1, 'protocols:Register', JSON.stringify(protocolDoc({ id: 'formula', unit: '=2+5', verifiers: [c.verA.identity], validators: [c.validator1.identity] })));
+    expect(outcome.error?.code).to.equal('INVALID_UNIT');
+    expect(outcome.error?.details?.field).to.equal('unit');
+    expect(new Map(c.net.world.entries)).to.deep.equal(before);
   });
 
   it('the gateway refuses such a unit with 400 before the ledger is reached', async () => {
