@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The local impact-ledger network: Fabric v3.1.1 run natively (no Docker), three sub-network
-# operators (one peer each), Raft (or BFT) ordering, the chaincode as a service.
+# operators (each with its own Fabric CA and one peer), Raft (or BFT) ordering, the chaincode as
+# a service.
 REQUESTED_CONSENSUS="${CONSENSUS:-}"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 source "$REPO_ROOT/scripts/lib/fabric.sh"
 source "$REPO_ROOT/scripts/lib/topology.sh"
 source "$REPO_ROOT/scripts/lib/nodes.sh"
+source "$REPO_ROOT/scripts/lib/ca.sh"
 source "$REPO_ROOT/scripts/lib/channel.sh"
 source "$REPO_ROOT/scripts/lib/chaincode.sh"
 source "$REPO_ROOT/scripts/lib/connection.sh"
@@ -151,6 +153,7 @@ cmd_up() {
     generate_crypto_and_channel
   fi
   write_network_json
+  start_cas
   start_orderers
   start_peers
   deploy_chaincode
@@ -246,6 +249,8 @@ cmd_status() {
 
 node_kind_index() {  # NAME -> "kind index"
   case "$1" in
+    ca.orderer) echo "ca orderer" ;;
+    ca.org[0-9]) echo "ca ${1#ca.org}" ;;
     orderer[0-9]) echo "orderer ${1#orderer}" ;;
     peer0.org[0-9]) echo "peer ${1#peer0.org}" ;;
     chaincode.org[0-9]) echo "chaincode ${1#chaincode.org}" ;;
@@ -274,6 +279,9 @@ cmd_start_node() {
   load_recorded_consensus
   node_alive "$1" && { ok "$1 is already running"; return 0; }
   case "$kind" in
+    ca)
+      start_ca "$idx"
+      wait_node "$1" 60 ca_ready "$idx" || die "$1 did not start" ;;
     orderer)
       start_orderer "$idx"
       await_healthy "$1" "$(orderer_ops_port "$idx")" ;;
@@ -297,14 +305,14 @@ cmd_start_node() {
 main() {
   case "${1:-}" in
     up) processes_managed_here || die "with IL_HOST_MODE=docker use: generate, docker compose up -d, deploy"; cmd_up ;;
-    generate) cmd_generate ;;
-    deploy) cmd_deploy ;;
+    generate) ensure_node; cmd_generate ;;
+    deploy) ensure_node; cmd_deploy ;;
     down) cmd_down ;;
     status) cmd_status ;;
     nodes) load_recorded_consensus; all_node_names ;;
     stop-node) [[ -n "${2:-}" ]] || die "usage: stop-node NODE"; node_kind_index "$2" >/dev/null; stop_node "$2" TERM; ok "$2 stopped" ;;
     kill-node) [[ -n "${2:-}" ]] || die "usage: kill-node NODE"; node_kind_index "$2" >/dev/null; stop_node "$2" KILL; ok "$2 killed" ;;
-    start-node) [[ -n "${2:-}" ]] || die "usage: start-node NODE"; cmd_start_node "$2" ;;
+    start-node) [[ -n "${2:-}" ]] || die "usage: start-node NODE"; ensure_node; cmd_start_node "$2" ;;
     -h|--help|help) usage ;;
     '') usage >&2; exit 2 ;;
     *) usage >&2; die "unknown command '$1'" ;;

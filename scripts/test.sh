@@ -30,25 +30,46 @@ ensure_node_modules
 ensure_build
 
 results=$(mktemp)
-trap 'rm -f "$results"' EXIT
+stages=$(mktemp)
+trap 'rm -f "$results" "$stages"' EXIT
 failed=0
 
-# run_mocha LABEL [ENV=VALUE...] -- mocha args...: runs mocha, keeps its summary counts.
+# run_mocha LABEL [ENV=VALUE...] -- mocha args...: runs one stage and judges it. A stage passes only
+# when mocha exits 0 having run at least one test with none failing; one that crashes before (or
+# without) running tests fails with the end of its output shown. Its counts join the summary.
 run_mocha() {
   local label=$1; shift
   local envs=()
   while [[ $1 != -- ]]; do envs+=("$1"); shift; done
   shift
   log "tests: $label"
-  local out
+  local out status stage_start counts passing failing pending verdict
   out=$(mktemp)
-  local status
+  stage_start=$(now_ms)
   set +e
   env "${envs[@]}" npx --no-install mocha --color "$@" 2>&1 | tee "$out"
   status=${PIPESTATUS[0]}
   set -e
-  (( status == 0 )) || failed=1
-  sed 's/\x1b\[[0-9;]*m//g' "$out" | sed -n 's/^ *\([0-9]\+\) \(passing\|failing\|pending\).*/\2 \1/p' >> "$results"
+  counts=$(sed 's/\x1b\[[0-9;]*m//g' "$out" | sed -n 's/^ *\([0-9]\+\) \(passing\|failing\|pending\).*/\2 \1/p')
+  passing=$(awk '$1=="passing"{s+=$2} END{print s+0}' <<<"$counts")
+  failing=$(awk '$1=="failing"{s+=$2} END{print s+0}' <<<"$counts")
+  pending=$(awk '$1=="pending"{s+=$2} END{print s+0}' <<<"$counts")
+  [[ -n "$counts" ]] && printf '%s\n' "$counts" >> "$results"
+  if (( status == 0 && failing == 0 && passing > 0 )); then
+    verdict="ok     $label: $passing passed, $pending skipped"
+    phase_done "$label: $passing passed" "$stage_start"
+  else
+    failed=1
+    if (( passing + failing == 0 )); then
+      verdict="FAILED $label: crashed before running any test (mocha exit $status)"
+      warn "$label crashed before running any test (mocha exit $status); the end of its output:"
+      sed 's/\x1b\[[0-9;]*m//g' "$out" | grep -v '^\s*$' | tail -n 25 >&2
+    else
+      verdict="FAILED $label: $passing passed, $failing failed (mocha exit $status)"
+      warn "$verdict"
+    fi
+  fi
+  printf '%s (%ss)\n' "$verdict" "$(( ($(now_ms) - stage_start) / 1000 ))" >> "$stages"
   rm -f "$out"
 }
 
@@ -94,6 +115,11 @@ fi
 passed=$(awk '$1=="passing"{s+=$2} END{print s+0}' "$results")
 failing=$(awk '$1=="failing"{s+=$2} END{print s+0}' "$results")
 pending=$(awk '$1=="pending"{s+=$2} END{print s+0}' "$results")
-phase_done "test suite" "$start"
+printf '\nstages:\n'; sed 's/^/  /' "$stages"
+if (( failed == 0 && failing == 0 )); then
+  phase_done "test suite" "$start"
+else
+  warn "test suite FAILED after $(( ($(now_ms) - start) / 1000 ))s (see the stages above)"
+fi
 echo "tests: $passed passed, $failing failed, $pending skipped"
 (( failed == 0 && failing == 0 )) || exit 1

@@ -10,7 +10,11 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { loadNetwork } from '../../test/helpers/network';
 import { Connections, Heights } from './client';
+import { generateIssuerKey } from '@impact-ledger/credentials';
 import { buildCast, setUp } from './setup';
+
+/** Seed of the benchmark issuer's Ed25519 key: the workload re-derives the key to sign each claim's credential. */
+const ISSUER_SEED_HEX = '42'.repeat(32);
 
 async function main(): Promise<void> {
   const [networkJson, out, txArg, loadArg] = process.argv.slice(2);
@@ -21,7 +25,8 @@ async function main(): Promise<void> {
   const connections = new Connections(net);
   const cast = await buildCast(connections, net.orgs.length);
   const heights = await Heights.start(net.orgs.map((_o, i) => connections.actor(i + 1, 'Admin')));
-  const protocol = await setUp(cast, heights, 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK');
+  const issuer = await generateIssuerKey({ seed: Buffer.from(ISSUER_SEED_HEX, 'hex') });
+  const protocol = await setUp(cast, heights, issuer.controller);
   heights.close();
   connections.close();
 
@@ -63,7 +68,7 @@ async function main(): Promise<void> {
           workload: { module: 'workloads/put.js', arguments: { chaincode: net.chaincode, orgs: net.orgs.map((o) => o.mspId) } } },
         { label: 'claim-submission', description: 'claims:Submit, a distinct claim per transaction (submitters of the 3 orgs)', txNumber,
           rateControl: { type: 'fixed-load', opts: { transactionLoad: Math.max(1, Math.floor(inFlight / workers)) } },
-          workload: { module: 'workloads/submit-claim.js', arguments: { chaincode: net.chaincode, orgs: net.orgs.map((o) => o.mspId), protocolId: protocol.id, protocolVersion: protocol.version } } },
+          workload: { module: 'workloads/submit-claim.js', arguments: { chaincode: net.chaincode, orgs: net.orgs.map((o) => o.mspId), protocolId: protocol.id, protocolVersion: protocol.version, issuerSeed: ISSUER_SEED_HEX } } },
       ],
     },
   };

@@ -48,10 +48,15 @@ export class Actor {
    * commit status on this peer.
    */
   async submit(fqfn: string, ...args: string[]): Promise<Outcome & { blockNumber?: bigint; result?: unknown }> {
+    return this.submitWith(fqfn, args, {});
+  }
+
+  /** Like {@link submit}, with proposal transient data (the credential of a claim). */
+  async submitWith(fqfn: string, args: readonly string[], transient: Readonly<Record<string, string>>): Promise<Outcome & { blockNumber?: bigint; result?: unknown }> {
     const [name, fn] = fqfn.split(':') as [string, string];
     const started = performance.now();
     try {
-      const submitted = await this.contract(name).submitAsync(fn, { arguments: args });
+      const submitted = await this.contract(name).submitAsync(fn, { arguments: [...args], transientData: transient });
       const status = await submitted.getStatus();
       const ms = performance.now() - started;
       if (status.successful) {

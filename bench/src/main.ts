@@ -4,7 +4,7 @@
  * (loopback only), prints a table and the ratios that matter, writes bench/results/<stamp>.json
  * and a chart beside it.
  */
-import { CREDENTIALS_V2_URL, generateIssuerKey, IMPACT_LEDGER_CONTEXT_V1_URL, signCredential, type JsonObject } from '@impact-ledger/gateway';
+import { CREDENTIALS_V2_URL, generateIssuerKey, IMPACT_LEDGER_CONTEXT_V1_URL, signCredential, type JsonObject } from '@impact-ledger/credentials';
 import { claimIdOf, proofIdOf, sha256Hex } from '@impact-ledger/chaincode/domain';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -129,7 +129,8 @@ async function main(): Promise<void> {
   const submitStage = async (c: number, maxUnits: number) => runLoad({ ...base, stage: 'submit', path: 'direct', concurrency: c, maxUnits,
     unit: async (i) => {
       const org = i % cast.submitters.length;
-      const outcome = await (cast.submitters[org] as Actor).submit('claims:Submit', claimDraft(protocol));
+      const draft = await claimDraft(protocol, issuerKey);
+      const outcome = await (cast.submitters[org] as Actor).submitWith('claims:Submit', [draft.args], draft.transient);
       if (outcome.ok) submitted.push({ id: (outcome.result as { id: string }).id, block: outcome.blockNumber ?? 0n, org });
       track(outcome);
       return outcome;
@@ -188,7 +189,8 @@ async function main(): Promise<void> {
           [pick(cast.verifiers, org + 1), 'claims:Verify', ['approve', '42000']],
           [pick(cast.validators, org + 2), 'claims:Validate', ['42000']],
         ];
-        const first = await (cast.submitters[org] as Actor).submit('claims:Submit', claimDraft(protocol));
+        const draft = await claimDraft(protocol, issuerKey);
+        const first = await (cast.submitters[org] as Actor).submitWith('claims:Submit', [draft.args], draft.transient);
         outcomes.push(first);
         if (!first.ok) return outcomes;
         const claimId = (first.result as { id: string }).id;

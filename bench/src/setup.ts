@@ -3,7 +3,8 @@
  * submitter, verifier, validator) with their roles, and an active commute protocol (quorum 2)
  * trusting the benchmark's credential issuer. Shared by `npm run bench` and the Caliper set-up.
  */
-import { randomBytes } from 'node:crypto';
+import { CREDENTIALS_V2_URL, IMPACT_LEDGER_CONTEXT_V1_URL, signCredential, type IssuerKeyPair } from '@impact-ledger/credentials';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Actor, Connections, Heights } from './client';
 
 const hex = () => randomBytes(32).toString('hex');
@@ -74,11 +75,26 @@ export async function setUp(cast: Cast, heights: Heights, issuer: string): Promi
   return { id: protocol.id, version: 1 };
 }
 
-/** A distinct claim (own credential hash and subject pseudonym: never double counts, never conflicts). */
-export function claimDraft(protocol: BenchProtocol): string {
-  return JSON.stringify({
-    protocolId: protocol.id, protocolVersion: protocol.version, credentialHash: hex(), subjectPseudonym: hex(),
-    periodStart: '2026-03-01', periodEnd: '2026-03-31', quantity: 42_000, proofLevel: 'computed', evidenceHashes: [hex()],
-  });
+/** A claim as claims:Submit takes it: the public argument, and the credential as transient data. */
+export interface BenchClaim { args: string; transient: Record<string, string> }
+
+/**
+ * A distinct claim (its own credential and subject: never double counts, never conflicts), signed
+ * by `issuer` now: the endorsing peers verify it and derive hash and pseudonym themselves. The
+ * signing (~10 ms of client CPU) is part of what a direct-path unit costs.
+ */
+export async function claimDraft(protocol: BenchProtocol, issuer: IssuerKeyPair): Promise<BenchClaim> {
+  const now = Date.now();
+  const day = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const credential = await signCredential({
+    '@context': [CREDENTIALS_V2_URL, IMPACT_LEDGER_CONTEXT_V1_URL], id: `urn:uuid:${randomUUID()}`,
+    type: ['VerifiableCredential', 'ImpactClaimCredential', 'CommuteModalShiftCredential'], issuer: issuer.controller,
+    validFrom: day(now - 86_400_000), validUntil: day(now + 365 * 86_400_000),
+    credentialSubject: { id: `did:example:bench-${hex()}`, activityPeriodStart: '2026-03-01', activityPeriodEnd: '2026-03-31', quantity: 42_000, unit: 'gCO2e', mode: 'bicycle' },
+  }, issuer, { date: new Date(now - 3_600_000) });
+  return {
+    args: JSON.stringify({ protocolId: protocol.id, protocolVersion: protocol.version, proofLevel: 'computed', evidenceHashes: [hex()] }),
+    transient: { credential: JSON.stringify(credential) },
+  };
 }
 

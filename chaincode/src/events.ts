@@ -36,6 +36,8 @@ export const ChaincodeEvents = {
   FlagCleared: 'FlagCleared',
   /** A further batch of a flag's cascade (raise or clear), listing every claim and proof it (un)flagged. */
   FlagCascaded: 'FlagCascaded',
+  /** An operator set the network's pseudonym secret (once, at network creation; the secret itself stays private). */
+  PseudonymSecretSet: 'PseudonymSecretSet',
 } as const;
 
 /** The name of a chaincode event. */

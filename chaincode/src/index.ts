@@ -13,6 +13,8 @@ import { SystemContract } from './contracts/system';
 
 export { BenchContract, CampaignsContract, ClaimsContract, ProofsContract, ProtocolsContract, RevocationContract, RolesContract, SystemContract };
 export { CHAINCODE } from './contracts/base';
+/** The endorsing peer's clock bound on transaction timestamps (the in-memory test peer sets its own clock). */
+export { MAX_TX_CLOCK_SKEW_MS, peerClock } from './contracts/credential';
 
 /**
  * The contracts of the chaincode; `system` is the default contract. The benchmark-only `bench`

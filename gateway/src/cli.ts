@@ -62,7 +62,7 @@ function help(): string {
     '',
     'Commands:',
     ...lines,
-    `  ${'verify-bundle <bundle.json> [--credential credential.json]'.padEnd(72)} verify an audit bundle offline (no network); exit 1 naming each failed step`,
+    `  ${'verify-bundle <bundle.json> [--trust genesis.block|sha256] [--credential f]'.padEnd(72)} verify an audit bundle offline (no network); exit 1 naming each failed step (verify-bundle --help)`,
   ].join('\n');
 }
 

@@ -1,8 +1,9 @@
 /**
  * @impact-ledger/gateway: the HTTP gateway of impact-ledger: the app factory, the server, its
- * configuration, and the credential checks (also used by the tests).
+ * configuration, and where it runs credential checks (the checks themselves are
+ * @impact-ledger/credentials, shared with the chaincode).
  */
-export * from './credentials/index.js';
+export { DEFAULT_CHECK_THREADS, inlineChecker, threadPoolChecker, type CredentialChecker } from './credentials/checker.js';
 export { buildApp, type AppOptions } from './app.js';
 export { startGateway, type RunningGateway, type StartOptions } from './server.js';
 export { loadConfig, loadApiKeys, tokenHash, ConfigError, type GatewayConfig, type ApiKey, type ConnectionLimits } from './config.js';
@@ -11,7 +12,6 @@ export { createAuthenticator, type Authenticator, type Caller } from './auth.js'
 export { createMetrics, type GatewayMetrics } from './metrics.js';
 export type { GatewayServices, TypedApp } from './routes/context.js';
 export type { EventFeed, Subscription } from './fabric/event-feed.js';
-export { pseudonymSaltFor } from './routes/claim-intake.js';
 export { parseEventId, type EventPosition, type FeedEvent } from './fabric/event-feed.js';
 export { openIdempotencyStore, idempotencyJournalPath, type IdempotencyStore, type TransactionAttempt, type StoredResponse } from './idempotency.js';
 export { openLedger, type Ledger, type PreparedTransaction, type Committed } from './fabric/ledger.js';
@@ -19,4 +19,4 @@ export { loadOrgNetwork, type OrgNetwork } from './fabric/network-info.js';
 export * from './reports/index.js';
 export { verifyAuditBundle, type VerifyOptions } from './audit/verify.js';
 export { AUDIT_BUNDLE_FORMAT, VERIFY_STEPS, type AuditBundle, type VerifyFailure, type VerifyReport, type VerifyStep } from './audit/bundle.js';
-export { blockHeaderBytes } from './audit/verify.js';
+export { blockHash, blockHeaderBytes, bftQuorum, genesisBlockHash, requiredOrdererSignatures } from './audit/verify.js';

@@ -6,23 +6,20 @@ CHAINCODE_LABEL="${CHAINCODE_NAME}_${CHAINCODE_VERSION}"
 CHAINCODE_SEQUENCE=1
 
 # Mutual TLS between each peer and its organisation's chaincode server: the server's certificate
-# is issued by the org's TLS CA; the peer presents its own TLS certificate (client auth).
+# is enrolled at the organisation's CA (scripts/lib/ca.sh); the peer presents its own TLS
+# certificate (client auth), issued by the same CA.
 chaincode_tls_dir() { echo "$PACKAGE_DIR/org$1/tls"; }
 
 issue_chaincode_tls() {  # ORG_INDEX
-  local j=$1 dir ca host
+  local j=$1 dir enrolled
   dir=$(chaincode_tls_dir "$j")
-  ca="$(org_dir "$j")/tlsca"
-  host="chaincode.$(org_domain "$j")"
+  enrolled="$(party_dir "$j")/chaincode-server/tls"
+  [[ -f "$enrolled/server.crt" ]] || die "no enrolled TLS certificate for $(chaincode_name "$j") in $enrolled"
   mkdir -p "$dir"
-  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$dir/server.key" 2>/dev/null
-  openssl req -new -key "$dir/server.key" -subj "/O=$(org_msp "$j")/CN=$host" -out "$dir/server.csr" 2>/dev/null
-  openssl x509 -req -in "$dir/server.csr" -CA "$ca/tlsca.$(org_domain "$j")-cert.pem" -CAkey "$ca/priv_sk" \
-    -CAcreateserial -CAserial "$dir/ca.srl" -days 365 -sha256 -out "$dir/server.crt" \
-    -extfile <(printf 'subjectAltName=DNS:%s,DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n' "$host") \
-    2>/dev/null || die "could not issue the chaincode server certificate of $(org_msp "$j")"
-  cp "$ca/tlsca.$(org_domain "$j")-cert.pem" "$dir/client-ca.crt"
-  rm -f "$dir/server.csr" "$dir/ca.srl"
+  cp "$enrolled/server.crt" "$dir/server.crt"
+  cp "$enrolled/server.key" "$dir/server.key"
+  cp "$enrolled/ca.crt" "$dir/client-ca.crt"
+  chmod 600 "$dir/server.key"
 }
 
 # connection.json for org J's peer: where its chaincode server listens and the TLS material.
@@ -72,6 +69,10 @@ chaincode_installed() {  # ORG_INDEX PACKAGE_ID
   peer_cli "$1" lifecycle chaincode queryinstalled --output json 2>/dev/null | grep -q "\"package_id\": *\"$2\""
 }
 
+# The private data collections of the chaincode definition: `pseudonymSecret`, readable and
+# writable by the member organisations only, which holds the network's pseudonym secret.
+COLLECTIONS_CONFIG="$REPO_ROOT/network/collections-config.json"
+
 chaincode_approved() {  # ORG_INDEX PACKAGE_ID
   peer_cli "$1" lifecycle chaincode queryapproved -C "$CHANNEL" -n "$CHAINCODE_NAME" \
     --sequence "$CHAINCODE_SEQUENCE" --output json 2>/dev/null | grep -q "\"package_id\": *\"$2\""
@@ -85,7 +86,7 @@ chaincode_committed() {
 commit_ready() {
   local j out
   out=$(peer_cli 1 lifecycle chaincode checkcommitreadiness -C "$CHANNEL" -n "$CHAINCODE_NAME" \
-    -v "$CHAINCODE_VERSION" --sequence "$CHAINCODE_SEQUENCE" --output json 2>/dev/null) || return 1
+    -v "$CHAINCODE_VERSION" --sequence "$CHAINCODE_SEQUENCE" --collections-config "$COLLECTIONS_CONFIG" --output json 2>/dev/null) || return 1
   for j in $(org_indexes); do
     grep -q "\"$(org_msp "$j")\": *true" <<<"$out" || return 1
   done
@@ -100,7 +101,7 @@ approve_for_org() {  # ORG_INDEX PACKAGE_ID
   chaincode_approved "$1" "$2" && return 0
   peer_cli "$1" lifecycle chaincode approveformyorg $(orderer_args) -C "$CHANNEL" \
     -n "$CHAINCODE_NAME" -v "$CHAINCODE_VERSION" --sequence "$CHAINCODE_SEQUENCE" \
-    --package-id "$2" --waitForEvent
+    --collections-config "$COLLECTIONS_CONFIG" --package-id "$2" --waitForEvent
 }
 
 commit_definition() {
@@ -110,7 +111,26 @@ commit_definition() {
     peers+=(--peerAddresses "127.0.0.1:$(peer_port "$j")" --tlsRootCertFiles "$(peer_tls_ca "$j")")
   done
   peer_cli 1 lifecycle chaincode commit $(orderer_args) -C "$CHANNEL" -n "$CHAINCODE_NAME" \
-    -v "$CHAINCODE_VERSION" --sequence "$CHAINCODE_SEQUENCE" "${peers[@]}" --waitForEvent
+    -v "$CHAINCODE_VERSION" --sequence "$CHAINCODE_SEQUENCE" --collections-config "$COLLECTIONS_CONFIG" "${peers[@]}" --waitForEvent
+}
+
+# Sets the network's pseudonym secret (system:SetPseudonymSecret, the secret in the transient
+# data) once, as Org1's operator, endorsed by every organisation's peer. The secret is the
+# gateways' network secret file (created here when missing), so pseudonyms stay what the gateways
+# derived. Succeeds when the secret was already set (PSEUDONYM_SECRET_SET).
+set_pseudonym_secret() {
+  local j peers=() out secret_file="$IL_HOME/gateway/network-secret"
+  mkdir -p "$(dirname "$secret_file")"
+  [[ -f "$secret_file" ]] || (umask 077; openssl rand -hex 32 > "$secret_file")
+  for j in $(org_indexes); do
+    peers+=(--peerAddresses "127.0.0.1:$(peer_port "$j")" --tlsRootCertFiles "$(peer_tls_ca "$j")")
+  done
+  out=$(peer_cli 1 chaincode invoke $(orderer_args) -C "$CHANNEL" -n "$CHAINCODE_NAME" "${peers[@]}" --waitForEvent \
+    -c '{"function":"system:SetPseudonymSecret","Args":[]}' \
+    --transient "{\"pseudonymSecret\":\"$(tr -d '\n' < "$secret_file" | base64 -w0)\"}" 2>&1) && return 0
+  grep -q PSEUDONYM_SECRET_SET <<<"$out" && return 0
+  printf '%s\n' "$out" >&2
+  return 1
 }
 
 # True when org J's peer knows, through gossip, every organisation's peer as an endorser of the
@@ -174,5 +194,7 @@ deploy_chaincode() {
     wait_for "$(peer_name "$j") to discover every organisation's endorsers" 90 discovery_sees_all "$j" \
       || die "$(peer_name "$j") does not see every organisation's peer (gossip); see $(log_file "$(peer_name "$j")")"
   done
+  wait_for "the pseudonym secret set in the private data collection" 60 set_pseudonym_secret \
+    || die "system:SetPseudonymSecret failed"
   phase_done "chaincode deployed, answering and discoverable on every peer" "$start"
 }

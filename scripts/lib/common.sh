@@ -50,6 +50,18 @@ wait_for() {
   done
 }
 
+# render_template FILE NAME=VALUE...: FILE with each ${NAME} replaced by VALUE (values may span
+# lines). A placeholder left without a value is an error, so a template and its script never drift.
+render_template() {
+  local file=$1 text pair; shift
+  text=$(<"$file") || die "cannot read template $file"
+  for pair in "$@"; do
+    text=${text//"\${${pair%%=*}}"/"${pair#*=}"}
+  done
+  if [[ $text =~ \$\{[A-Z_]+\} ]]; then die "template $file: no value for ${BASH_REMATCH[0]}"; fi
+  printf '%s\n' "$text"
+}
+
 require_cmd() {
   local cmd
   for cmd in "$@"; do
@@ -57,12 +69,17 @@ require_cmd() {
   done
 }
 
-# Installs the npm workspaces when they are missing or older than the lock file.
+# Installs the npm workspaces (on the project's Node.js) when they are missing, older than the
+# lock file, or were installed by another Node.js major version.
 ensure_node_modules() {
-  local marker="$REPO_ROOT/node_modules/.package-lock.json"
-  if [[ ! -f "$marker" || "$REPO_ROOT/package-lock.json" -nt "$marker" ]]; then
-    log "installing npm packages (npm ci)"
+  ensure_node
+  local marker="$REPO_ROOT/node_modules/.package-lock.json" node_marker="$REPO_ROOT/node_modules/.il-node-major"
+  local major
+  major=$(node -p 'process.versions.node.split(".")[0]')
+  if [[ ! -f "$marker" || "$REPO_ROOT/package-lock.json" -nt "$marker" || "$(cat "$node_marker" 2>/dev/null)" != "$major" ]]; then
+    log "installing npm packages (npm ci, Node.js $(node --version))"
     (cd "$REPO_ROOT" && npm ci --no-audit --no-fund) >&2
+    echo "$major" > "$node_marker"
   fi
 }
 
@@ -80,3 +97,5 @@ ensure_dashboard() {
   log "building the dashboard (gateway/web -> gateway/dist-web)"
   (cd "$REPO_ROOT" && npx --no-install tsc -p gateway/web/tsconfig.json && npx --no-install vite build --config gateway/web/vite.config.mjs) >&2
 }
+
+source "$REPO_ROOT/scripts/lib/node.sh"

@@ -9,6 +9,11 @@ FABRIC_MODULE=github.com/hyperledger/fabric
 FABRIC_PSEUDO_VERSION=v1.4.0-rc1.0.20250510200036-435a7f1a780a
 FABRIC_COMMANDS=(peer orderer osnadmin configtxgen cryptogen configtxlator discover)
 FABRIC_WRAPPER_MODULE="$REPO_ROOT/network/fabric"
+# Fabric CA: one CA server per organisation; the client enrols identities. Same folder.
+FABRIC_CA_VERSION=1.5.15
+FABRIC_CA_MODULE=github.com/hyperledger/fabric-ca
+FABRIC_CA_COMMANDS=(fabric-ca-server fabric-ca-client)
+FABRIC_CA_WRAPPER_MODULE="$REPO_ROOT/network/fabric-ca"
 
 # FABRIC_BIN may point at existing binaries; otherwise they are built into .fabric/bin.
 FABRIC_BIN="${FABRIC_BIN:-$REPO_ROOT/.fabric/bin}"
@@ -23,6 +28,14 @@ fabric_binaries_present() {
   "$FABRIC_BIN/peer" version 2>/dev/null | grep -q "Version: $FABRIC_VERSION\$"
 }
 
+fabric_ca_binaries_present() {
+  local cmd
+  for cmd in "${FABRIC_CA_COMMANDS[@]}"; do
+    [[ -x "$FABRIC_BIN/$cmd" ]] || return 1
+  done
+  "$FABRIC_BIN/fabric-ca-server" version 2>/dev/null | grep -q "Version: $FABRIC_CA_VERSION\$"
+}
+
 # Copies the stock core.yaml / orderer.yaml of the pinned module (kept stock; everything is
 # overridden by environment, because unknown keys in orderer.yaml are fatal).
 fabric_sampleconfig_present() {
@@ -30,7 +43,7 @@ fabric_sampleconfig_present() {
 }
 
 ensure_fabric_binaries() {
-  if fabric_binaries_present && fabric_sampleconfig_present; then
+  if fabric_binaries_present && fabric_ca_binaries_present && fabric_sampleconfig_present; then
     return 0
   fi
   "$REPO_ROOT/scripts/fabric-binaries.sh"

@@ -84,75 +84,32 @@ _alive_and() {
 
 healthz() { curl -fsS --max-time 2 "http://127.0.0.1:$1/healthz"; }
 
+# node_settings TEMPLATE NAME=VALUE...: the KEY=VALUE lines of a node's settings template, filled.
+node_settings() {
+  render_template "$@" | grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$'
+}
+
 start_orderer() {  # INDEX
-  local i=$1 name dir
+  local i=$1 name settings
   name=$(orderer_name "$i")
-  dir=$(orderer_dir "$i")
   mkdir -p "$LEDGER_DIR/$name"
-  spawn "$name" env \
-    FABRIC_CFG_PATH="$FABRIC_SAMPLECONFIG" \
-    FABRIC_LOGGING_SPEC="${IL_ORDERER_LOGGING:-info:grpc=error}" \
-    ORDERER_GENERAL_LISTENADDRESS=127.0.0.1 \
-    ORDERER_GENERAL_LISTENPORT="$(orderer_port "$i")" \
-    ORDERER_GENERAL_LOCALMSPID=OrdererMSP \
-    ORDERER_GENERAL_LOCALMSPDIR="$dir/msp" \
-    ORDERER_GENERAL_BOOTSTRAPMETHOD=none \
-    ORDERER_GENERAL_TLS_ENABLED=true \
-    ORDERER_GENERAL_TLS_PRIVATEKEY="$dir/tls/server.key" \
-    ORDERER_GENERAL_TLS_CERTIFICATE="$dir/tls/server.crt" \
-    ORDERER_GENERAL_TLS_ROOTCAS="[$dir/tls/ca.crt]" \
-    ORDERER_GENERAL_CLUSTER_CLIENTCERTIFICATE="$dir/tls/server.crt" \
-    ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY="$dir/tls/server.key" \
-    ORDERER_GENERAL_CLUSTER_ROOTCAS="[$dir/tls/ca.crt]" \
-    ORDERER_ADMIN_LISTENADDRESS="127.0.0.1:$(orderer_admin_port "$i")" \
-    ORDERER_ADMIN_TLS_ENABLED=true \
-    ORDERER_ADMIN_TLS_PRIVATEKEY="$dir/tls/server.key" \
-    ORDERER_ADMIN_TLS_CERTIFICATE="$dir/tls/server.crt" \
-    ORDERER_ADMIN_TLS_ROOTCAS="[$dir/tls/ca.crt]" \
-    ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED=true \
-    ORDERER_ADMIN_TLS_CLIENTROOTCAS="[$dir/tls/ca.crt]" \
-    ORDERER_OPERATIONS_LISTENADDRESS="127.0.0.1:$(orderer_ops_port "$i")" \
-    ORDERER_METRICS_PROVIDER=prometheus \
-    ORDERER_FILELEDGER_LOCATION="$LEDGER_DIR/$name/ledger" \
-    ORDERER_CONSENSUS_WALDIR="$LEDGER_DIR/$name/etcdraft/wal" \
-    ORDERER_CONSENSUS_SNAPDIR="$LEDGER_DIR/$name/etcdraft/snapshot" \
-    "$FABRIC_BIN/orderer"
+  mapfile -t settings < <(node_settings "$REPO_ROOT/network/nodes/orderer.env.tmpl" \
+    LOGGING="${IL_ORDERER_LOGGING:-info:grpc=error}" LISTEN_HOST=127.0.0.1 NODE_DIR="$(orderer_dir "$i")" \
+    PORT="$(orderer_port "$i")" ADMIN_PORT="$(orderer_admin_port "$i")" OPS_PORT="$(orderer_ops_port "$i")" \
+    LEDGER="$LEDGER_DIR/$name")
+  spawn "$name" env FABRIC_CFG_PATH="$FABRIC_SAMPLECONFIG" "${settings[@]}" "$FABRIC_BIN/orderer"
 }
 
 start_peer() {  # ORG_INDEX
-  local j=$1 name dir
+  local j=$1 name settings
   name=$(peer_name "$j")
-  dir=$(peer_dir "$j")
   mkdir -p "$LEDGER_DIR/$name"
-  spawn "$name" env \
-    FABRIC_CFG_PATH="$FABRIC_SAMPLECONFIG" \
-    FABRIC_LOGGING_SPEC="${IL_PEER_LOGGING:-info:grpc=error}" \
-    CORE_PEER_ID="$(peer_host "$j")" \
-    CORE_PEER_LOCALMSPID="$(org_msp "$j")" \
-    CORE_PEER_MSPCONFIGPATH="$dir/msp" \
-    CORE_PEER_ADDRESS="127.0.0.1:$(peer_port "$j")" \
-    CORE_PEER_LISTENADDRESS="127.0.0.1:$(peer_port "$j")" \
-    CORE_PEER_CHAINCODEADDRESS="127.0.0.1:$(peer_cc_port "$j")" \
-    CORE_PEER_CHAINCODELISTENADDRESS="127.0.0.1:$(peer_cc_port "$j")" \
-    CORE_PEER_GOSSIP_BOOTSTRAP="127.0.0.1:$(peer_port "$j")" \
-    CORE_PEER_GOSSIP_EXTERNALENDPOINT="127.0.0.1:$(peer_port "$j")" \
-    `# Gossip timings for a small network on one host: membership converges in seconds` \
-    `# instead of the stock 25 s reconnect interval (measured: discovery ready 12 s vs 28 s).` \
-    CORE_PEER_GOSSIP_RECONNECTINTERVAL="${IL_GOSSIP_RECONNECT:-5s}" \
-    CORE_PEER_GOSSIP_ALIVETIMEINTERVAL=2s \
-    CORE_PEER_GOSSIP_ALIVEEXPIRATIONTIMEOUT=10s \
-    CORE_PEER_GOSSIP_PUBLISHSTATEINFOINTERVAL=2s \
-    CORE_PEER_TLS_ENABLED=true \
-    CORE_PEER_TLS_CERT_FILE="$dir/tls/server.crt" \
-    CORE_PEER_TLS_KEY_FILE="$dir/tls/server.key" \
-    CORE_PEER_TLS_ROOTCERT_FILE="$dir/tls/ca.crt" \
-    CORE_PEER_FILESYSTEMPATH="$LEDGER_DIR/$name" \
-    CORE_LEDGER_SNAPSHOTS_ROOTDIR="$LEDGER_DIR/$name/snapshots" \
-    CORE_OPERATIONS_LISTENADDRESS="127.0.0.1:$(peer_ops_port "$j")" \
-    CORE_METRICS_PROVIDER=prometheus \
-    CORE_VM_ENDPOINT= \
-    CORE_CHAINCODE_EXTERNALBUILDERS="[{name: ccaas, path: $BUILDER_DIR}]" \
-    "$FABRIC_BIN/peer" node start
+  mapfile -t settings < <(node_settings "$REPO_ROOT/network/nodes/peer.env.tmpl" \
+    LOGGING="${IL_PEER_LOGGING:-info:grpc=error}" LISTEN_HOST=127.0.0.1 NODE_DIR="$(peer_dir "$j")" \
+    PEER_HOST="$(peer_host "$j")" MSP="$(org_msp "$j")" PORT="$(peer_port "$j")" CC_PORT="$(peer_cc_port "$j")" \
+    OPS_PORT="$(peer_ops_port "$j")" GOSSIP_RECONNECT="${IL_GOSSIP_RECONNECT:-5s}" LEDGER="$LEDGER_DIR/$name" \
+    BUILDER_DIR="$BUILDER_DIR")
+  spawn "$name" env FABRIC_CFG_PATH="$FABRIC_SAMPLECONFIG" "${settings[@]}" "$FABRIC_BIN/peer" node start
 }
 
 # One chaincode server per organisation: each operator runs its own (chaincode as a service).

@@ -25,7 +25,7 @@ processes_managed_here() { [[ $IL_HOST_MODE == native ]]; }
 PORT_OFFSET="${IL_PORT_OFFSET:-0}"
 DOMAIN=impact.local
 ORDERER_DOMAIN="orderer.$DOMAIN"
-# Users created per organisation by cryptogen (User1..User5) and the role each plays in the
+# Users enrolled per organisation through its CA (User1..User5) and the role each plays in the
 # demo and the tests; the roles themselves are granted on the ledger by the org's operator.
 USER_ROLES=(submitter verifier verifier validator funder)
 
@@ -65,12 +65,27 @@ peer_tls_ca()        { echo "$(org_dir "$1")/tlsca/tlsca.$(org_domain "$1")-cert
 org_admin_msp()      { echo "$(org_dir "$1")/users/Admin@$(org_domain "$1")/msp"; }
 org_user_dir()       { echo "$(org_dir "$1")/users/$2@$(org_domain "$1")"; }
 
+# Certificate authorities: one Fabric CA per organisation, named by its party: an organisation
+# index (1..ORG_COUNT) or "orderer" for the ordering organisation. Each CA's server home, and every
+# key it enrols, stays in its own organisation's folder.
+ca_parties()         { echo orderer; org_indexes; }
+party_dir()          { if [[ $1 == orderer ]]; then echo "$CRYPTO_DIR/ordererOrganizations/$ORDERER_DOMAIN"; else org_dir "$1"; fi; }
+party_domain()       { if [[ $1 == orderer ]]; then echo "$ORDERER_DOMAIN"; else org_domain "$1"; fi; }
+party_msp()          { if [[ $1 == orderer ]]; then echo OrdererMSP; else org_msp "$1"; fi; }
+ca_name()            { if [[ $1 == orderer ]]; then echo ca.orderer; else echo "ca.org$1"; fi; }
+ca_host()            { echo "ca.$(party_domain "$1")"; }
+ca_port()            { if [[ $1 == orderer ]]; then echo $(( 6095 + PORT_OFFSET )); else echo $(( 7055 + 1000 * ($1 - 1) + PORT_OFFSET )); fi; }
+ca_ops_port()        { echo $(( $(ca_port "$1") + 1 )); }
+ca_home()            { echo "$(party_dir "$1")/ca/server"; }
+ca_root_cert()       { echo "$(ca_home "$1")/ca-cert.pem"; }
+
 orderer_indexes() { seq 0 $(( ORDERER_COUNT - 1 )); }
 org_indexes()     { seq 1 "$ORG_COUNT"; }
 
 # Every node this network runs, by the name `status`, `stop-node` and `start-node` use.
 all_node_names() {
   local i
+  for i in $(ca_parties); do ca_name "$i"; done
   for i in $(orderer_indexes); do orderer_name "$i"; done
   for i in $(org_indexes); do peer_name "$i"; done
   for i in $(org_indexes); do chaincode_name "$i"; done

@@ -2,13 +2,18 @@
  * Audit bundles on the real network: a proof with a split ancestor, its bundle over HTTP, verified
  * offline (also with the holder's credential); one-byte changes in each part of the bundle fail
  * at the step that guards that part; a bundle claiming another channel fails at 'channel'.
+ * The trust anchor: pinned to the channel's genesis block (file or hash) the bundle verifies; a
+ * bundle re-made consistently with other keys (a second cryptogen run) verifies as
+ * self-consistent but fails at 'trust-anchor' once pinned; a configuration block signed by an
+ * orderer key the configuration before it does not know fails at 'config-chain'.
  */
 import type * as FabricProtos from '@hyperledger/fabric-protos';
-import { blockHeaderBytes, createStaticDocumentLoader, credentialHash, verifyAuditBundle, type AuditBundle, type VerifyStep } from '@impact-ledger/gateway';
+import { blockHeaderBytes, genesisBlockHash, verifyAuditBundle, type AuditBundle, type VerifyStep } from '@impact-ledger/gateway';
+import { createStaticDocumentLoader, credentialHash } from '@impact-ledger/credentials';
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { createHash, createPrivateKey, sign, verify, X509Certificate, type KeyObject } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -123,6 +128,235 @@ function editEndorsed(bundle: AuditBundle, txId: string, edit: (action: Instance
     }));
     reseal(block, keys);
   });
+}
+
+type Keyed = { cert: X509Certificate; key: KeyObject };
+
+/** Every file below `dir`, as paths relative to it. */
+function filesBelow(dir: string, prefix = ''): string[] {
+  return readdirSync(path.join(dir, prefix)).flatMap((name) => {
+    const rel = path.join(prefix, name);
+    return statSync(path.join(dir, rel)).isDirectory() ? filesBelow(dir, rel) : [rel];
+  });
+}
+
+/**
+ * A second key set for the same network (cryptogen on the same crypto-config.yaml: the same
+ * organisations, names and OUs, new CA roots and keys), matched to the first by path: old
+ * certificate fingerprint -> new certificate (and its key, for signing certificates).
+ */
+function otherCrypto(): { roots: Map<string, Uint8Array>; signers: Map<string, { pem: Uint8Array; key: KeyObject }> } {
+  const net = JSON.parse(readFileSync(process.env.IL_NETWORK_JSON ?? '', 'utf8')) as { home: string };
+  const oldDir = path.join(net.home, 'crypto');
+  const newDir = mkdtempSync(path.join(os.tmpdir(), 'il-forged-crypto-'));
+  execFileSync(path.join(process.env.FABRIC_BIN ?? path.join(REPO_ROOT, '.fabric', 'bin'), 'cryptogen'),
+    ['generate', `--config=${path.join(REPO_ROOT, 'test', 'fixtures', 'crypto-config.yaml')}`, `--output=${newDir}`]);
+  const roots = new Map<string, Uint8Array>();
+  const signers = new Map<string, { pem: Uint8Array; key: KeyObject }>();
+  // The network's CAs lay out each identity as cryptogen does (msp/signcerts/<id>-cert.pem, the
+  // organisation's root in ca/ca.<domain>-cert.pem), so certificates are matched by path; a root
+  // found under several paths (one CA issues identities and TLS) keeps its first match, ca/
+  // sorting before tlsca/. Files cryptogen has no counterpart for (the CAs' own) are not needed.
+  for (const rel of filesBelow(oldDir).filter((f) => f.endsWith('.pem')).sort()) {
+    if (!existsSync(path.join(newDir, rel))) continue;
+    const oldPem = readFileSync(path.join(oldDir, rel));
+    const newPem = readFileSync(path.join(newDir, rel));
+    const fingerprint = new X509Certificate(oldPem).fingerprint256;
+    if (/[\/]signcerts[\/]/.test(rel)) {
+      signers.set(fingerprint, { pem: newPem, key: createPrivateKey(readFileSync(path.join(newDir, path.dirname(path.dirname(rel)), 'keystore', 'priv_sk'))) });
+    } else if (!roots.has(fingerprint)) {
+      roots.set(fingerprint, newPem);
+    }
+  }
+  return { roots, signers };
+}
+
+type Forgery = ReturnType<typeof otherCrypto>;
+
+function fingerprintOf(pem: Uint8Array): string {
+  return new X509Certificate(Buffer.from(pem)).fingerprint256;
+}
+
+/** The same SerializedIdentity with the other key set's certificate. */
+function forgedIdentity(bytes: Uint8Array, forgery: Forgery): { bytes: Uint8Array; key: KeyObject } {
+  const identity = msp.SerializedIdentity.deserializeBinary(bytes);
+  const signer = forgery.signers.get(fingerprintOf(identity.getIdBytes_asU8()));
+  if (signer === undefined) throw new Error(`no forged certificate for ${identity.getMspid()}`);
+  identity.setIdBytes(signer.pem);
+  return { bytes: identity.serializeBinary(), key: signer.key };
+}
+
+/** A configuration block whose MSPs (roots, TLS roots, NodeOU certificates) and BFT consenters are the other key set's. */
+function forgeConfig(block: Block, forgery: Forgery, sequence?: number): void {
+  const data = block.getData()!;
+  const envelope = common.Envelope.deserializeBinary(data.getDataList_asU8()[0]!);
+  const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
+  const configEnvelope = common.ConfigEnvelope.deserializeBinary(payload.getData_asU8());
+  const config = configEnvelope.getConfig()!;
+  if (sequence !== undefined) config.setSequence(sequence);
+  const root = config.getChannelGroup()!;
+  const swap = (pem: Uint8Array): Uint8Array => forgery.roots.get(fingerprintOf(pem)) ?? forgery.signers.get(fingerprintOf(pem))?.pem ?? pem;
+  for (const section of ['Application', 'Orderer']) {
+    const group = root.getGroupsMap().get(section);
+    for (const [, org] of group?.getGroupsMap().entries() ?? []) {
+      const value = org.getValuesMap().get('MSP')!;
+      const mspConfig = msp.MSPConfig.deserializeBinary(value.getValue_asU8());
+      const fabric = msp.FabricMSPConfig.deserializeBinary(mspConfig.getConfig_asU8());
+      fabric.setRootCertsList(fabric.getRootCertsList_asU8().map(swap));
+      fabric.setTlsRootCertsList(fabric.getTlsRootCertsList_asU8().map(swap));
+      fabric.setAdminsList(fabric.getAdminsList_asU8().map(swap));
+      const ous = fabric.getFabricNodeOus();
+      for (const ou of [ous?.getClientOuIdentifier(), ous?.getPeerOuIdentifier(), ous?.getAdminOuIdentifier(), ous?.getOrdererOuIdentifier()]) {
+        if (ou !== undefined && ou.getCertificate_asU8().length > 0) ou.setCertificate(swap(ou.getCertificate_asU8()));
+      }
+      mspConfig.setConfig(fabric.serializeBinary());
+      value.setValue(mspConfig.serializeBinary());
+    }
+    const orderers = section === 'Orderer' ? group?.getValuesMap().get('Orderers') : undefined;
+    if (orderers !== undefined) {
+      // common.Orderers (BFT consenters) is newer than the protobuf typings at the root
+      const { Orderers } = common as unknown as { Orderers: { deserializeBinary(b: Uint8Array): { getConsenterMappingList(): { getIdentity_asU8(): Uint8Array; setIdentity(v: Uint8Array): void }[]; serializeBinary(): Uint8Array } } };
+      const mapping = Orderers.deserializeBinary(orderers.getValue_asU8());
+      for (const consenter of mapping.getConsenterMappingList()) consenter.setIdentity(swap(consenter.getIdentity_asU8()));
+      orderers.setValue(mapping.serializeBinary());
+    }
+  }
+  payload.setData(configEnvelope.serializeBinary());
+  envelope.setPayload(payload.serializeBinary());
+  data.setDataList([envelope.serializeBinary()]);
+  block.getHeader()!.setDataHash(createHash('sha256').update(Buffer.concat(data.getDataList_asU8())).digest());
+}
+
+/** Every endorser transaction of a block re-made with the other key set: creators, endorsements, client signatures. */
+function forgeTransactions(block: Block, forgery: Forgery): void {
+  const data = block.getData()!;
+  data.setDataList(data.getDataList_asU8().map((bytes) => {
+    const envelope = common.Envelope.deserializeBinary(bytes);
+    const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
+    const header = payload.getHeader()!;
+    const signatureHeader = common.SignatureHeader.deserializeBinary(header.getSignatureHeader_asU8());
+    const creator = forgedIdentity(signatureHeader.getCreator_asU8(), forgery);
+    signatureHeader.setCreator(creator.bytes);
+    header.setSignatureHeader(signatureHeader.serializeBinary());
+    const transaction = peer.Transaction.deserializeBinary(payload.getData_asU8());
+    for (const action of transaction.getActionsList()) {
+      action.setHeader(signatureHeader.serializeBinary());
+      const actionPayload = peer.ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8());
+      const endorsed = actionPayload.getAction()!;
+      for (const endorsement of endorsed.getEndorsementsList()) {
+        const endorser = forgedIdentity(endorsement.getEndorser_asU8(), forgery);
+        endorsement.setEndorser(endorser.bytes);
+        endorsement.setSignature(sign('sha256', Buffer.concat([endorsed.getProposalResponsePayload_asU8(), endorser.bytes]), endorser.key));
+      }
+      actionPayload.setAction(endorsed);
+      action.setPayload(actionPayload.serializeBinary());
+    }
+    payload.setData(transaction.serializeBinary());
+    envelope.setPayload(payload.serializeBinary());
+    envelope.setSignature(sign('sha256', envelope.getPayload_asU8(), creator.key));
+    return envelope.serializeBinary();
+  }));
+  block.getHeader()!.setDataHash(createHash('sha256').update(Buffer.concat(data.getDataList_asU8())).digest());
+}
+
+/**
+ * Signs a block as the orderers whose certificates are `signers` (orderers of the test network or
+ * of the other key set): one signature each over its header and orderer metadata naming `lastConfig`.
+ */
+function ordererSign(block: Block, signers: { pem: Uint8Array; key: KeyObject }[], lastConfig: number): void {
+  const value = new common.OrdererBlockMetadata();
+  const last = new common.LastConfig();
+  last.setIndex(lastConfig);
+  value.setLastConfig(last);
+  const md = new common.Metadata();
+  md.setValue(value.serializeBinary());
+  md.setSignaturesList(signers.map((signer) => {
+    const identity = new msp.SerializedIdentity();
+    identity.setMspid('OrdererMSP');
+    identity.setIdBytes(signer.pem);
+    const signatureHeader = new common.SignatureHeader();
+    signatureHeader.setCreator(identity.serializeBinary());
+    signatureHeader.setNonce(Buffer.from('forged-nonce-0123456789'));
+    const signature = new common.MetadataSignature();
+    signature.setSignatureHeader(signatureHeader.serializeBinary());
+    signature.setSignature(sign('sha256', Buffer.concat([md.getValue_asU8(), signatureHeader.serializeBinary(), blockHeaderBytes(block.getHeader()!)]), signer.key));
+    return signature;
+  }));
+  block.getMetadata()!.setMetadataList(block.getMetadata()!.getMetadataList_asU8().map((m, i) => (i === 0 ? md.serializeBinary() : m)));
+}
+
+/** The block's orderer metadata re-signed by the other key set's orderers (the same orderers, other keys). */
+function forgeOrdererSignatures(block: Block, forgery: Forgery, old: Keyed[], oldHeader: Buffer): void {
+  const list = block.getMetadata()!.getMetadataList_asU8();
+  const md = common.Metadata.deserializeBinary(list[0]!);
+  const newHeader = blockHeaderBytes(block.getHeader()!);
+  for (const signature of md.getSignaturesList()) {
+    const identifierHeader = (signature as unknown as { getIdentifierHeader_asU8(): Uint8Array }).getIdentifierHeader_asU8();
+    const prefix = signature.getSignatureHeader_asU8().length > 0 ? signature.getSignatureHeader_asU8() : identifierHeader;
+    const was = old.find((k) => verify('sha256', Buffer.concat([md.getValue_asU8(), prefix, oldHeader]), k.cert.publicKey, signature.getSignature_asU8()));
+    const signer = was === undefined ? undefined : forgery.signers.get(was.cert.fingerprint256);
+    if (signer === undefined) throw new Error('no orderer key made this signature');
+    let signedPrefix = prefix;
+    if (signature.getSignatureHeader_asU8().length > 0) {
+      const header = common.SignatureHeader.deserializeBinary(prefix);
+      header.setCreator(forgedIdentity(header.getCreator_asU8(), forgery).bytes);
+      signedPrefix = header.serializeBinary();
+      signature.setSignatureHeader(signedPrefix);
+    }
+    signature.setSignature(sign('sha256', Buffer.concat([md.getValue_asU8(), signedPrefix, newHeader]), signer.key));
+  }
+  block.getMetadata()!.setMetadataList(list.map((m, i) => (i === 0 ? md.serializeBinary() : m)));
+}
+
+/**
+ * The bundle re-made with the other key set, consistently: every configuration block's MSP
+ * roots replaced, every transaction re-signed by its creator's and endorsers' counterparts,
+ * every block re-signed by its orderers' counterparts. Only the genesis block hash tells.
+ */
+function forgeBundle(bundle: AuditBundle, forgery: Forgery): AuditBundle {
+  const old = ordererKeys();
+  let copy = clone(bundle);
+  for (const number of Object.keys(copy.configBlocks)) {
+    copy = editBlock(copy, number, (block) => {
+      const oldHeader = blockHeaderBytes(block.getHeader()!);
+      forgeConfig(block, forgery);
+      if (number !== '0') forgeOrdererSignatures(block, forgery, old, oldHeader);
+    }, 'configBlocks');
+  }
+  for (const number of Object.keys(copy.blocks)) {
+    copy = editBlock(copy, number, (block) => {
+      const oldHeader = blockHeaderBytes(block.getHeader()!);
+      forgeTransactions(block, forgery);
+      forgeOrdererSignatures(block, forgery, old, oldHeader);
+    });
+  }
+  return copy;
+}
+
+/**
+ * How many orderer signatures the test network's blocks need, worked out here rather than by the
+ * verifier's function: Raft 1; BFT with n consenters (SmartBFT) ceil((n + f + 1) / 2), f = floor((n - 1) / 3).
+ */
+function signaturesNeeded(): number {
+  const net = JSON.parse(readFileSync(process.env.IL_NETWORK_JSON ?? '', 'utf8')) as { consensus: string; orderers: unknown[] };
+  const n = net.orderers.length;
+  return net.consensus === 'bft' ? Math.ceil((n + Math.floor((n - 1) / 3) + 1) / 2) : 1;
+}
+
+/** The channel's genesis block file, as `network.sh up` made it with configtxgen. */
+function genesisBlockFile(): string {
+  const net = JSON.parse(readFileSync(process.env.IL_NETWORK_JSON ?? '', 'utf8')) as { home: string; channel: string };
+  return path.join(net.home, 'channel', `${net.channel}.block`);
+}
+
+/** Runs the CLI; its exit status and output. */
+function runCli(...args: string[]): { status: number; stdout: string } {
+  try {
+    return { status: 0, stdout: execFileSync('node', [path.join(REPO_ROOT, 'gateway', 'dist', 'cli.js'), ...args], { encoding: 'utf8' }) };
+  } catch (error) {
+    const failed = error as { status?: number; stdout?: string };
+    return { status: failed.status ?? -1, stdout: failed.stdout ?? '' };
+  }
 }
 
 function firstStep(bundle: AuditBundle): string {
@@ -309,5 +543,122 @@ describe('e2e: audit bundles', function () {
       steps.add(report.failures[0]!.step);
     }
     console.log(`      steps that caught the seeded changes: ${[...steps].sort().join(', ')}`);
+  });
+
+  describe('the trust anchor: the channel genesis block, pinned', () => {
+    let pin: string;
+    let forgery: Forgery;
+    let dir: string;
+
+    before(() => {
+      pin = genesisBlockHash(readFileSync(genesisBlockFile()));
+      forgery = otherCrypto();
+      dir = mkdtempSync(path.join(os.tmpdir(), 'il-trust-'));
+      writeFileSync(path.join(dir, 'bundle.json'), JSON.stringify(bundle));
+    });
+
+    it('the bundle holds the configuration chain from the genesis block', () => {
+      expect(Object.keys(bundle.configBlocks)).to.include('0');
+    });
+
+    it('verifies pinned by the genesis block hash, and the report says so', () => {
+      const report = verifyAuditBundle(bundle, { trustedGenesisHash: pin });
+      expect(report.failures).to.deep.equal([]);
+      expect(report.summary.trusted).to.equal(true);
+      expect(report.summary.genesisHash).to.equal(pin);
+      expect(verifyAuditBundle(bundle).summary.trusted).to.equal(false);
+    });
+
+    it('CLI: --trust with the genesis block file and with its sha256 (exit 0, TRUSTED); without, exit 0 and NOT PINNED', () => {
+      for (const trust of [genesisBlockFile(), pin, pin.toUpperCase()]) {
+        const run = runCli('verify-bundle', path.join(dir, 'bundle.json'), '--trust', trust);
+        expect(run.status, trust).to.equal(0);
+        expect(run.stdout).to.include(`genesis block hash (sha256 of the DER block header, Fabric's block hash): ${pin}`);
+        expect(run.stdout).to.include(`TRUSTED: the configuration chain starts at the pinned genesis block ${pin}`);
+      }
+      const unpinned = runCli('verify-bundle', path.join(dir, 'bundle.json'));
+      expect(unpinned.status).to.equal(0);
+      expect(unpinned.stdout).to.match(/NOT PINNED: the bundle is only SELF-CONSISTENT/);
+      expect(runCli('verify-bundle', path.join(dir, 'bundle.json'), '--trust', 'not-a-file-nor-hash').status).to.equal(2);
+    });
+
+    it("a bundle re-made consistently with other keys verifies as self-consistent, fails at 'trust-anchor' once pinned (API and CLI)", () => {
+      const forged = forgeBundle(bundle, forgery);
+      const unpinned = verifyAuditBundle(forged);
+      expect(unpinned.failures).to.deep.equal([]);
+      expect(unpinned.summary.trusted).to.equal(false);
+      expect(unpinned.summary.genesisHash).to.not.equal(pin);
+      const pinned = verifyAuditBundle(forged, { trustedGenesisHash: pin });
+      expect(pinned.ok).to.equal(false);
+      expect(pinned.failures[0]?.step).to.equal('trust-anchor');
+      writeFileSync(path.join(dir, 'forged.json'), JSON.stringify(forged));
+      expect(runCli('verify-bundle', path.join(dir, 'forged.json')).status).to.equal(0);
+      const run = runCli('verify-bundle', path.join(dir, 'forged.json'), '--trust', genesisBlockFile());
+      expect(run.status).to.equal(1);
+      expect(run.stdout).to.match(/^FAIL \[trust-anchor\]/);
+    });
+
+    it(`fails at 'orderer-signature' with one orderer signature fewer than the consensus needs (${process.env.CONSENSUS ?? 'raft'})`, () => {
+      const needed = signaturesNeeded();
+      for (const number of Object.keys(bundle.blocks)) {
+        const tampered = editBlock(bundle, number, (b) => {
+          const list = b.getMetadata()!.getMetadataList_asU8();
+          const md = common.Metadata.deserializeBinary(list[0]!);
+          expect(md.getSignaturesList().length, `block ${number}`).to.be.at.least(needed);
+          md.setSignaturesList(md.getSignaturesList().slice(0, needed - 1));
+          b.getMetadata()!.setMetadataList(list.map((m, i) => (i === 0 ? md.serializeBinary() : m)));
+        });
+        expect(firstFailure(tampered), `block ${number}`).to.equal('orderer-signature');
+      }
+    });
+
+    it("a bundle without the genesis block fails at 'trust-anchor' when pinned", () => {
+      const copy = clone(bundle);
+      delete copy.configBlocks['0'];
+      expect(firstFailure(copy, { trustedGenesisHash: pin })).to.equal('trust-anchor');
+    });
+
+    describe('a later configuration block', () => {
+      // numbered after every block of the bundle, so that it is in force for none of them
+      const next = (b: AuditBundle): number => Math.max(...Object.keys(b.blocks).map(Number)) + 1;
+      /** `bundle` with a configuration block (genesis' configuration, sequence `sequence`, `forge`d or not) signed by `signer`. */
+      const withConfig = (sequence: number, forged: boolean, signers: { pem: Uint8Array; key: KeyObject }[]): AuditBundle => {
+        const copy = clone(bundle);
+        const number = next(copy);
+        const block = common.Block.deserializeBinary(Buffer.from(copy.configBlocks['0']!, 'base64'));
+        block.getHeader()!.setNumber(number);
+        block.getHeader()!.setPreviousHash(createHash('sha256').update('the block before').digest());
+        if (forged) forgeConfig(block, forgery, sequence);
+        else forgeConfig(block, { roots: new Map(), signers: new Map() }, sequence);
+        ordererSign(block, signers, number);
+        copy.configBlocks[String(number)] = Buffer.from(block.serializeBinary()).toString('base64');
+        return copy;
+      };
+      // every orderer signs: one suffices for Raft, BFT needs its quorum
+      const realOrderers = (): { pem: Uint8Array; key: KeyObject }[] => ordererKeys().map((k) => ({ pem: Buffer.from(k.cert.toString()), key: k.key }));
+      const forgedOrderers = (): { pem: Uint8Array; key: KeyObject }[] => ordererKeys().map((k) => forgery.signers.get(k.cert.fingerprint256)!);
+
+      it('verifies (pinned) when an orderer of the configuration before it signed it', () => {
+        const report = verifyAuditBundle(withConfig(1, false, realOrderers()), { trustedGenesisHash: pin });
+        expect(report.failures).to.deep.equal([]);
+        expect(Object.keys(report.summary.configBlockHashes)).to.have.length(2);
+      });
+
+      it("fails at 'config-chain' when signed by an orderer key the configuration before it does not know (even if it names that key's root itself)", () => {
+        expect(firstFailure(withConfig(1, true, forgedOrderers()), { trustedGenesisHash: pin })).to.equal('config-chain');
+        expect(firstFailure(withConfig(1, true, forgedOrderers()))).to.equal('config-chain');
+        expect(firstFailure(withConfig(1, false, forgedOrderers()))).to.equal('config-chain');
+      });
+
+      it(`fails at 'config-chain' when signed by one orderer fewer than the configuration before it needs (${process.env.CONSENSUS ?? 'raft'})`, () => {
+        const needed = signaturesNeeded();
+        expect(firstFailure(withConfig(1, false, realOrderers().slice(0, needed - 1)), { trustedGenesisHash: pin })).to.equal('config-chain');
+        expect(verifyAuditBundle(withConfig(1, false, realOrderers().slice(0, needed)), { trustedGenesisHash: pin }).failures).to.deep.equal([]);
+      });
+
+      it("fails at 'config-chain' when a configuration block between is missing (sequence not + 1)", () => {
+        expect(firstFailure(withConfig(2, false, realOrderers()), { trustedGenesisHash: pin })).to.equal('config-chain');
+      });
+    });
   });
 });

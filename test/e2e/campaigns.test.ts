@@ -118,7 +118,7 @@ describe('e2e: funders (campaigns, export, reports)', function () {
   });
 
   it('computes the carbon result of the steel example and PCAF factors over HTTP, inputs hashed', async () => {
-    const d = (value: number) => ({ value, source: 'DESIGN.md §2 steel example' });
+    const d = (value: number) => ({ value, source: 'docs/domain.md steel example' });
     const report = await world.client(2, 'User5').json<{ clientPartKg: number; producerPartKg: number; inputsSha256: string }>('POST', '/v1/reports/carbon-result', {
       label: 'steel', quantityBefore: d(100_000), quantityAfter: d(112_000), factorBefore: d(1800), factorAfter: d(1700),
     }, 200);

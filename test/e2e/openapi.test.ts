@@ -1,4 +1,4 @@
-/** The OpenAPI 3.1 document: valid JSON, every route of DESIGN.md §5, every operation with its problems. */
+/** The OpenAPI 3.1 document: valid JSON, every route of docs/api.md, every operation with its problems. */
 import { expect } from 'chai';
 import { getGatewayWorld } from '../helpers/gateway-world';
 

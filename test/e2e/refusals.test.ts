@@ -4,7 +4,7 @@
  * (forged signature, tampered subject, expired, untrusted issuer, remote @context), each with
  * nothing written to the ledger.
  */
-import { createStaticDocumentLoader, credentialHash } from '@impact-ledger/gateway';
+import { createStaticDocumentLoader, credentialHash } from '@impact-ledger/credentials';
 import { expect } from 'chai';
 import { getGatewayWorld, type GatewayWorld } from '../helpers/gateway-world';
 import type { HttpResponse } from '../helpers/gateway-http';
@@ -105,7 +105,7 @@ describe('e2e: refusals', function () {
         subject: { activityPeriodStart: '2025-10-01', activityPeriodEnd: '2025-10-31' },
         fields: { validFrom: '2024-01-01T00:00:00Z', validUntil: '2024-12-31T00:00:00Z' },
       });
-      const { signCredential } = await import('@impact-ledger/gateway');
+      const { signCredential } = await import('@impact-ledger/credentials');
       await refusedWithNothingWritten(await signCredential(unsigned, issuer, { date: '2024-01-02T00:00:00Z' }), 'CREDENTIAL_EXPIRED');
     });
 

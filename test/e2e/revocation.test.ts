@@ -96,7 +96,7 @@ describe('e2e: revocation cascades', function () {
 
   it('honours the W3C Bitstring Status List: a revoked credential is refused at submission, a current one accepted', async () => {
     const listId = `https://status.example/${protocol.id}/1`;
-    await world.client(1, 'User1').json('PUT', '/v1/status-lists', { credential: await signedStatusList(issuer, listId, [5]) }, 200);
+    await world.client(1, 'Admin').json('PUT', '/v1/status-lists', { credential: await signedStatusList(issuer, listId, [5]) }, 200);
     const revoked = await signedCredential(issuer, { fields: { credentialStatus: statusEntry(listId, 5) } });
     const refused = await world.client(1, 'User1').request('POST', '/v1/claims', claimRequest(protocol, revoked));
     expect(refused.status).to.equal(422);

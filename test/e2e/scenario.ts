@@ -2,7 +2,7 @@
  * Building blocks of the end-to-end scenarios: a did:key issuer generated at test time, a commute
  * protocol that trusts it (registered and activated over HTTP), and credentials signed now.
  */
-import { CREDENTIALS_V2_URL, generateIssuerKey, IMPACT_LEDGER_CONTEXT_V1_URL, signCredential, type IssuerKeyPair, type JsonObject } from '@impact-ledger/gateway';
+import { CREDENTIALS_V2_URL, generateIssuerKey, IMPACT_LEDGER_CONTEXT_V1_URL, signCredential, type IssuerKeyPair, type JsonObject } from '@impact-ledger/credentials';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { getGatewayWorld, type GatewayWorld } from '../helpers/gateway-world';
 import { waitForBlockEverywhere } from '../helpers/network';

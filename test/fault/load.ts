@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { connectAs, eventually, networkScript, peerHeight, type Actor, type NetworkInfo } from '../helpers/network';
 import { evaluate, submit } from '../helpers/ledger';
-import { claimDraft, protocolDraft, type World } from '../integration/world';
+import { claimFor, protocolDraft, type World } from '../integration/world';
 
 /** One item the load tried to write: acknowledged when it has a txId (committed VALID). */
 export interface Attempt {
@@ -90,29 +90,29 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** An active protocol of org 1's operator for one fault's load (its claims are counted apart). */
-export async function loadProtocol(w: World, overrides: Parameters<typeof protocolDraft>[0]): Promise<{ id: string; version: number }> {
+export async function loadProtocol(w: World, overrides: Parameters<typeof protocolDraft>[0]): Promise<{ id: string; version: number; category: string }> {
   const draft = protocolDraft(overrides);
   await submit(w.operators[0].actor, 'protocols:Register', JSON.stringify(draft));
   await submit(w.operators[0].actor, 'protocols:Activate', draft.id, '1');
-  return { id: draft.id, version: 1 };
+  return { id: draft.id, version: 1, category: draft.category };
 }
 
 /** Claims:Submit by the submitters (User1) of the given orgs, through their own peers. */
-export function claimLoad(w: World, protocol: { id: string; version: number }, orgs: number[]): SubmitOne {
-  return (worker) => {
-    const draft = claimDraft(protocol);
+export function claimLoad(w: World, protocol: { id: string; version: number; category: string }, orgs: number[]): SubmitOne {
+  return async (worker) => {
+    const draft = await claimFor(protocol);
     const submitter = w.user(orgs[worker % orgs.length] as number, 1).actor;
     return {
       key: draft.credentialHash,
-      run: async () => submitAcknowledged(submitter, 'claims:Submit', JSON.stringify(draft)),
+      run: async () => submitAcknowledged(submitter, 'claims:Submit', [draft.args], draft.transient),
     };
   };
 }
 
 /** Endorse, order and wait for the commit status, no waiting for other peers (a fault may hold one back). */
-async function submitAcknowledged(actor: Actor, fqfn: string, ...args: string[]): Promise<{ txId: string; blockNumber: bigint }> {
+async function submitAcknowledged(actor: Actor, fqfn: string, args: string[], transient: Record<string, string>): Promise<{ txId: string; blockNumber: bigint }> {
   const [name, fn] = fqfn.split(':') as [string, string];
-  const submitted = await actor.contract(name).submitAsync(fn, { arguments: args });
+  const submitted = await actor.contract(name).submitAsync(fn, { arguments: args, transientData: transient });
   // A transaction handed to a Raft leader that dies before ordering it is lost without a word:
   // only the commit-status deadline tells. 15 s (not the 60 s default) lets a client give up and
   // send a new one, as a production client would, so recovery measures the network, not the wait.

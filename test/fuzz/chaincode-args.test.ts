@@ -11,7 +11,7 @@ import { ErrorCodes } from '@impact-ledger/chaincode/errors';
 import { expect } from 'chai';
 import { chaincodeErrorOf } from '../helpers/ledger';
 import { peerHeight, type Actor } from '../helpers/network';
-import { claimDraft, getWorld, protocolDraft, randomHash, type World } from '../integration/world';
+import { getWorld, protocolDraft, randomHash, type World } from '../integration/world';
 
 interface TxMeta { name: string; tag?: string[]; parameters?: { name: string }[] }
 interface Metadata { contracts: Record<string, { transactions: TxMeta[] }> }
@@ -72,7 +72,8 @@ function mutate(rand: () => number, value: unknown): unknown {
 function plausible(w: World, name: string, protocol: { id: string; version: number }): unknown {
   switch (name) {
     case 'protocolJson': return protocolDraft({ verifiers: [w.user(2, 2).identity], validators: [w.user(1, 4).identity] });
-    case 'claimJson': return claimDraft(protocol);
+    // the public arguments only: the credential travels in transient data (absent here: INVALID_CREDENTIAL)
+    case 'claimJson': return { protocolId: protocol.id, protocolVersion: protocol.version, proofLevel: 'computed', evidenceHashes: [] };
     case 'filterJson': return { protocolId: protocol.id, protocolVersion: protocol.version };
     case 'priceJson': return { amount: '10.00', currency: 'EUR' };
     default: return undefined;

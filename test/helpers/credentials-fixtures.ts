@@ -3,18 +3,7 @@
  * impact claim credentials, the policy they are checked against, and spies that prove nothing is
  * fetched from the network.
  */
-import {
-  CREDENTIALS_V2_URL,
-  IMPACT_LEDGER_CONTEXT_V1_URL,
-  createStaticDocumentLoader,
-  generateIssuerKey,
-  signCredential,
-  type CheckOptions,
-  type CredentialPolicy,
-  type DocumentLoader,
-  type IssuerKeyPair,
-  type JsonObject,
-} from '@impact-ledger/gateway';
+import { CREDENTIALS_V2_URL, IMPACT_LEDGER_CONTEXT_V1_URL, createStaticDocumentLoader, generateIssuerKey, signCredential, type CheckOptions, type CredentialPolicy, type DocumentLoader, type IssuerKeyPair, type JsonObject } from '@impact-ledger/credentials';
 import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -38,8 +27,8 @@ function isRoot(dir: string): boolean {
   return typeof manifest === 'object' && manifest !== null && 'workspaces' in manifest;
 }
 
-/** Where CI puts shared/: beside the clone. */
-export const CONFORMANCE_DIR = path.resolve(repoRoot(), '../shared/conformance/vc-di-eddsa');
+/** The W3C vc-di-eddsa test vector, kept in the repository (see its README for source and licence). */
+export const CONFORMANCE_DIR = path.resolve(repoRoot(), 'test/fixtures/w3c/vc-di-eddsa');
 
 function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

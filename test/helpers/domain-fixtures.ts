@@ -21,7 +21,8 @@ export const org1Operator = callerOf('Org1MSP', 'Admin@org1', true);
 export const org2Operator = callerOf('Org2MSP', 'Admin@org2', true);
 export const submitter = callerOf('Org1MSP', 'User1@org1');
 export const verifiers = [callerOf('Org2MSP', 'User2@org2'), callerOf('Org3MSP', 'User2@org3'), callerOf('Org3MSP', 'User3@org3')] as const;
-export const validator = callerOf('Org1MSP', 'User4@org1');
+/** A validator of Org2: the protocols require one of another organisation than the submitter's (Org1). */
+export const validator = callerOf('Org2MSP', 'User4@org2');
 
 /** A stamp of transaction `n`. */
 export function stamp(actor: Caller, n = 1): Stamp {
@@ -43,7 +44,7 @@ export function protocolInput(overrides: Record<string, unknown> = {}): Record<s
     quorum: 2,
     validators: [validator.identity],
     trustedIssuers: ['did:key:z6Mkexample'],
-    subjectSchema: { type: 'object', required: ['quantity'] },
+    subjectSchema: { type: 'object', required: ['quantity'], properties: { quantity: { type: 'integer' } } },
     quantityField: 'quantity',
     periodFields: { start: 'activityPeriodStart', end: 'activityPeriodEnd' },
     additionality: {

@@ -6,11 +6,14 @@
  * - reads see committed state only (never the transaction's own writes);
  * - writes are buffered and committed only when the transaction succeeds;
  * - paginated queries refused in a transaction that writes;
- * - every setEvent call is recorded (Fabric keeps the last one).
+ * - every setEvent call is recorded (Fabric keeps the last one);
+ * - transient data reaches the chaincode only (never the writes or the outcome);
+ * - the peer's clock (the chaincode's bound on transaction timestamps) is the transaction clock
+ *   plus `peerClockSkewMs`.
  */
 import './quiet-logs';
 import { createHash } from 'node:crypto';
-import { contracts } from '@impact-ledger/chaincode';
+import { contracts, peerClock } from '@impact-ledger/chaincode';
 import { ChaincodeError } from '@impact-ledger/chaincode/errors';
 import { certificatePem } from './certificates';
 
@@ -59,6 +62,8 @@ export interface EmittedEvent {
 /** The committed world state: key -> bytes. */
 export class WorldState {
   readonly entries = new Map<string, Buffer>();
+  /** Private data of every collection (this peer belongs to all of them), by `collection\u0000key`. */
+  readonly privateEntries = new Map<string, Buffer>();
 
   /** Keys in the half-open range [start, end), in byte order. */
   range(start: string, end: string): string[] {
@@ -102,6 +107,9 @@ export class FakeStub {
   readonly writes = new Map<string, Buffer | null>();
   readonly events: EmittedEvent[] = [];
   readonly reads = new Set<string>();
+  /** Private data: buffered writes and reads, by `collection\u0000key` (never in `writes`/`reads`). */
+  readonly privateWrites = new Map<string, Buffer>();
+  readonly privateReads = new Set<string>();
   readonly openIterators: { closed: boolean }[] = [];
   private paginated = false;
 
@@ -111,8 +119,10 @@ export class FakeStub {
     private readonly seconds: number,
     private readonly args: string[],
     private readonly creator: { mspid: string; idBytes: Uint8Array },
+    private readonly transient: ReadonlyMap<string, Uint8Array> = new Map(),
   ) {}
 
+  getTransient(): Map<string, Uint8Array> { return new Map(this.transient); }
   getBufferArgs(): Buffer[] { return this.args.map((a) => Buffer.from(a, 'utf8')); }
   getArgs(): string[] { return this.args; }
   getFunctionAndParameters(): { fcn: string; params: string[] } { return { fcn: this.args[0] ?? '', params: this.args.slice(1) }; }
@@ -124,6 +134,16 @@ export class FakeStub {
   async getState(key: string): Promise<Uint8Array> {
     this.reads.add(key);
     return this.world.entries.get(key) ?? Buffer.alloc(0);
+  }
+
+  async getPrivateData(collection: string, key: string): Promise<Uint8Array> {
+    this.privateReads.add(`${collection}\u0000${key}`);
+    return this.world.privateEntries.get(`${collection}\u0000${key}`) ?? Buffer.alloc(0);
+  }
+
+  async putPrivateData(collection: string, key: string, value: Uint8Array): Promise<void> {
+    if (value.length === 0) throw new Error('putPrivateData needs a non-empty value');
+    this.privateWrites.set(`${collection}\u0000${key}`, Buffer.from(value));
   }
 
   async putState(key: string, value: Uint8Array): Promise<void> {
@@ -200,6 +220,9 @@ export interface TxOutcome<T = unknown> {
   /** Writes of the transaction (committed only when ok): key -> JSON text, or null for delete. */
   writes: Map<string, string | null>;
   reads: Set<string>;
+  /** Private data written (`collection\u0000key` -> text) and read. */
+  privateWrites: Map<string, string>;
+  privateReads: Set<string>;
 }
 
 /** A one-peer, one-channel in-memory network running the impact-ledger chaincode. */
@@ -208,6 +231,8 @@ export class FakeNetwork {
   private readonly dispatcher: Dispatcher;
   private sequence = 0;
   private seconds = Date.UTC(2026, 3, 1, 8, 0, 0) / 1000;
+  /** How far the peer's clock is ahead of the transaction timestamps (ms; negative: behind). */
+  peerClockSkewMs = 0;
   /** Every successful state-changing transaction's events, in order. */
   readonly committed: { fn: string; events: EmittedEvent[] }[] = [];
 
@@ -235,10 +260,18 @@ export class FakeNetwork {
 
   /** Runs `contract:Function` as `member`; commits its writes only if it succeeds. */
   async invoke<T = unknown>(member: Member, fqfn: string, ...args: string[]): Promise<TxOutcome<T>> {
+    return this.invokeWith<T>(member, fqfn, args, {});
+  }
+
+  /** Like invoke, with transient data (key to UTF-8 text or bytes). */
+  async invokeWith<T = unknown>(member: Member, fqfn: string, args: readonly string[], transient: Readonly<Record<string, string | Uint8Array>>): Promise<TxOutcome<T>> {
     this.sequence += 1;
     this.seconds += 60;
     const txId = createHash('sha256').update(`tx-${this.sequence}`).digest('hex');
-    const stub = new FakeStub(this.world, txId, this.seconds, [fqfn, ...args], { mspid: member.mspId, idBytes: Buffer.from(member.pem) });
+    const transientMap = new Map(Object.entries(transient).map(([k, v]) => [k, typeof v === 'string' ? Buffer.from(v, 'utf8') : v]));
+    const stub = new FakeStub(this.world, txId, this.seconds, [fqfn, ...args], { mspid: member.mspId, idBytes: Buffer.from(member.pem) }, transientMap);
+    const peerNow = this.seconds * 1000 + this.peerClockSkewMs;
+    peerClock.now = () => peerNow;
     const response = await this.dispatcher.invokeFunctionality(stub);
     const ok = response.status === 200;
     if (stub.openIterators.some((i) => !i.closed)) throw new Error(`${fqfn} left a state iterator open`);
@@ -254,17 +287,25 @@ export class FakeNetwork {
       events: stub.events,
       writes: new Map([...stub.writes].map(([k, v]) => [k, v === null ? null : v.toString('utf8')])),
       reads: stub.reads,
+      privateWrites: new Map([...stub.privateWrites].map(([k, v]) => [k, v.toString('utf8')])),
+      privateReads: stub.privateReads,
     };
   }
 
   /** Like invoke, but throws unless the transaction succeeds; returns its result. */
   async ok<T = unknown>(member: Member, fqfn: string, ...args: string[]): Promise<T> {
-    const outcome = await this.invoke<T>(member, fqfn, ...args);
+    return this.okWith<T>(member, fqfn, args, {});
+  }
+
+  /** Like invokeWith, but throws unless the transaction succeeds; returns its result. */
+  async okWith<T = unknown>(member: Member, fqfn: string, args: readonly string[], transient: Readonly<Record<string, string | Uint8Array>>): Promise<T> {
+    const outcome = await this.invokeWith<T>(member, fqfn, args, transient);
     if (!outcome.ok) throw new Error(`${fqfn} by ${member.label} failed: ${outcome.message}`);
     return outcome.result;
   }
 
   private commit(stub: FakeStub, fn: string): void {
+    for (const [key, value] of stub.privateWrites) this.world.privateEntries.set(key, value);
     for (const [key, value] of stub.writes) {
       if (value === null) this.world.entries.delete(key);
       else this.world.entries.set(key, value);

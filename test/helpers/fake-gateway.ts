@@ -3,8 +3,9 @@
  * reaches the ledger, the event feed, the idempotency store or the credential checker is recorded,
  * so a test can assert that a refused request never reached a handler.
  */
+import { createStaticDocumentLoader } from '@impact-ledger/credentials';
 import {
-  buildApp, createAuthenticator, createMetrics, createStaticDocumentLoader, tokenHash,
+  buildApp, createAuthenticator, createMetrics, tokenHash,
   type AppOptions, type EventFeed, type GatewayServices, type Ledger, type TypedApp,
 } from '@impact-ledger/gateway';
 import type { CredentialChecker } from '@impact-ledger/gateway';

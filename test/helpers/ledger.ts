@@ -43,6 +43,39 @@ export async function submit<T = unknown>(actor: Actor, fqfn: string, ...args: s
   return { result: parse<T>(submitted.getResult()), txId: status.transactionId, blockNumber: status.blockNumber };
 }
 
+/** Options of {@link submitWith}. */
+export interface SubmitOptions {
+  /** Proposal transient data (seen by the endorsing peers only). */
+  readonly transient?: Readonly<Record<string, string | Uint8Array>>;
+  /** Endorse on these organisations' peers only (fabric-gateway's endorsingOrganizations). */
+  readonly endorsingOrganizations?: readonly string[];
+}
+
+/** Like {@link submit}, with transient data and, optionally, the organisations that endorse. */
+export async function submitWith<T = unknown>(actor: Actor, fqfn: string, args: readonly string[], options: SubmitOptions): Promise<Committed<T>> {
+  const { contract, fn } = contractAndFn(actor, fqfn);
+  const proposal = contract.newProposal(fn, {
+    arguments: [...args],
+    ...(options.transient ? { transientData: options.transient } : {}),
+    ...(options.endorsingOrganizations ? { endorsingOrganizations: [...options.endorsingOrganizations] } : {}),
+  });
+  const transaction = await proposal.endorse().catch((err: unknown) => { throw withPeerDetails(err, fqfn); });
+  const submitted = await transaction.submit().catch((err: unknown) => { throw withPeerDetails(err, fqfn); });
+  const status = await submitted.getStatus();
+  if (!status.successful) {
+    throw new CommitFailure(status.transactionId, status.code);
+  }
+  await waitForBlockEverywhere(currentNetwork(), status.blockNumber);
+  return { result: parse<T>(submitted.getResult()), txId: status.transactionId, blockNumber: status.blockNumber };
+}
+
+/** A transaction that was ordered but not committed as valid (its validation code). */
+export class CommitFailure extends Error {
+  constructor(readonly txId: string, readonly code: number) {
+    super(`transaction ${txId} failed to commit with code ${code}`);
+  }
+}
+
 /** Evaluates (queries) one transaction on a peer. */
 export async function evaluate<T = unknown>(actor: Actor, fqfn: string, ...args: string[]): Promise<T> {
   const { contract, fn } = contractAndFn(actor, fqfn);

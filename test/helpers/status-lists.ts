@@ -2,7 +2,7 @@
  * W3C Bitstring Status List fixtures: a signed status list credential of an issuer with some bits
  * set, and the `credentialStatus` entry pointing into it.
  */
-import { CREDENTIALS_V2_URL, signCredential, type IssuerKeyPair, type JsonObject } from '@impact-ledger/gateway';
+import { CREDENTIALS_V2_URL, signCredential, type IssuerKeyPair, type JsonObject } from '@impact-ledger/credentials';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { REPO_ROOT } from './network';

@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import { evaluate, expectRefusal, submit } from '../helpers/ledger';
-import { claimDraft, getWorld, protocolDraft, randomHash, uniqueSlug, type World } from './world';
+import { claimFor, getWorld, protocolDraft, randomHash, submitClaim, uniqueSlug, type World } from './world';
 
 interface Protocol { id: string; version: number; category: string }
 interface Claim { id: string; status: string }
@@ -26,7 +26,7 @@ describe('access control and uniqueness on the real network', function () {
   });
 
   it('refuses a submitter acting as a verifier', async () => {
-    const claim = (await submit<Claim>(w.user(1, 1).actor, 'claims:Submit', JSON.stringify(claimDraft(protocol)))).result;
+    const claim = (await submitClaim<Claim>(w.user(1, 1).actor, await claimFor(protocol))).result;
     await expectRefusal(submit(w.user(1, 1).actor, 'claims:Verify', claim.id, 'approve', '1', randomHash()), 'FORBIDDEN_ROLE');
     const after = await evaluate<Claim>(w.user(1, 1).actor, 'claims:Get', claim.id);
     expect(after.status).to.equal('submitted');
@@ -45,7 +45,7 @@ describe('access control and uniqueness on the real network', function () {
   });
 
   it('refuses a double vote by the same verifier', async () => {
-    const claim = (await submit<Claim>(w.user(1, 1).actor, 'claims:Submit', JSON.stringify(claimDraft(protocol)))).result;
+    const claim = (await submitClaim<Claim>(w.user(1, 1).actor, await claimFor(protocol))).result;
     await submit(w.user(2, 2).actor, 'claims:Verify', claim.id, 'approve', '100', randomHash());
     await expectRefusal(submit(w.user(2, 2).actor, 'claims:Verify', claim.id, 'approve', '100', randomHash()), 'ALREADY_VERIFIED');
     const votes = await evaluate<unknown[]>(w.user(1, 1).actor, 'claims:Verifications', claim.id);
@@ -53,16 +53,14 @@ describe('access control and uniqueness on the real network', function () {
   });
 
   it('refuses a verifier who is not designated by the protocol', async () => {
-    const claim = (await submit<Claim>(w.user(1, 1).actor, 'claims:Submit', JSON.stringify(claimDraft(protocol)))).result;
+    const claim = (await submitClaim<Claim>(w.user(1, 1).actor, await claimFor(protocol))).result;
     await expectRefusal(submit(w.user(2, 3).actor, 'claims:Verify', claim.id, 'approve', '100', randomHash()), 'NOT_DESIGNATED');
   });
 
   it('refuses a replayed credential', async () => {
-    const draft = claimDraft(protocol);
-    await submit(w.user(1, 1).actor, 'claims:Submit', JSON.stringify(draft));
-    await expectRefusal(
-      submit(w.user(2, 1).actor, 'claims:Submit', JSON.stringify({ ...draft, subjectPseudonym: randomHash() })),
-      'CREDENTIAL_REPLAYED');
+    const draft = await claimFor(protocol);
+    await submitClaim(w.user(1, 1).actor, draft);
+    await expectRefusal(submitClaim(w.user(2, 1).actor, draft), 'CREDENTIAL_REPLAYED');
   });
 
   it('refuses double counting across sub-networks and protocols, naming the conflicting claim', async () => {
@@ -72,24 +70,25 @@ describe('access control and uniqueness on the real network', function () {
       category: protocol.category,
       verifiers: [w.user(1, 2).identity],
       quorum: 1,
+      minVerifierOrgs: 1,
       validators: [w.user(1, 4).identity],
     });
     await submit(w.operators[1].actor, 'protocols:Register', JSON.stringify(org2Draft));
     await submit(w.operators[1].actor, 'protocols:Activate', org2Draft.id, '1');
 
-    const pseudonym = randomHash();
-    const org1Claim = (await submit<Claim>(w.user(1, 1).actor, 'claims:Submit', JSON.stringify(
-      claimDraft(protocol, { subjectPseudonym: pseudonym, periodStart: '2026-05-01', periodEnd: '2026-05-31' })))).result;
+    const subject = `person-${randomHash().slice(0, 12)}`;
+    const org1Claim = (await submitClaim<Claim>(w.user(1, 1).actor,
+      await claimFor(protocol, { subject, periodStart: '2026-05-01', periodEnd: '2026-05-31' }))).result;
     // Org2's claim for the same person overlaps org1's by one day (May 31).
-    const overlapping = claimDraft({ id: org2Draft.id, version: 1 },
-      { subjectPseudonym: pseudonym, periodStart: '2026-05-31', periodEnd: '2026-06-30' });
-    const refusal = await expectRefusal(submit(w.user(2, 1).actor, 'claims:Submit', JSON.stringify(overlapping)), 'DOUBLE_COUNTING');
+    const org2Protocol = { id: org2Draft.id, version: 1, category: protocol.category };
+    const overlapping = await claimFor(org2Protocol, { subject, periodStart: '2026-05-31', periodEnd: '2026-06-30' });
+    const refusal = await expectRefusal(submitClaim(w.user(2, 1).actor, overlapping), 'DOUBLE_COUNTING');
     expect(JSON.stringify(refusal.details)).to.contain(org1Claim.id);
     expect(JSON.stringify(refusal.details)).to.contain('2026-05-31');
 
     // One day later does not overlap: accepted.
-    const adjacent = { ...overlapping, credentialHash: randomHash(), periodStart: '2026-06-01' };
-    const accepted = await submit<Claim>(w.user(2, 1).actor, 'claims:Submit', JSON.stringify(adjacent));
+    const adjacent = await claimFor(org2Protocol, { subject, periodStart: '2026-06-01', periodEnd: '2026-06-30' });
+    const accepted = await submitClaim<Claim>(w.user(2, 1).actor, adjacent);
     expect(accepted.result.status).to.equal('submitted');
   });
 });

@@ -13,7 +13,7 @@ import { submit } from '../helpers/ledger';
 import { getWorld, protocolDraft, type World } from './world';
 
 async function registerDraft(w: World): Promise<string> {
-  const draft = protocolDraft({ verifiers: [w.user(2, 2).identity], quorum: 1, validators: [w.user(1, 4).identity] });
+  const draft = protocolDraft({ verifiers: [w.user(2, 2).identity], quorum: 1, minVerifierOrgs: 1, validators: [w.user(1, 4).identity] });
   return (await submit(w.operators[0].actor, 'protocols:Register', JSON.stringify(draft))).txId;
 }
 

@@ -17,7 +17,7 @@ describe('an organisation peer outage (real network)', function () {
     let restartedAt = Date.now();
     try {
       for (let i = 0; i < 3; i++) {
-        const draft = protocolDraft({ verifiers: [w.user(2, 2).identity], quorum: 1, validators: [w.user(1, 4).identity] });
+        const draft = protocolDraft({ verifiers: [w.user(2, 2).identity], quorum: 1, minVerifierOrgs: 1, validators: [w.user(1, 4).identity] });
         const committed = await submit(w.operators[0].actor, 'protocols:Register', JSON.stringify(draft));
         expect(committed.blockNumber > 0n).to.equal(true);
       }

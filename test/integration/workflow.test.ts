@@ -5,9 +5,9 @@
  */
 import { expect } from 'chai';
 import { evaluate, submit } from '../helpers/ledger';
-import { claimDraft, getWorld, protocolDraft, randomHash, type World } from './world';
+import { claimFor, getWorld, protocolDraft, randomHash, submitClaim, type World } from './world';
 
-interface Protocol { id: string; version: number; status: string }
+interface Protocol { id: string; version: number; status: string; category: string }
 interface Claim { id: string; status: string; quantity: number }
 interface Proof {
   id: string; serial: string; owner: string; quantity: number; status: string; parentId?: string;
@@ -29,11 +29,12 @@ describe('impact-proof workflow across three organisations (real Fabric network)
 
   before(async () => {
     w = await getWorld();
-    // Org1's operator designates verifiers of Org2 and Org3 and a validator of Org1.
+    // Org1's operator designates verifiers of Org2 and Org3 and a validator of Org2 (another
+    // organisation than the submitter's, as validatorFromOtherOrg requires by default).
     const draft = protocolDraft({
       verifiers: [w.user(2, 2).identity, w.user(2, 3).identity, w.user(3, 2).identity],
       quorum: 2,
-      validators: [w.user(1, 4).identity],
+      validators: [w.user(2, 4).identity],
     });
     const registered = await submit<Protocol>(w.operators[0].actor, 'protocols:Register', JSON.stringify(draft));
     expect(registered.result.status).to.equal('draft');
@@ -44,8 +45,8 @@ describe('impact-proof workflow across three organisations (real Fabric network)
 
   it('turns a claim into one proof, then splits, transfers and retires it, with full provenance', async () => {
     const submitter = w.user(1, 1);
-    const draft = claimDraft(protocol, { quantity: 10_000 });
-    const submitted = await submit<Claim>(submitter.actor, 'claims:Submit', JSON.stringify(draft));
+    const draft = await claimFor(protocol, { quantity: 10_000 });
+    const submitted = await submitClaim<Claim>(submitter.actor, draft);
     expect(submitted.result.status).to.equal('submitted');
     expect(submitted.blockNumber > 0n).to.equal(true);
     const claimId = submitted.result.id;
@@ -56,7 +57,7 @@ describe('impact-proof workflow across three organisations (real Fabric network)
     expect(second.result.status).to.equal('verified');
 
     // Median of the approving assessments (9000, 8000) is the lower median 8000: 8000 is the cap.
-    const issued = await submit<Proof>(w.user(1, 4).actor, 'claims:Validate', claimId, '8000');
+    const issued = await submit<Proof>(w.user(2, 4).actor, 'claims:Validate', claimId, '8000');
     const proof = issued.result;
     expect(proof.quantity).to.equal(8000);
     expect(proof.owner).to.equal(submitter.identity);
@@ -90,7 +91,7 @@ describe('impact-proof workflow across three organisations (real Fabric network)
     const prov = await evaluate<Provenance>(funder.actor, 'proofs:Provenance', (retired as Proof).id);
     expect(prov.ancestors.map((a) => a.id)).to.include(proof.id);
     expect(prov.validation.txId).to.equal(issued.txId);
-    expect(prov.validation.validator).to.equal(w.user(1, 4).identity);
+    expect(prov.validation.validator).to.equal(w.user(2, 4).identity);
     expect(prov.verifications.map((v) => v.txId).sort()).to.deep.equal([first.txId, second.txId].sort());
     expect(prov.claim.txId).to.equal(submitted.txId);
     expect(prov.claim.credentialHash).to.equal(draft.credentialHash);

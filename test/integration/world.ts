@@ -3,9 +3,13 @@
  * and users, connected through their own organisation's peer, with roles granted on the ledger
  * once per test run.
  */
+import { pseudonymSaltFor, subjectPseudonym } from '@impact-ledger/credentials';
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { claimDoc, ISSUER_DID, SECOND_ISSUER_DID, type ClaimDoc, type ClaimOverrides } from '../helpers/cast';
 import { connectAs, currentNetwork, type Actor, type NetworkInfo } from '../helpers/network';
-import { evaluate, submit } from '../helpers/ledger';
+import { evaluate, submit, submitWith, type Committed } from '../helpers/ledger';
 
 export interface Member { actor: Actor; identity: string }
 
@@ -76,7 +80,8 @@ export function uniqueSlug(prefix: string): string {
 
 export interface ProtocolDraft {
   id: string; version: number; title: string; category: string; unit: string; pillar: 'A' | 'B' | 'C';
-  sdgTargets: string[]; minProofLevel: string; verifiers: string[]; quorum: number; validators: string[];
+  sdgTargets: string[]; minProofLevel: string; verifiers: string[]; quorum: number; minVerifierOrgs?: number; validators: string[];
+  validatorFromOtherOrg?: boolean;
   trustedIssuers: string[]; subjectSchema: object; quantityField: string; periodFields: { start: string; end: string };
   additionality: object;
 }
@@ -93,7 +98,7 @@ export function protocolDraft(overrides: Partial<ProtocolDraft> & Pick<ProtocolD
     sdgTargets: ['11.2', '13.2'],
     minProofLevel: 'declared',
     quorum: 2,
-    trustedIssuers: ['did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK'],
+    trustedIssuers: [ISSUER_DID, SECOND_ISSUER_DID],
     subjectSchema: { type: 'object', required: ['quantity'], properties: { quantity: { type: 'integer', minimum: 1 } } },
     quantityField: 'quantity',
     periodFields: { start: 'activityPeriodStart', end: 'activityPeriodEnd' },
@@ -108,22 +113,24 @@ export function protocolDraft(overrides: Partial<ProtocolDraft> & Pick<ProtocolD
   };
 }
 
-export interface ClaimDraft {
-  protocolId: string; protocolVersion: number; credentialHash: string; subjectPseudonym: string;
-  periodStart: string; periodEnd: string; quantity: number; proofLevel: string; evidenceHashes: string[];
+/** The network's pseudonym secret (the gateways' network secret file, set in the private data collection). */
+export function networkSecret(): string {
+  return readFileSync(path.join(currentNetwork().home, 'gateway', 'network-secret'), 'utf8').trim();
 }
 
-export function claimDraft(protocol: { id: string; version: number }, overrides: Partial<ClaimDraft> = {}): ClaimDraft {
-  return {
-    protocolId: protocol.id,
-    protocolVersion: protocol.version,
-    credentialHash: randomHash(),
-    subjectPseudonym: randomHash(),
-    periodStart: '2026-03-01',
-    periodEnd: '2026-03-31',
-    quantity: 42_000,
-    proofLevel: 'computed',
-    evidenceHashes: [randomHash()],
-    ...overrides,
-  };
+/**
+ * A claim of `protocol`: a commute credential signed by a trusted test issuer, distinct on every
+ * call unless `overrides.label` is given; its pseudonym as this network's peers derive it.
+ */
+export async function claimFor(protocol: { id: string; version: number; category: string }, overrides: ClaimOverrides = {}): Promise<ClaimDoc> {
+  const subject = overrides.subject ?? `subject-${randomHash().slice(0, 16)}`;
+  const day = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const now = Date.now();
+  const doc = await claimDoc(protocol, { label: randomHash(), validFrom: day(now - 86_400_000), validUntil: day(now + 365 * 86_400_000), ...overrides, subject });
+  return { ...doc, subjectPseudonym: subjectPseudonym(`did:example:${subject}`, pseudonymSaltFor(networkSecret(), protocol.category)) };
+}
+
+/** Submits a claim: its public argument, the credential in the transient data. */
+export function submitClaim<T = unknown>(actor: Actor, doc: ClaimDoc, endorsingOrganizations?: readonly string[]): Promise<Committed<T>> {
+  return submitWith<T>(actor, 'claims:Submit', [doc.args], { transient: doc.transient, ...(endorsingOrganizations ? { endorsingOrganizations } : {}) });
 }

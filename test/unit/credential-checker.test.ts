@@ -3,15 +3,8 @@
  * credentials with the same anchors, the same refusal codes, and a bad protocol schema as a
  * CredentialError on the calling side.
  */
-import {
-  CredentialError,
-  createStaticDocumentLoader,
-  inlineChecker,
-  threadPoolChecker,
-  type CredentialChecker,
-  type IssuerKeyPair,
-  type JsonObject,
-} from '@impact-ledger/gateway';
+import { inlineChecker, threadPoolChecker, type CredentialChecker } from '@impact-ledger/gateway';
+import { CredentialError, createStaticDocumentLoader, type IssuerKeyPair, type JsonObject } from '@impact-ledger/credentials';
 import { expect } from 'chai';
 import { NOW, commutePolicy, copy, seededIssuer, signedCommute } from '../helpers/credentials-fixtures';
 

@@ -2,20 +2,7 @@
  * checkCredential against the attacks and mistakes the gateway must refuse before anything reaches
  * the ledger; each refusal has its own code, and a good credential gives what the claim anchors.
  */
-import {
-  CREDENTIALS_V1_URL,
-  IMPACT_LEDGER_CONTEXT_V1_URL,
-  checkCredential,
-  createStaticDocumentLoader,
-  signCredential,
-  subjectPseudonym,
-  type CredentialCheckResult,
-  type CredentialPolicy,
-  type CredentialRefusalCode,
-  type IssuerKeyPair,
-  type JsonObject,
-  type JsonValue,
-} from '@impact-ledger/gateway';
+import { CREDENTIALS_V1_URL, IMPACT_LEDGER_CONTEXT_V1_URL, checkCredential, createStaticDocumentLoader, signCredential, subjectPseudonym, type CredentialCheckResult, type CredentialPolicy, type CredentialRefusalCode, type IssuerKeyPair, type JsonObject, type JsonValue } from '@impact-ledger/credentials';
 import { assertNotReplayed, claimIdOf } from '@impact-ledger/chaincode/domain';
 import { ChaincodeError } from '@impact-ledger/chaincode/errors';
 import { expect } from 'chai';

@@ -3,7 +3,7 @@
  * it verifies, any one changed byte in its subject, issuer, validFrom or proofValue makes it fail,
  * and re-signing it with its published key reproduces its proofValue.
  */
-import { checkCredentialIntegrity, createStaticDocumentLoader, signCredential, type JsonObject } from '@impact-ledger/gateway';
+import { checkCredentialIntegrity, createStaticDocumentLoader, signCredential, type JsonObject } from '@impact-ledger/credentials';
 import { expect } from 'chai';
 import { asObject, conformanceVector, copy, withNetworkTrap } from '../helpers/credentials-fixtures';
 

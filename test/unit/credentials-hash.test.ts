@@ -2,16 +2,7 @@
  * The credential hash (sha256 of the RDFC-1.0 canonical N-Quads of the whole credential) and the
  * subject pseudonym (HMAC-SHA256 of the subject id under the protocol's salt).
  */
-import {
-  canonicalNQuads,
-  checkCredential,
-  createStaticDocumentLoader,
-  credentialHash,
-  subjectPseudonym,
-  type IssuerKeyPair,
-  type JsonObject,
-  type JsonValue,
-} from '@impact-ledger/gateway';
+import { canonicalNQuads, checkCredential, createStaticDocumentLoader, credentialHash, subjectPseudonym, type IssuerKeyPair, type JsonObject, type JsonValue } from '@impact-ledger/credentials';
 import { expect } from 'chai';
 import { createHash, createHmac } from 'node:crypto';
 import { COMMUTER_ID, asObject, checkOptions, commutePolicy, copy, seededIssuer, signedCommute } from '../helpers/credentials-fixtures';

@@ -2,18 +2,7 @@
  * The static document loader (bundled contexts, did:key computed locally, the issuer key
  * registry; nothing else) and the subject schemas of protocols.
  */
-import {
-  CREDENTIALS_EXAMPLES_V2_URL,
-  CREDENTIALS_V1_URL,
-  CREDENTIALS_V2_URL,
-  CredentialError,
-  IMPACT_LEDGER_CONTEXT_V1_URL,
-  checkCredential,
-  compileSubjectSchema,
-  createStaticDocumentLoader,
-  type CredentialErrorCode,
-  type IssuerKeyRecord,
-} from '@impact-ledger/gateway';
+import { CREDENTIALS_EXAMPLES_V2_URL, CREDENTIALS_V1_URL, CREDENTIALS_V2_URL, CredentialError, IMPACT_LEDGER_CONTEXT_V1_URL, checkCredential, compileSubjectSchema, createStaticDocumentLoader, type CredentialErrorCode, type IssuerKeyRecord } from '@impact-ledger/credentials';
 import { expect } from 'chai';
 import { COMMUTE_SUBJECT_SCHEMA, asObject, checkOptions, commutePolicy, seededIssuer, signedCommute, withNetworkTrap } from '../helpers/credentials-fixtures';
 

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
 import { attributionFactor, campaignExportCsv, carbonResult, dataQuality, formatMinor, inputsHash, pcafReport, ReportInputError, type CarbonResultInputs } from '@impact-ledger/gateway';
 
-const d = (value: number, source = 'seed example, DESIGN.md §2') => ({ value, source });
+const d = (value: number, source = 'seed example, docs/domain.md') => ({ value, source });
 
 /** The seed's steel example: 100 kt at 1.8 t/t, then 112 kt at 1.7 t/t (tonnes, kgCO2e per tonne). */
 const steel: CarbonResultInputs = { label: 'steel maker', quantityBefore: d(100_000), quantityAfter: d(112_000), factorBefore: d(1800), factorAfter: d(1700) };

@@ -7,12 +7,13 @@ import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import {
   assertCampaignFunder, assertCampaignOpen, assertEligible, assertNotSettled, campaignId, campaignProgress, closeCampaign,
   drawFromShards, hex64, initialShards, integerArgument, MAX_SPLIT_DEPTH, openCampaign, parseCampaignDefinition, rebudget,
-  settlementAmount, settlementOf, shardOrder, type BudgetShard, type Caller, type Campaign, type ProofOfImpact, type SettlementMarker,
+  pinProtocolVersions, settleToFunder, settlementAmount, settlementOf, shardOrder, type BudgetShard, type Caller, type Campaign, type ProofOfImpact, type SettlementMarker,
 } from '../domain';
 import { ChaincodeError } from '../errors';
 import { ChaincodeEvents } from '../events';
 import { Keys } from '../ledger/keys';
-import { parseBudgetShard, parseCampaign, parseClaim, parseProof, parseSettlement, parseSettlementMarker } from '../ledger/records';
+import { writeProof } from '../ledger/repository';
+import { parseBudgetShard, parseCampaign, parseClaim, parseProof, parseProtocolRecord, parseSettlement, parseSettlementMarker } from '../ledger/records';
 import type { LedgerState } from '../ledger/state';
 import { callerOf, emit, ImpactContract, ledgerOf, requireRole, respond, stampOf } from './base';
 
@@ -55,7 +56,13 @@ async function shardsToVisit(state: LedgerState, campaign: Campaign, proofId: st
   return visited;
 }
 
-/** Contract `campaigns`. */
+/** The registered versions of each protocol id (one range read per id). */
+async function registeredVersions(state: LedgerState, ids: readonly string[]): Promise<Record<string, number[]>> {
+  const versions: Record<string, number[]> = {};
+  for (const id of ids) versions[id] = (await state.list(Keys.protocolVersions(id), parseProtocolRecord)).map((e) => e.value.version);
+  return versions;
+}
+
 /** The caller, state and campaign of a funder's own campaign operation: funder role, campaign's funder. */
 async function ownCampaign(ctx: Context, id: string): Promise<{ caller: Caller; state: LedgerState; campaign: Campaign }> {
   const caller = callerOf(ctx);
@@ -79,10 +86,11 @@ export class CampaignsContract extends ImpactContract {
     const caller = callerOf(ctx);
     const state = ledgerOf(ctx);
     await requireRole(state, caller, 'funder');
-    const definition = parseCampaignDefinition(definitionJson);
-    if (await state.exists(Keys.campaign(definition.id))) {
-      throw new ChaincodeError('ALREADY_EXISTS', `campaign ${definition.id} already exists`, { campaignId: definition.id });
+    const parsed = parseCampaignDefinition(definitionJson);
+    if (await state.exists(Keys.campaign(parsed.id))) {
+      throw new ChaincodeError('ALREADY_EXISTS', `campaign ${parsed.id} already exists`, { campaignId: parsed.id });
     }
+    const definition = pinProtocolVersions(parsed, await registeredVersions(state, parsed.protocols.filter((p) => parsed.criteria.protocolVersions?.[p] === undefined)));
     const campaign = openCampaign(definition, caller, stampOf(ctx, caller));
     await state.put(Keys.campaign(campaign.id), campaign);
     await writeShards(state, initialShards(campaign));
@@ -118,7 +126,9 @@ export class CampaignsContract extends ImpactContract {
   /**
    * Settles an eligible proof against the campaign (its funder): refuses a closed campaign, an
    * ineligible proof, a proof settled before (by any campaign, or through a split ancestor) and
-   * any amount beyond the budget. Writes the settlement, the per-proof marker and the tranches drawn.
+   * any amount beyond the budget. Writes the settlement, the per-proof marker and the tranches
+   * drawn, and moves the proof to the funder (marked settled: never transferred again, retired
+   * only by the funder).
    */
   @Transaction()
   @Returns('string')
@@ -136,7 +146,11 @@ export class CampaignsContract extends ImpactContract {
     await writeShards(state, shards);
     await state.put(Keys.settlement(campaign.id, proof.id), settlement);
     await state.put(Keys.settlementOfProof(proof.id), { proofId: proof.id, campaignId: campaign.id, txId: stamp.txId });
-    emit(ctx, ChaincodeEvents.ProofSettled, { campaignId: campaign.id, proofId: proof.id, amount: money.amount, held: money.held, currency: campaign.currency });
+    // the campaign gets what it paid for: the proof moves to the funder, and its units never move again (PROOF_SETTLED)
+    await writeProof(state, settleToFunder(proof, campaign, { amount: money.amount, currency: campaign.currency }, stamp), proof);
+    emit(ctx, ChaincodeEvents.ProofSettled, {
+      campaignId: campaign.id, proofId: proof.id, amount: money.amount, held: money.held, currency: campaign.currency, from: proof.owner, owner: campaign.funder,
+    });
     return respond(settlement);
   }
 

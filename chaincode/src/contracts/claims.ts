@@ -2,10 +2,11 @@
  * Contract `claims`: submission (replay and double-counting refusals), withdrawal, the
  * verification quorum and validation, which issues the Proof of Impact.
  */
+import { pseudonymSaltFor } from '@impact-ledger/credentials';
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import {
-  assertActive, assertDesignatedValidator, assertDesignatedVerifier, assertMayValidate, assertMayVote, assertNotReplayed,
-  castVote, claimIdOf, doubleCounting, findConflict, findLostDay, hex64, issuanceEntry, issueProof, newClaimSubmission,
+  assertActive, assertProtocolAccepts, claimSubmission, newClaimRequest, assertDesignatedValidator, assertDesignatedVerifier, assertMayValidate, assertMayVote, assertNotReplayed,
+  castVote, claimIdOf, doubleCounting, findConflict, findLostDay, hex64, issuanceEntry, issueProof,
   newVote, openClaim, pageRequest, parseClaimFilter, parseJsonArgument, proofIdOf, validatedQuantity, withdrawalAuthority,
   withdrawClaim, withStatus, assertClaimNotFlagged, assertNotRevoked, flagIdOf, type Claim, type ClaimFilter, type GrantableRole, type QuorumOutcome,
 } from '../domain';
@@ -16,6 +17,8 @@ import { parseClaim, parseFlagRecord, parseIndexEntry, parseProtocolRecord, pars
 import { occupyDays, readClaimDays, releaseDays, writeClaim, writeProof, writeTotalsEntry } from '../ledger/repository';
 import type { LedgerState } from '../ledger/state';
 import { callerOf, emit, ImpactContract, ledgerOf, requireRole, respond, stampOf } from './base';
+import { assertTimestampNearPeerClock, transientCredential, verifyCredentialFacts } from './credential';
+import { requirePseudonymSecret } from './pseudonym-secret';
 
 const VOTE_EVENT: Readonly<Record<QuorumOutcome, ChaincodeEventName>> = {
   open: ChaincodeEvents.VerificationRecorded,
@@ -57,17 +60,30 @@ export class ClaimsContract extends ImpactContract {
     super('claims');
   }
 
-  /** Anchors a claim (submitter role); refuses replays and double counting. Returns the claim. */
+  /**
+   * Anchors a claim (submitter role). The one argument holds only protocolId, protocolVersion,
+   * proofLevel and evidenceHashes; the credential itself travels in the transient data
+   * (`credential`) and is verified here, on every endorsing peer, against the protocol version:
+   * the hash, quantity, period, issuer and pseudonym are derived from it (the pseudonym with the
+   * network's secret from the private data collection), never taken from the client. Refuses bad credentials with the gateway's codes, replays and double counting.
+   * Returns the claim.
+   */
   @Transaction()
   @Returns('string')
   async Submit(ctx: Context, claimJson: string): Promise<string> {
     const caller = callerOf(ctx);
+    const stamp = stampOf(ctx, caller);
+    assertTimestampNearPeerClock(new Date(stamp.timestamp));
     const state = ledgerOf(ctx);
     await requireRole(state, caller, 'submitter');
-    const submission = newClaimSubmission(parseJsonArgument(claimJson, 'claim'));
-    const protocol = await state.require(Keys.protocol(submission.protocolId, submission.protocolVersion), parseProtocolRecord,
-      `protocol ${submission.protocolId} v${submission.protocolVersion}`);
-    const claim = openClaim(submission, protocol, caller, stampOf(ctx, caller));
+    const request = newClaimRequest(parseJsonArgument(claimJson, 'claim'));
+    const protocol = await state.require(Keys.protocol(request.protocolId, request.protocolVersion), parseProtocolRecord,
+      `protocol ${request.protocolId} v${request.protocolVersion}`);
+    assertProtocolAccepts(protocol, request.proofLevel);
+    // the pseudonym salt of the category, as the gateways derived it before (the same pseudonyms)
+    const salt = pseudonymSaltFor(await requirePseudonymSecret(ctx), protocol.category);
+    const facts = await verifyCredentialFacts(transientCredential(ctx), protocol, new Date(stamp.timestamp), salt);
+    const claim = openClaim(claimSubmission(request, facts), protocol, caller, stamp);
     assertNotReplayed(await state.get(Keys.claim(claim.id), parseClaim));
     assertNotRevoked([
       await state.get(Keys.flag(flagIdOf('credential', claim.credentialHash)), parseFlagRecord),
@@ -106,7 +122,7 @@ export class ClaimsContract extends ImpactContract {
     assertMayVote(claim, caller, await state.get(Keys.verification(claim.id, caller.identity), parseVerification));
     assertActive(protocol, 'verification');
     const vote = newVote(decision, assessedQuantity, reportHash, claim.quantity);
-    const result = castVote(claim, vote, protocol, caller, stampOf(ctx, caller));
+    const result = castVote(claim, vote, protocol, caller, stampOf(ctx, caller), await verificationsOf(state, claim.id));
     await state.put(Keys.verification(claim.id, caller.identity), result.verification);
     if (result.outcome === 'rejected') await releaseDays(state, claim);
     await writeClaim(state, result.claim, claim);
@@ -123,7 +139,7 @@ export class ClaimsContract extends ImpactContract {
     const { caller, state, claim, protocol } = await claimAndProtocol(ctx, claimId, 'validator');
     assertDesignatedValidator(protocol, caller);
     const votes = await verificationsOf(state, claim.id);
-    assertMayValidate(claim, caller, votes);
+    assertMayValidate(claim, caller, votes, protocol);
     assertActive(protocol, 'validation');
     assertClaimNotFlagged(claim);
     if (await state.exists(Keys.proof(proofIdOf(claim.id)))) {

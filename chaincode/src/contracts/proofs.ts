@@ -4,9 +4,9 @@
  */
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import {
-  assertNotFlagged, assertOperator, assertOwnerMayMove, COMPACT_DEFAULT_LIMIT, COMPACT_MAX_LIMIT, foldIntoSnapshots, hex64, isSnapshotEntryId, integerArgument, MAX_SPLIT_DEPTH, moveQuantity, oneOf,
+  assertNotFlagged, assertOperator, assertOwnerMayMove, assertSettledMayMove, COMPACT_DEFAULT_LIMIT, COMPACT_MAX_LIMIT, foldIntoSnapshots, hex64, isSnapshotEntryId, integerArgument, MAX_SPLIT_DEPTH, moveQuantity, oneOf,
   pageRequest, parseIdentity, parsePrice, parseTotalsFilter, PILLARS, PROOF_STATUSES, retireProof, retirementEntry, slug,
-  snapshotEntryId, sumTotals, text, transferProof, type AssetMove, type Caller, type FlagRecord, type GrantableRole, type ProofOfImpact, type TotalsEntry, type TotalsFilter,
+  snapshotEntryId, sumTotals, text, transferProof, validationStepOf, type AssetMove, type Caller, type FlagRecord, type GrantableRole, type ProofOfImpact, type TotalsEntry, type TotalsFilter,
 } from '../domain';
 import { ChaincodeEvents } from '../events';
 import { Keys, type StateKey } from '../ledger/keys';
@@ -23,11 +23,12 @@ function requireProof(state: LedgerState, proofId: string): Promise<ProofOfImpac
 }
 
 /** The caller, state and proof of a move, after checking the caller owns it and holds a holder role. */
-async function ownedProof(ctx: Context, proofId: string): Promise<{ caller: Caller; state: LedgerState; proof: ProofOfImpact }> {
+async function ownedProof(ctx: Context, proofId: string, action: 'transfer' | 'retire'): Promise<{ caller: Caller; state: LedgerState; proof: ProofOfImpact }> {
   const caller = callerOf(ctx);
   const state = ledgerOf(ctx);
   const proof = await requireProof(state, proofId);
   assertOwnerMayMove(proof, caller);
+  assertSettledMayMove(proof, caller, action);
   assertNotFlagged(proof);
   await requireAnyRole(state, caller, HOLDER_ROLES);
   return { caller, state, proof };
@@ -91,7 +92,7 @@ export class ProofsContract extends ImpactContract {
   @Transaction()
   @Returns('string')
   async Transfer(ctx: Context, proofId: string, newOwner: string, quantity: string, priceJson: string): Promise<string> {
-    const { caller, state, proof } = await ownedProof(ctx, proofId);
+    const { caller, state, proof } = await ownedProof(ctx, proofId, 'transfer');
     parseIdentity(newOwner, 'newOwner');
     const move = transferProof(proof, newOwner, moveQuantity(proof, quantity), parsePrice(priceJson), stampOf(ctx, caller));
     await writeMove(state, proof, move);
@@ -103,7 +104,7 @@ export class ProofsContract extends ImpactContract {
   @Transaction()
   @Returns('string')
   async Retire(ctx: Context, proofId: string, quantity: string, beneficiary: string, purpose: string): Promise<string> {
-    const { caller, state, proof } = await ownedProof(ctx, proofId);
+    const { caller, state, proof } = await ownedProof(ctx, proofId, 'retire');
     const move = retireProof(proof, moveQuantity(proof, quantity), beneficiary, purpose, stampOf(ctx, caller));
     await writeMove(state, proof, move);
     await writeTotalsEntry(state, retirementEntry(move.moved));
@@ -132,7 +133,7 @@ export class ProofsContract extends ImpactContract {
     const claim = await state.require(Keys.claim(proof.claimId), parseClaim, `claim ${proof.claimId}`);
     const verifications = (await state.list(Keys.verificationsOf(claim.id), parseVerification)).map((e) => e.value);
     const protocol = await state.require(Keys.protocol(proof.protocolId, proof.protocolVersion), parseProtocolRecord, `protocol ${proof.protocolId}`);
-    const validation = { validator: origin.issuer, quantity: origin.quantity, txId: origin.issuedTxId, timestamp: origin.issuedAt };
+    const validation = validationStepOf(origin);
     const flags = await flagsOf(state, [proof, claim]);
     return respond({ proof, ancestors, validation, verifications, claim, protocol, ...(flags.length > 0 ? { flags } : {}) });
   }

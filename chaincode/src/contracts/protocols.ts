@@ -1,7 +1,7 @@
 /** Contract `protocols`: registration and lifecycle of versioned, immutable protocols. */
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import {
-  assertOperator, assertOwnerOperator, integerArgument, newProtocolDefinition, pageRequest, parseJsonArgument,
+  assertMayAddVersion, assertOperator, assertOwnerOperator, integerArgument, newProtocolDefinition, pageRequest, parseJsonArgument,
   registerProtocol, slug, transitionProtocol, type ProtocolStatus,
   clearFlag, flagIdOf, protocolSubject, raiseFlag, type ProtocolRecord, type Stamp,
 } from '../domain';
@@ -74,6 +74,7 @@ export class ProtocolsContract extends ImpactContract {
         protocolVersion: definition.version,
       });
     }
+    assertMayAddVersion(definition, (await state.list(Keys.protocolVersions(definition.id), parseProtocolRecord)).map((v) => v.value), caller);
     const record = registerProtocol(definition, caller, stampOf(ctx, caller));
     await state.put(key, record);
     emit(ctx, ChaincodeEvents.ProtocolRegistered, { protocolId: record.id, protocolVersion: record.version, ownerMsp: record.ownerMsp });

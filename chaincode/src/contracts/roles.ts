@@ -29,7 +29,7 @@ async function changeRole(ctx: Context, identity: string, role: string, action: 
 }
 
 /** Contract `roles`. */
-@Info({ title: 'roles', description: 'Ledger-held roles: submitter, verifier, validator, funder' })
+@Info({ title: 'roles', description: 'Ledger-held roles: submitter, verifier, validator, funder, status-publisher' })
 export class RolesContract extends ImpactContract {
   constructor() {
     super('roles');

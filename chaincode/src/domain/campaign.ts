@@ -38,6 +38,20 @@
  * Who settles: the campaign's funder (`campaigns:Settle`), after issuance: payment is for proven
  * impact only, and the funder decides when to settle (or runs a settlement job on `ProofIssued`
  * events).
+ *
+ * ## What the funder gets
+ * The settlement is the funder's purchase: in the same transaction the proof moves to the funder
+ * (owner, `lastTransfer`, `price` = the settled amount) and carries `settlement` (campaign, funder),
+ * which its split children inherit. Settled units are never transferred again (PROOF_SETTLED) and
+ * only the funder retires them, for the beneficiary it names. Transfer rather than retirement on
+ * the funder's behalf: the funder, not the settlement, chooses when and for whom the impact is
+ * claimed (its own report, a client), and one concept (ownership) answers "who may claim it".
+ *
+ * ## Which versions
+ * `criteria.protocolVersions` names, per protocol id, the versions paid for; ids the funder names
+ * without versions are pinned when the campaign opens to the versions then registered, so a
+ * version registered later (only by the protocol's owner MSP, with the same category) is paid for
+ * only by campaigns that name it.
  */
 import { ChaincodeError } from '../errors';
 import { asFields, integer, invalid, list, nonEmpty, onlyFields, parseJsonArgument, text, unique } from './args';
@@ -72,13 +86,19 @@ export interface CampaignCriteria {
   periodEnd: string;
   /** Sub-networks: the MSPs whose submitted claims qualify; empty = every MSP. */
   msps: string[];
+  /**
+   * The versions paid for, per protocol id of `protocols` (sorted). Named by the funder, or pinned
+   * when the campaign opens to the versions then registered: a version registered later is never
+   * paid for unless named. Absent only in campaigns stored before versions were named (any version).
+   */
+  protocolVersions?: Record<string, number[]>;
 }
 
 /** What a funder sends to open a campaign. */
 export interface CampaignDefinition {
   id: string;
   name: string;
-  /** Protocol ids (any version) the campaign pays for. */
+  /** Protocol ids the campaign pays for (the versions: `criteria.protocolVersions`). */
   protocols: string[];
   currency: string;
   /** Integer minor units. */
@@ -157,9 +177,24 @@ export interface SettlementMarker {
 }
 
 const DEFINITION_FIELDS = ['id', 'name', 'protocols', 'currency', 'budget', 'pricePerUnit', 'pricePer', 'bufferBps', 'criteria', 'shards'];
-const CRITERIA_FIELDS = ['minProofLevel', 'periodStart', 'periodEnd', 'msps'];
+const CRITERIA_FIELDS = ['minProofLevel', 'periodStart', 'periodEnd', 'msps', 'protocolVersions'];
+const MAX_VERSIONS = 64;
 
-function criteriaOf(value: unknown): CampaignCriteria {
+function protocolVersionsOf(value: unknown, protocols: readonly string[]): Record<string, number[]> {
+  const input = asFields(value, 'criteria.protocolVersions');
+  const named: Record<string, number[]> = {};
+  for (const id of Object.keys(input).sort()) {
+    const field = `criteria.protocolVersions.${id}`;
+    if (!protocols.includes(id)) throw invalid(field, `${id} is not one of the campaign's protocols (${protocols.join(', ')})`);
+    const versions = list(input[id], field, (v, f) => integer(v, f, 1), MAX_VERSIONS);
+    nonEmpty(versions, field);
+    unique(versions.map(String), field);
+    named[id] = [...versions].sort((a, b) => a - b);
+  }
+  return named;
+}
+
+function criteriaOf(value: unknown, protocols: readonly string[]): CampaignCriteria {
   const input = asFields(value, 'criteria');
   onlyFields(input, CRITERIA_FIELDS, 'criteria');
   const periodStart = formatIsoDate(parseIsoDate(input.periodStart, 'criteria.periodStart'));
@@ -170,6 +205,7 @@ function criteriaOf(value: unknown): CampaignCriteria {
   return {
     minProofLevel: input.minProofLevel === undefined ? 'declared' : levelOf(input.minProofLevel),
     periodStart, periodEnd, msps: [...msps].sort(),
+    protocolVersions: input.protocolVersions === undefined ? {} : protocolVersionsOf(input.protocolVersions, protocols),
   };
 }
 
@@ -196,9 +232,27 @@ export function parseCampaignDefinition(json: string): CampaignDefinition {
     pricePerUnit: integer(input.pricePerUnit, 'pricePerUnit', 1),
     pricePer: input.pricePer === undefined ? 1 : integer(input.pricePer, 'pricePer', 1, 1_000_000_000),
     bufferBps: input.bufferBps === undefined ? 0 : integer(input.bufferBps, 'bufferBps', 0, BPS),
-    criteria: criteriaOf(input.criteria),
+    criteria: criteriaOf(input.criteria, protocols),
     shards: input.shards === undefined ? DEFAULT_SHARDS : integer(input.shards, 'shards', 1, MAX_SHARDS),
   };
+}
+
+/**
+ * Completes `criteria.protocolVersions`: a protocol the funder named without versions is pinned to
+ * the versions registered now (`registered`, per id); one with no registered version is refused
+ * (NOT_FOUND), since nothing under it could be paid for.
+ */
+export function pinProtocolVersions(definition: CampaignDefinition, registered: Readonly<Record<string, readonly number[]>>): CampaignDefinition {
+  const named = definition.criteria.protocolVersions ?? {};
+  const pinned: Record<string, number[]> = {};
+  for (const id of definition.protocols) {
+    const versions = named[id] ?? [...(registered[id] ?? [])].sort((a, b) => a - b);
+    if (versions.length === 0) {
+      throw new ChaincodeError('NOT_FOUND', `protocol ${id} has no registered version; register it first, or name the versions the campaign pays for`, { protocolId: id });
+    }
+    pinned[id] = versions;
+  }
+  return { ...definition, criteria: { ...definition.criteria, protocolVersions: pinned } };
 }
 
 /** The new campaign, owned by the calling funder. */
@@ -283,6 +337,10 @@ export function assertEligible(campaign: Campaign, proof: ProofOfImpact, submitt
   if (proof.status !== 'active') refuse('status', `it is ${proof.status}`);
   assertNotFlagged(proof); // a revoked credential/issuer or suspended protocol upstream: PROOF_FLAGGED
   if (!campaign.protocols.includes(proof.protocolId)) refuse('protocol', `protocol ${proof.protocolId} is not one of ${campaign.protocols.join(', ')}`);
+  const versions = campaign.criteria.protocolVersions?.[proof.protocolId];
+  if (versions !== undefined && !versions.includes(proof.protocolVersion)) {
+    refuse('protocolVersion', `protocol ${proof.protocolId} v${proof.protocolVersion} is not one of the versions it pays for (${versions.join(', ')})`);
+  }
   if (proofLevelRank(proof.proofLevel) < proofLevelRank(campaign.criteria.minProofLevel)) {
     refuse('minProofLevel', `its proof level ${proof.proofLevel} is below ${campaign.criteria.minProofLevel}`);
   }

@@ -11,6 +11,11 @@ import { assertActive, PROOF_LEVELS, proofLevelRank, slug, type ProofLevel, type
 import { parseIssuer, type FlagMark } from './revocation';
 import type { Stamp } from './stamp';
 
+/** Transient data key of the credential a `claims:Submit` proposal carries (UTF-8 JSON). */
+export const CREDENTIAL_TRANSIENT_KEY = 'credential';
+/** Transient data key of the network's pseudonym secret given once to `system:SetPseudonymSecret`. */
+export const PSEUDONYM_SECRET_TRANSIENT_KEY = 'pseudonymSecret';
+
 /** Longest activity period of one claim, in days. */
 export const MAX_PERIOD_DAYS = 366;
 /** Most evidence hashes one claim carries. */
@@ -21,7 +26,29 @@ export const CLAIM_STATUSES = ['submitted', 'verified', 'rejected', 'withdrawn',
 /** A claim's lifecycle state. */
 export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
 
-/** What a submitter sends (one JSON document). */
+/**
+ * What a submitter states in the clear (the one JSON argument of `claims:Submit`): only facts that
+ * cannot lie about the credential. Everything else (hash, pseudonym, period, quantity, issuer)
+ * the chaincode derives from the credential itself, carried in the proposal's transient data.
+ */
+export interface ClaimRequest {
+  protocolId: string;
+  protocolVersion: number;
+  proofLevel: ProofLevel;
+  evidenceHashes: string[];
+}
+
+/** What the endorsing peer derived from the verified credential. */
+export interface CredentialFacts {
+  credentialHash: string;
+  subjectPseudonym: string;
+  periodStart: string;
+  periodEnd: string;
+  quantity: number;
+  issuer: string;
+}
+
+/** The anchored facts of a claim: the request and what the credential proved. */
 export interface ClaimSubmission {
   protocolId: string;
   protocolVersion: number;
@@ -60,6 +87,39 @@ const FIELDS = [
   'protocolId', 'protocolVersion', 'credentialHash', 'subjectPseudonym', 'periodStart', 'periodEnd', 'quantity',
   'proofLevel', 'evidenceHashes', 'issuer',
 ];
+
+const REQUEST_FIELDS = ['protocolId', 'protocolVersion', 'proofLevel', 'evidenceHashes'];
+
+/**
+ * Validates the public arguments of a claim; refuses (INVALID_ARGUMENT naming the field) any other
+ * field, notably a credential hash, pseudonym, period or quantity chosen by the client.
+ */
+export function newClaimRequest(value: unknown): ClaimRequest {
+  const input = asFields(value, 'claim');
+  onlyFields(input, REQUEST_FIELDS, 'claim');
+  return {
+    protocolId: slug(input.protocolId, 'protocolId'),
+    protocolVersion: integer(input.protocolVersion, 'protocolVersion', 1),
+    proofLevel: oneOf(input.proofLevel, 'proofLevel', PROOF_LEVELS),
+    evidenceHashes: list(input.evidenceHashes, 'evidenceHashes', hex64, MAX_EVIDENCE_HASHES),
+  };
+}
+
+/** The claim's anchored facts: the request plus what the credential proved (validated as ever). */
+export function claimSubmission(request: ClaimRequest, facts: CredentialFacts): ClaimSubmission {
+  return newClaimSubmission({ ...request, ...facts });
+}
+
+/** Refuses (PROTOCOL_NOT_ACTIVE, PROOF_LEVEL_TOO_LOW) a claim the protocol version does not accept. */
+export function assertProtocolAccepts(protocol: ProtocolRecord, proofLevel: ProofLevel): void {
+  assertActive(protocol, 'submitting a claim');
+  if (proofLevelRank(proofLevel) < proofLevelRank(protocol.minProofLevel)) {
+    throw new ChaincodeError('PROOF_LEVEL_TOO_LOW', `proof level ${proofLevel} is below the protocol's minimum ${protocol.minProofLevel}`, {
+      proofLevel,
+      minProofLevel: protocol.minProofLevel,
+    });
+  }
+}
 
 /** Deterministic claim id: sha256 of `claim:` + credential hash, so a credential maps to one claim. */
 export function claimIdOf(credentialHash: string): string {
@@ -109,13 +169,7 @@ export function assertNotReplayed(existing: Claim | undefined): void {
 
 /** A new claim in `submitted`, after checking the protocol accepts it. */
 export function openClaim(submission: ClaimSubmission, protocol: ProtocolRecord, caller: Caller, stamp: Stamp): Claim {
-  assertActive(protocol, 'submitting a claim');
-  if (proofLevelRank(submission.proofLevel) < proofLevelRank(protocol.minProofLevel)) {
-    throw new ChaincodeError('PROOF_LEVEL_TOO_LOW', `proof level ${submission.proofLevel} is below the protocol's minimum ${protocol.minProofLevel}`, {
-      proofLevel: submission.proofLevel,
-      minProofLevel: protocol.minProofLevel,
-    });
-  }
+  assertProtocolAccepts(protocol, submission.proofLevel);
   return {
     ...submission,
     id: claimIdOf(submission.credentialHash),

@@ -15,5 +15,6 @@ export * from './quorum';
 export * from './revocation';
 export * from './roles';
 export * from './stamp';
+export * from './subject-schema';
 export * from './totals';
 export * from './validation';

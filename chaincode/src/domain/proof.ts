@@ -52,6 +52,18 @@ export interface TransferRecord {
   timestamp: string;
 }
 
+/**
+ * The campaign that paid for a proof. Settlement moves the proof to the campaign's funder in the
+ * same transaction; split children inherit the mark, so the settled units are never sold again
+ * and only the funder retires them.
+ */
+export interface SettlementMark {
+  campaignId: string;
+  funder: string;
+  txId: string;
+  timestamp: string;
+}
+
 /** A Proof of Impact on the ledger. */
 export interface ProofOfImpact {
   id: string;
@@ -87,6 +99,8 @@ export interface ProofOfImpact {
   updatedAt: string;
   /** Revocation flags that reached the proof (inherited by split children). */
   flags?: FlagMark[];
+  /** Set when a campaign settled the proof (inherited by split children). */
+  settlement?: SettlementMark;
 }
 
 /** The proofs a transfer or retirement wrote; `parent` and `remainder` only when it split. */
@@ -102,6 +116,31 @@ const CURRENCY = /^[A-Z]{3}$/;
 /** Deterministic id of the proof issued for a claim. */
 export function proofIdOf(claimId: string): string {
   return sha256Hex(`proof:${claimId}`);
+}
+
+/** The validation step of a provenance: the issuance of the origin proof (who, how much, which transaction, when). */
+export function validationStepOf(origin: Pick<ProofOfImpact, 'issuer' | 'quantity' | 'issuedTxId' | 'issuedAt'>): ProvenanceValidation {
+  return { validator: origin.issuer, quantity: origin.quantity, txId: origin.issuedTxId, timestamp: origin.issuedAt };
+}
+
+/** The validation step of a provenance (`proofs:Provenance`). */
+export interface ProvenanceValidation {
+  validator: string;
+  quantity: number;
+  txId: string;
+  timestamp: string;
+}
+
+/** Every transaction id a record names (any field whose name ends in `txId`, at any depth). */
+export function txIdsOf(value: unknown, found = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) for (const item of value) txIdsOf(item, found);
+  else if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      if (/txId$/i.test(key) && typeof item === 'string' && item !== '') found.add(item);
+      else txIdsOf(item, found);
+    }
+  }
+  return found;
 }
 
 /** Deterministic id of a split child: unit ranges are unique inside one origin's tree. */
@@ -158,6 +197,30 @@ export function assertOwnerMayMove(proof: ProofOfImpact, caller: Caller): void {
   if (proof.owner !== caller.identity) {
     throw new ChaincodeError('NOT_OWNER', `proof ${proof.id} is owned by ${proof.owner}, not by ${caller.identity}`);
   }
+}
+
+/**
+ * Refuses (PROOF_SETTLED) a move of units a campaign paid for: they are never transferred again,
+ * and only the campaign's funder (their owner since the settlement) retires them.
+ */
+export function assertSettledMayMove(proof: ProofOfImpact, caller: Caller, action: 'transfer' | 'retire'): void {
+  const mark = proof.settlement;
+  if (mark === undefined) return;
+  if (action === 'retire' && caller.identity === mark.funder) return;
+  const rule = action === 'transfer' ? 'settled units are never sold or transferred again' : `only the funder ${mark.funder} retires them`;
+  throw new ChaincodeError('PROOF_SETTLED', `proof ${proof.id} was paid for by campaign ${mark.campaignId}: ${rule}`, {
+    campaignId: mark.campaignId, funder: mark.funder, txId: mark.txId,
+  });
+}
+
+/**
+ * The proof a settlement gives the campaign's funder: owned by the funder (the settlement is its
+ * purchase, at the settled amount), marked as settled by the campaign.
+ */
+export function settleToFunder(proof: ProofOfImpact, campaign: { id: string; funder: string }, price: Price, stamp: Stamp): ProofOfImpact {
+  const settlement: SettlementMark = { campaignId: campaign.id, funder: campaign.funder, txId: stamp.txId, timestamp: stamp.timestamp };
+  const owned = proof.owner === campaign.funder ? { ...touched(proof, stamp), price } : transferred(proof, campaign.funder, price, stamp);
+  return { ...owned, settlement };
 }
 
 /** Parses the quantity to move: 0 < quantity <= the proof's quantity (INSUFFICIENT_QUANTITY). */

@@ -8,6 +8,7 @@ import {
 } from './args';
 import { parseIdentity, type Caller } from './identity';
 import type { Stamp } from './stamp';
+import { assertSubjectSchemaCompiles } from './subject-schema';
 
 /** Proof levels, weakest first. */
 export const PROOF_LEVELS = ['declared', 'computed', 'verified'] as const;
@@ -37,6 +38,12 @@ export type Additionality =
   | { method: { baseline: string; counterfactual: string; emissionFactors: EmissionFactor[] } }
   | { hash: string };
 
+/** The Ed25519 keys (Multikey `publicKeyMultibase`) of an issuer identified by a URL. */
+export interface IssuerKeys {
+  controller: string;
+  keys: { id: string; publicKeyMultibase: string }[];
+}
+
 /** What an operator registers: the immutable content of one protocol version. */
 export interface ProtocolDefinition {
   id: string;
@@ -50,8 +57,20 @@ export interface ProtocolDefinition {
   minProofLevel: ProofLevel;
   verifiers: string[];
   quorum: number;
+  /**
+   * Anti-collusion: the fewest distinct organisations (MSPs) among the approving verifiers for a
+   * claim to be verified (1..min(quorum, MSPs among the verifiers); default 2).
+   */
+  minVerifierOrgs: number;
   validators: string[];
+  /** Anti-collusion: the validator must belong to another MSP than the claim's submitter (default true). */
+  validatorFromOtherOrg: boolean;
   trustedIssuers: string[];
+  /**
+   * Keys of trusted issuers that are not did:key (a did:key carries its own key): what the
+   * endorsing peers' static document loader serves for them. Each controller must be trusted.
+   */
+  issuerKeys?: IssuerKeys[];
   subjectSchema?: Fields;
   subjectSchemaHash?: string;
   quantityField: string;
@@ -79,9 +98,11 @@ const SDG_TARGET = /^(\d{1,2})\.([0-9a-z]{1,2})$/;
 const DECIMAL = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/;
 const FIELDS = [
   'id', 'version', 'title', 'category', 'unit', 'pillar', 'sdgTargets', 'minProofLevel', 'verifiers', 'quorum',
-  'validators', 'trustedIssuers', 'subjectSchema', 'subjectSchemaHash', 'quantityField', 'periodFields', 'additionality',
+  'minVerifierOrgs', 'validators', 'validatorFromOtherOrg', 'issuerKeys', 'trustedIssuers', 'subjectSchema', 'subjectSchemaHash', 'quantityField', 'periodFields', 'additionality',
 ];
 const MAX_MEMBERS = 64;
+/** Default of `minVerifierOrgs`: approvals from at least two organisations. */
+export const DEFAULT_MIN_VERIFIER_ORGS = 2;
 
 const TRANSITIONS: Readonly<Record<ProtocolStatus, readonly ProtocolStatus[]>> = {
   draft: ['active', 'retired'],
@@ -129,13 +150,45 @@ function identities(value: unknown, field: string): string[] {
   return members;
 }
 
-function designation(input: Fields): Pick<ProtocolDefinition, 'verifiers' | 'quorum' | 'validators'> {
+/** The distinct MSPs of identity strings, sorted. */
+export function mspsOf(members: readonly string[]): string[] {
+  return [...new Set(members.map((m) => parseIdentity(m).mspId))].sort();
+}
+
+/**
+ * `minVerifierOrgs`: 1 up to the MSPs among the verifiers and at most the quorum (more
+ * organisations than approvals needed would silently raise the quorum).
+ */
+function minVerifierOrgs(value: unknown, verifiers: readonly string[], quorum: number): number {
+  const orgs = mspsOf(verifiers).length;
+  const max = Math.min(orgs, quorum);
+  const given = value ?? DEFAULT_MIN_VERIFIER_ORGS;
+  if (typeof given === 'number' && Number.isSafeInteger(given) && given > max) {
+    throw invalid('minVerifierOrgs', `is ${given} but the verifiers belong to ${orgs} organisation(s) and the quorum is ${quorum}; `
+      + `designate verifiers of more organisations or set minVerifierOrgs between 1 and ${max}`);
+  }
+  return integer(given, 'minVerifierOrgs', 1, max);
+}
+
+function validatorFromOtherOrg(value: unknown): boolean {
+  if (value === undefined) return true;
+  if (typeof value !== 'boolean') throw invalid('validatorFromOtherOrg', 'must be true or false');
+  return value;
+}
+
+function designation(input: Fields): Pick<ProtocolDefinition, 'verifiers' | 'quorum' | 'minVerifierOrgs' | 'validators' | 'validatorFromOtherOrg'> {
   const verifiers = identities(input.verifiers, 'verifiers');
   const quorum = integer(input.quorum, 'quorum', 1, verifiers.length);
   const validators = identities(input.validators, 'validators');
   const both = validators.find((v) => verifiers.includes(v));
   if (both !== undefined) throw invalid('validators', `${both} is also a verifier; validators and verifiers must be disjoint`);
-  return { verifiers, quorum, validators };
+  return {
+    verifiers,
+    quorum,
+    minVerifierOrgs: minVerifierOrgs(input.minVerifierOrgs, verifiers, quorum),
+    validators,
+    validatorFromOtherOrg: validatorFromOtherOrg(input.validatorFromOtherOrg),
+  };
 }
 
 function subjectSchema(input: Fields): Pick<ProtocolDefinition, 'subjectSchema' | 'subjectSchemaHash'> {
@@ -143,9 +196,10 @@ function subjectSchema(input: Fields): Pick<ProtocolDefinition, 'subjectSchema' 
   if (hasSchema === (input.subjectSchemaHash !== undefined)) {
     throw invalid('subjectSchema', 'give exactly one of subjectSchema (a JSON Schema object) or subjectSchemaHash');
   }
-  return hasSchema
-    ? { subjectSchema: asFields(input.subjectSchema, 'subjectSchema') }
-    : { subjectSchemaHash: hex64(input.subjectSchemaHash, 'subjectSchemaHash') };
+  if (!hasSchema) return { subjectSchemaHash: hex64(input.subjectSchemaHash, 'subjectSchemaHash') };
+  const schema = asFields(input.subjectSchema, 'subjectSchema');
+  assertSubjectSchemaCompiles(schema); // INVALID_PROTOCOL_SCHEMA: no claim could ever pass a schema that does not compile
+  return { subjectSchema: schema };
 }
 
 function periodFields(value: unknown): ProtocolDefinition['periodFields'] {
@@ -210,6 +264,25 @@ export function protocolUnit(value: unknown): string {
   throw new ChaincodeError('INVALID_UNIT', `unit: ${reason}`, { field: 'unit', reason });
 }
 
+function issuerKeys(value: unknown, trustedIssuers: readonly string[]): Pick<ProtocolDefinition, 'issuerKeys'> {
+  if (value === undefined) return {};
+  const records = list(value, 'issuerKeys', (v, f) => {
+    const record = asFields(v, f);
+    onlyFields(record, ['controller', 'keys'], f);
+    const controller = text(record.controller, `${f}.controller`, 512);
+    if (!trustedIssuers.includes(controller)) throw invalid(`${f}.controller`, `${controller} is not one of trustedIssuers`);
+    const keys = list(record.keys, `${f}.keys`, (k, kf) => {
+      const key = asFields(k, kf);
+      onlyFields(key, ['id', 'publicKeyMultibase'], kf);
+      return { id: text(key.id, `${kf}.id`, 1024), publicKeyMultibase: text(key.publicKeyMultibase, `${kf}.publicKeyMultibase`, 128) };
+    }, 16);
+    nonEmpty(keys, `${f}.keys`);
+    return { controller, keys };
+  }, MAX_MEMBERS);
+  unique(records.map((r) => r.controller), 'issuerKeys');
+  return { issuerKeys: records };
+}
+
 /** Validates a protocol document; refuses with INVALID_ARGUMENT naming the field (INVALID_UNIT for the unit). */
 export function newProtocolDefinition(value: unknown): ProtocolDefinition {
   const input = asFields(value, 'protocol');
@@ -228,6 +301,7 @@ export function newProtocolDefinition(value: unknown): ProtocolDefinition {
     minProofLevel: oneOf(input.minProofLevel, 'minProofLevel', PROOF_LEVELS),
     ...designation(input),
     trustedIssuers,
+    ...issuerKeys(input.issuerKeys, trustedIssuers),
     ...subjectSchema(input),
     quantityField: text(input.quantityField, 'quantityField', 128),
     periodFields: periodFields(input.periodFields),
@@ -256,6 +330,27 @@ export function assertOwnerOperator(caller: Caller, protocol: ProtocolRecord): v
 export function registerProtocol(definition: ProtocolDefinition, caller: Caller, stamp: Stamp): ProtocolRecord {
   assertOperator(caller, 'register protocols');
   return { ...definition, status: 'draft', ownerMsp: caller.mspId, registered: stamp, lifecycle: [{ status: 'draft', ...stamp }] };
+}
+
+/**
+ * A protocol id belongs to the MSP that registered its first version: only that MSP's operators
+ * register further versions (PROTOCOL_NOT_OWNED), and a new version keeps the impact category
+ * (PROTOCOL_CATEGORY_CHANGED), since double counting is checked per category across versions.
+ * `versions` are the versions already registered under the id (any order; none for a new id).
+ */
+export function assertMayAddVersion(definition: ProtocolDefinition, versions: readonly ProtocolRecord[], caller: Caller): void {
+  const first = versions.reduce<ProtocolRecord | undefined>((lowest, v) => (lowest === undefined || v.version < lowest.version ? v : lowest), undefined);
+  if (first === undefined) return;
+  if (caller.mspId !== first.ownerMsp) {
+    throw new ChaincodeError('PROTOCOL_NOT_OWNED', `protocol ${first.id} belongs to ${first.ownerMsp}, which registered its first version; only its operators add versions, register your own protocol id instead`, {
+      protocolId: first.id, ownerMsp: first.ownerMsp,
+    });
+  }
+  if (definition.category !== first.category) {
+    throw new ChaincodeError('PROTOCOL_CATEGORY_CHANGED', `protocol ${first.id} counts impact in category ${first.category}; a new version must keep it (double counting spans versions)`, {
+      protocolId: first.id, category: first.category, requested: definition.category,
+    });
+  }
 }
 
 /** Moves a protocol along its lifecycle, or refuses with INVALID_STATE_TRANSITION. */

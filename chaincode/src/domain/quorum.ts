@@ -1,13 +1,16 @@
 /**
- * The verification quorum: designated verifiers vote once each (never on their own claim);
- * approvals >= k verify the claim, rejections > n - k reject it as soon as k is unreachable.
+ * The verification quorum: designated verifiers vote once each (never on their own claim). A claim
+ * is verified when at least k verifiers approved AND the approving verifiers belong to at least
+ * `minVerifierOrgs` distinct organisations (MSPs); it is rejected as soon as that is unreachable,
+ * i.e. even if every designated verifier who has not voted yet (the submitter excluded) approved,
+ * there would be fewer than k approvals or fewer than `minVerifierOrgs` approving organisations.
  */
 import { ChaincodeError } from '../errors';
 import { hex64, integerArgument, invalid, oneOf } from './args';
 import { withStatus, type Claim, type ClaimStatus } from './claim';
 import { sha256Hex } from './hash';
 import type { Caller } from './identity';
-import type { ProtocolRecord } from './protocol';
+import { mspsOf, type ProtocolRecord } from './protocol';
 import type { Stamp } from './stamp';
 
 /** A verifier's decision. */
@@ -73,22 +76,41 @@ export function assertMayVote(claim: Claim, caller: Caller, earlier: Verificatio
   }
 }
 
-/** Outcome of a quorum of k among n with the given counts. */
-export function quorumOutcome(approvals: number, rejections: number, n: number, k: number): QuorumOutcome {
-  if (approvals >= k) return 'verified';
-  if (rejections > n - k) return 'rejected';
+/** A vote as the quorum counts it. */
+export type Ballot = Pick<Verification, 'verifier' | 'verifierMsp' | 'decision'>;
+
+/** What the quorum rule needs of a protocol version. */
+export type QuorumRule = Pick<ProtocolRecord, 'verifiers' | 'quorum' | 'minVerifierOrgs'>;
+
+/**
+ * Outcome of the quorum after `ballots` (every vote cast so far, in any order) on a claim submitted
+ * by `submitter`: verified when approvals >= k and approving MSPs >= minVerifierOrgs; rejected
+ * when that can no longer happen with the designated verifiers who may still vote; open otherwise.
+ */
+export function quorumOutcome(ballots: readonly Ballot[], rule: QuorumRule, submitter: string): QuorumOutcome {
+  const approving = ballots.filter((b) => b.decision === 'approve');
+  const approvingMsps = new Set(approving.map((b) => b.verifierMsp));
+  if (approving.length >= rule.quorum && approvingMsps.size >= rule.minVerifierOrgs) return 'verified';
+  const voted = new Set(ballots.map((b) => b.verifier));
+  const pending = rule.verifiers.filter((v) => v !== submitter && !voted.has(v));
+  const reachableMsps = new Set([...approvingMsps, ...mspsOf(pending)]);
+  if (approving.length + pending.length < rule.quorum || reachableMsps.size < rule.minVerifierOrgs) return 'rejected';
   return 'open';
 }
 
 const STATUS_OF: Readonly<Record<QuorumOutcome, ClaimStatus>> = { open: 'submitted', verified: 'verified', rejected: 'rejected' };
 
-/** Records a vote: the verification, the claim with its new counts and status, and the outcome. */
+/**
+ * Records a vote given the votes already cast on the claim (`earlier`): the verification, the claim
+ * with its new counts and status, and the outcome.
+ */
 export function castVote(
-  claim: Claim, vote: Vote, protocol: ProtocolRecord, caller: Caller, stamp: Stamp,
+  claim: Claim, vote: Vote, protocol: ProtocolRecord, caller: Caller, stamp: Stamp, earlier: readonly Ballot[],
 ): { claim: Claim; verification: Verification; outcome: QuorumOutcome } {
   const approvals = claim.approvals + (vote.decision === 'approve' ? 1 : 0);
   const rejections = claim.rejections + (vote.decision === 'reject' ? 1 : 0);
-  const outcome = quorumOutcome(approvals, rejections, protocol.verifiers.length, protocol.quorum);
+  const ballot: Ballot = { verifier: caller.identity, verifierMsp: caller.mspId, decision: vote.decision };
+  const outcome = quorumOutcome([...earlier, ballot], protocol, claim.submitter);
   const verification: Verification = {
     ...vote,
     id: verificationIdOf(claim.id, caller.identity),

@@ -6,8 +6,11 @@ import { invalid } from './args';
 import type { Caller, ParsedIdentity } from './identity';
 import type { Stamp } from './stamp';
 
-/** The roles an operator grants; `operator` itself comes from the certificate, never a grant. */
-export const GRANTABLE_ROLES = ['funder', 'submitter', 'validator', 'verifier'] as const;
+/**
+ * The roles an operator grants; `operator` itself comes from the certificate, never a grant.
+ * `status-publisher` lets a non-operator publish issuers' status lists through its gateway.
+ */
+export const GRANTABLE_ROLES = ['funder', 'status-publisher', 'submitter', 'validator', 'verifier'] as const;
 
 /** A role granted on the ledger. */
 export type GrantableRole = (typeof GRANTABLE_ROLES)[number];

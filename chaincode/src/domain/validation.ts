@@ -23,10 +23,23 @@ export function assertDesignatedValidator(protocol: ProtocolRecord, caller: Call
   }
 }
 
-/** Refuses a validator who verified the claim, a claim already validated, or one not verified. */
-export function assertMayValidate(claim: Claim, caller: Caller, votes: readonly Verification[]): void {
+/**
+ * Refuses a validator who submitted or verified the claim (CONFLICT_OF_INTEREST: submitter,
+ * verifiers and validator are distinct identities), a validator of the submitter's own
+ * organisation when the protocol asks for another (SAME_ORG_VALIDATOR), a claim already
+ * validated, or one not verified.
+ */
+export function assertMayValidate(claim: Claim, caller: Caller, votes: readonly Verification[], protocol: Pick<ProtocolRecord, 'validatorFromOtherOrg'>): void {
+  if (caller.identity === claim.submitter) {
+    throw new ChaincodeError('CONFLICT_OF_INTEREST', `${caller.identity} submitted claim ${claim.id} and cannot validate it`);
+  }
   if (votes.some((v) => v.verifier === caller.identity)) {
     throw new ChaincodeError('CONFLICT_OF_INTEREST', `${caller.identity} verified claim ${claim.id} and cannot validate it`);
+  }
+  if (protocol.validatorFromOtherOrg && caller.mspId === claim.submitterMsp) {
+    throw new ChaincodeError('SAME_ORG_VALIDATOR', `claim ${claim.id} was submitted by ${claim.submitterMsp}; its protocol requires a validator of another organisation`, {
+      submitterMsp: claim.submitterMsp,
+    });
   }
   if (claim.status === 'validated' || claim.proofId !== undefined) {
     throw new ChaincodeError('PROOF_ALREADY_ISSUED', `claim ${claim.id} already has its proof ${claim.proofId ?? ''}`.trim(), { proofId: claim.proofId });

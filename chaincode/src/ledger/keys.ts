@@ -58,6 +58,14 @@ export function versionAttribute(version: number): string {
   return String(version).padStart(10, '0');
 }
 
+/**
+ * The world-state key text of a full composite key, as Fabric's `createCompositeKey` writes it:
+ * `\u0000{objectType}\u0000{attr}\u0000…` (for offline tools that read raw write sets).
+ */
+export function compositeKeyText(key: StateKey): string {
+  return `\u0000${key.objectType}\u0000${key.attributes.map((a) => `${a}\u0000`).join('')}`;
+}
+
 function key(objectType: string, ...attributes: string[]): StateKey {
   return { objectType, attributes };
 }

@@ -41,7 +41,7 @@ export const parseRoleRecord = recordParser<RoleRecord>('role', { identity: 'str
 /** Parser of protocol records. */
 export const parseProtocolRecord = recordParser<ProtocolRecord>('protocol', {
   id: 'string', version: 'integer', status: 'string', ownerMsp: 'string', category: 'string', unit: 'string', pillar: 'string',
-  sdgTargets: 'array', minProofLevel: 'string', verifiers: 'array', quorum: 'integer', validators: 'array', lifecycle: 'array',
+  sdgTargets: 'array', minProofLevel: 'string', verifiers: 'array', quorum: 'integer', minVerifierOrgs: 'integer', validators: 'array', validatorFromOtherOrg: 'boolean', lifecycle: 'array',
 });
 
 /** Parser of claims. */

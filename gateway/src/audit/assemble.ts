@@ -1,13 +1,15 @@
 /**
  * Assembles the audit bundle of a proof from the organisation's peer: the provenance records
  * (`proofs:Provenance`, read as the caller), then, for every transaction they name, the block
- * that holds it (qscc `GetBlockByTxID`) and the configuration block each of those blocks was
- * ordered under (its orderer metadata names it; qscc `GetBlockByNumber`).
+ * that holds it (qscc `GetBlockByTxID`), and every channel configuration block from the genesis
+ * block up to the newest one those blocks were ordered under (qscc `GetBlockByNumber`): each
+ * block's orderer metadata names the configuration it was ordered under (LastConfig); the one
+ * before configuration block N is the one block N - 1 names.
  */
+import { txIdsOf } from '@impact-ledger/chaincode/facts';
 import fabricProtos from '@hyperledger/fabric-protos';
 import type { Ledger } from '../fabric/ledger.js';
 import { AUDIT_BUNDLE_FORMAT, type AuditBundle } from './bundle.js';
-import { txIdsOf } from './verify.js';
 
 const { common } = fabricProtos;
 
@@ -64,9 +66,12 @@ export async function assembleAuditBundle(proofId: string, source: BundleSource)
     steps.push({ txId, blockNumber });
   }
   const configBlocks = new Map<number, Uint8Array>();
-  for (const bytes of blocks.values()) {
-    const index = lastConfigOf(bytes);
-    if (!configBlocks.has(index)) configBlocks.set(index, withSignedMetadataOnly(await source.ledger.rawBlock({ number: index }), true));
+  // the configuration chain: from the newest configuration in force back to the genesis block
+  let index = Math.max(0, ...[...blocks.values()].map(lastConfigOf));
+  for (;;) {
+    configBlocks.set(index, withSignedMetadataOnly(await source.ledger.rawBlock({ number: index }), true));
+    if (index === 0) break;
+    index = lastConfigOf(await source.ledger.rawBlock({ number: index - 1 }));
   }
   const byNumber = (map: Map<number, Uint8Array>): Record<string, string> =>
     Object.fromEntries([...map.entries()].sort(([a], [b]) => a - b).map(([n, bytes]) => [String(n), base64(bytes)]));

@@ -41,7 +41,11 @@ export const AuditBundleSchema = Type.Object({
   steps: Type.Array(BundleStepSchema, { minItems: 1 }),
   /** Block number -> the block, for every block a step names. */
   blocks: Type.Record(Type.String({ pattern: '^[0-9]+$' }), Base64),
-  /** Block number -> the channel configuration block in force for those blocks. */
+  /**
+   * Block number -> configuration block: every configuration block of the channel from its
+   * genesis block (0) up to the newest one in force for the blocks above (the chain a pinned
+   * genesis block vouches for, link by link).
+   */
   configBlocks: Type.Record(Type.String({ pattern: '^[0-9]+$' }), Base64),
 }, { additionalProperties: false });
 
@@ -50,7 +54,7 @@ export type AuditBundle = Static<typeof AuditBundleSchema>;
 
 /** The steps a verification can fail at. */
 export const VERIFY_STEPS = [
-  'format', 'config-block', 'channel', 'block-data-hash', 'orderer-signature', 'transaction', 'transaction-validity',
+  'format', 'trust-anchor', 'config-block', 'config-chain', 'channel', 'block-data-hash', 'orderer-signature', 'transaction', 'transaction-validity',
   'creator-signature', 'endorsement-signature', 'endorsement-policy', 'write-set', 'chain-link', 'credential-hash',
 ] as const;
 /** A step of the verification. */
@@ -74,7 +78,14 @@ export interface VerifyReport {
     transactions: number;
     endorsements: number;
     ordererSignatures: number;
-    /** sha256 of each configuration block used: compare with the channel's known configuration. */
+    /**
+     * Block hash of the bundle's genesis block (block 0): sha256 of its DER-encoded header
+     * (Fabric's block hash, see `blockHash`); '' when the bundle does not hold it.
+     */
+    genesisHash: string;
+    /** True when the genesis block matched the pinned hash the caller gave (`trustedGenesisHash`); false: only self-consistent. */
+    trusted: boolean;
+    /** Block hash of each configuration block of the verified chain, by block number. */
     configBlockHashes: Record<string, string>;
     credentialChecked: boolean;
     flagged: boolean;

@@ -6,9 +6,14 @@
  * 1. format: the JSON shape and strict base64.
  * 2. config-block: each configuration block decodes, its data hash holds, it configures the
  *    bundle's channel; it yields the application and orderer MSPs (root certificates, NodeOUs).
+ *    trust-anchor: the bundle's genesis block (block 0) has the pinned block hash (when the
+ *    caller pins one; without a pin the bundle is only self-consistent).
+ *    config-chain: every later configuration block follows the one before it (sequence + 1) and
+ *    is signed by the orderers of the configuration BEFORE it (Fabric's rule), so that new
+ *    orderer keys or MSP roots can only enter the chain with the signatures of the old ones.
  * 3. block-data-hash: each block's header data hash is sha256 of its transactions.
  * 4. channel: every envelope is of the bundle's channel; every block names a configuration
- *    block in the bundle.
+ *    block of the verified chain, and no later one of the chain was in force for it.
  * 5. orderer-signature: the block header and orderer metadata are signed by orderers of the
  *    orderer organisation (certificate chains to its root): one for Raft, a BFT quorum for BFT.
  * 6. transaction: each step's transaction is in its block; transaction-validity: marked VALID.
@@ -22,6 +27,10 @@
  */
 import fabricProtos from '@hyperledger/fabric-protos';
 import { Value } from '@sinclair/typebox/value';
+import {
+  canonicalJson, claimIdOf, compositeKeyText, Keys, parseClaim, parseFlagRecord, parseProof, parseProtocolRecord, parseVerification, proofIdOf,
+  txIdsOf, validationStepOf, type Claim, type ProofOfImpact, type ProtocolRecord, type RecordParser, type Verification,
+} from '@impact-ledger/chaincode/facts';
 import { createHash, verify, X509Certificate } from 'node:crypto';
 import { AuditBundleSchema, type AuditBundle, type VerifyFailure, type VerifyReport, type VerifyStep } from './bundle.js';
 
@@ -29,9 +38,15 @@ const { common, msp, orderer, peer, ledger } = fabricProtos;
 
 type Json = Record<string, unknown>;
 
-/** What the holder may add: the credential's hash (computed from the credential they hold). */
+/** What the holder may add: the credential's hash (computed from the credential they hold) and the channel's pinned genesis block hash. */
 export interface VerifyOptions {
   readonly credentialHash?: string;
+  /**
+   * The trust anchor: the block hash of the channel's genesis block (see `blockHash`), 64 hex
+   * characters, known to the auditor from outside the bundle. Without it the bundle is only
+   * checked to be self-consistent.
+   */
+  readonly trustedGenesisHash?: string;
 }
 
 interface OrgMsp {
@@ -46,6 +61,8 @@ interface ChannelConfig {
   readonly ordererOrgs: Map<string, OrgMsp>;
   readonly consensus: string;
   readonly consenters: Map<number, { mspId: string; identity: Uint8Array }>;
+  /** The configuration's sequence: 0 in the genesis block, + 1 with each configuration update. */
+  readonly sequence: number;
 }
 
 interface Write { readonly key: string; readonly value: Uint8Array; readonly isDelete: boolean; readonly txId: string }
@@ -58,6 +75,15 @@ class Failed extends Error {
 
 function fail(step: VerifyStep, message: string): never {
   throw new Failed(step, message);
+}
+/** Runs `fn`; a failure it raises is reported at `step` instead. */
+function asStep<T>(step: VerifyStep, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof Failed) throw new Failed(step, error.message);
+    throw error;
+  }
 }
 
 function sha256(...parts: Uint8Array[]): Buffer {
@@ -107,6 +133,28 @@ export function blockHeaderBytes(header: InstanceType<typeof common.BlockHeader>
   return derTlv(0x30, Buffer.concat([derInteger(number), derTlv(0x04, header.getPreviousHash_asU8()), derTlv(0x04, header.getDataHash_asU8())]));
 }
 
+/**
+ * Fabric's block hash (`protoutil.BlockHeaderHash`): sha256 of `blockHeaderBytes(header)`, i.e.
+ * of the DER SEQUENCE { number, previous_hash, data_hash }. It is what the next block's
+ * previous_hash holds, and, through data_hash, it covers every byte of the block's data (for a
+ * configuration block: the whole channel configuration). Lowercase hex.
+ */
+export function blockHash(header: InstanceType<typeof common.BlockHeader>): string {
+  return sha256(blockHeaderBytes(header)).toString('hex');
+}
+
+/**
+ * The block hash of a genesis block file (`configtxgen -outputBlock`, `peer channel fetch 0`):
+ * a serialized common.Block numbered 0 whose data hash matches its data.
+ */
+export function genesisBlockHash(bytes: Uint8Array): string {
+  const block = common.Block.deserializeBinary(bytes);
+  const header = block.getHeader();
+  if (header === undefined || Number(header.getNumber()) !== 0) throw new Error('not a genesis block (block number 0)');
+  if (!sha256(...(block.getData()?.getDataList_asU8() ?? [])).equals(Buffer.from(header.getDataHash_asU8()))) throw new Error('its data hash does not match its data');
+  return blockHash(header);
+}
+
 function certificateOf(pemOrDer: Uint8Array, step: VerifyStep, what: string): X509Certificate {
   return decode(step, `the certificate of ${what}`, () => new X509Certificate(Buffer.from(pemOrDer)));
 }
@@ -149,8 +197,8 @@ function orgsOf(group: InstanceType<typeof common.ConfigGroup> | undefined): Map
   return orgs;
 }
 
-/** Decodes a configuration block and checks its data hash and channel. */
-function parseConfigBlock(bytes: Uint8Array, number: string, channel: string): ChannelConfig {
+/** Decodes a configuration block and checks its data hash and channel (its signatures are checked by the chain). */
+function parseConfigBlock(bytes: Uint8Array, number: string, channel: string): { block: InstanceType<typeof common.Block>; config: ChannelConfig } {
   return decode('config-block', `configuration block ${number}`, () => {
     const block = common.Block.deserializeBinary(bytes);
     const header = block.getHeader();
@@ -180,10 +228,8 @@ function parseConfigBlock(bytes: Uint8Array, number: string, channel: string): C
         consenters.set(c.getId(), { mspId: c.getMspId(), identity: c.getIdentity_asU8() });
       }
     }
-    const parsed = { channel, applicationOrgs: orgsOf(root.getGroupsMap().get('Application')), ordererOrgs: orgsOf(ordererGroup), consensus, consenters };
-    // a later configuration block is checked against the orderers it names itself (its predecessor is not in the bundle)
-    if (number !== '0') checkOrdererSignatures(block, parsed, number);
-    return parsed;
+    const sequence = Number(config?.getSequence() ?? -1);
+    return { block, config: { channel, applicationOrgs: orgsOf(root.getGroupsMap().get('Application')), ordererOrgs: orgsOf(ordererGroup), consensus, consenters, sequence } };
   });
 }
 
@@ -195,12 +241,21 @@ function identityCertificate(bytes: Uint8Array, step: VerifyStep, what: string):
   return { mspId: identity.getMspid(), certificate: certificateOf(identity.getIdBytes_asU8(), step, what) };
 }
 
-function bftQuorum(n: number): number {
+/** The BFT quorum of `n` consenters (Fabric's SmartBFT: ceil((n + f + 1) / 2), f = floor((n - 1) / 3)). */
+export function bftQuorum(n: number): number {
   const f = Math.floor((n - 1) / 3);
   return Math.ceil((n + f + 1) / 2);
 }
 
-/** Checks the orderers' signatures on a block; returns how many were valid. */
+/** How many distinct orderers must sign a block ordered under a configuration: 1 for Raft, the quorum of its consenters for BFT. */
+export function requiredOrdererSignatures(consensus: string, consenters: number): number {
+  return consensus.toUpperCase() === 'BFT' ? bftQuorum(Math.max(consenters, 1)) : 1;
+}
+
+/**
+ * Checks the orderers' signatures on a block against the configuration it was ordered under;
+ * returns how many were valid.
+ */
 function checkOrdererSignatures(block: InstanceType<typeof common.Block>, config: ChannelConfig, number: string): number {
   const header = block.getHeader();
   const metadata = block.getMetadata()?.getMetadataList_asU8() ?? [];
@@ -208,7 +263,6 @@ function checkOrdererSignatures(block: InstanceType<typeof common.Block>, config
   if (header === undefined || sigBytes === undefined || sigBytes.length === 0) fail('orderer-signature', `block ${number} carries no orderer signatures`);
   const md = decode('orderer-signature', `the signatures of block ${number}`, () => common.Metadata.deserializeBinary(sigBytes));
   const headerBytes = blockHeaderBytes(header);
-  const bft = config.consensus.toUpperCase() === 'BFT';
   const signers = new Set<string>();
   for (const [i, signature] of md.getSignaturesList().entries()) {
     const sigHeader = signature.getSignatureHeader_asU8();
@@ -232,7 +286,7 @@ function checkOrdererSignatures(block: InstanceType<typeof common.Block>, config
     if (!verifySignature(identity.certificate, signed, signature.getSignature_asU8())) fail('orderer-signature', `block ${number}: signature ${i} does not verify over the header and metadata`);
     signers.add(identity.certificate.fingerprint256);
   }
-  const needed = bft ? bftQuorum(Math.max(config.consenters.size, 1)) : 1;
+  const needed = requiredOrdererSignatures(config.consensus, config.consenters.size);
   if (signers.size < needed) fail('orderer-signature', `block ${number} has ${signers.size} valid orderer signature(s); ${needed} needed (${config.consensus})`);
   return signers.size;
 }
@@ -308,107 +362,147 @@ function checkTransaction(block: InstanceType<typeof common.Block>, txId: string
   return { writes, endorsements };
 }
 
-/** Fabric's composite key. */
-function compositeKey(objectType: string, ...attributes: string[]): string {
-  return `\u0000${objectType}\u0000${attributes.map((a) => `${a}\u0000`).join('')}`;
-}
-
-/** Canonical JSON as the chaincode writes it (sorted keys, undefined dropped). */
-function canonical(value: unknown): string {
-  const sort = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(sort);
-    if (typeof v !== 'object' || v === null) return v;
-    const out: Json = {};
-    for (const key of Object.keys(v).sort()) if ((v as Json)[key] !== undefined) out[key] = sort((v as Json)[key]);
-    return out;
-  };
-  return JSON.stringify(sort(value));
-}
-
 function str(record: Json, field: string): string {
   const value = record[field];
   return typeof value === 'string' ? value : '';
 }
 
-/** Every `…txId` string in a record, at any depth. */
-export function txIdsOf(value: unknown, found = new Set<string>()): Set<string> {
-  if (Array.isArray(value)) for (const item of value) txIdsOf(item, found);
-  else if (typeof value === 'object' && value !== null) {
-    for (const [key, item] of Object.entries(value)) {
-      if (/txId$/i.test(key) && typeof item === 'string' && item !== '') found.add(item);
-      else txIdsOf(item, found);
-    }
+/** The provenance records, parsed with the chaincode's own record parsers. */
+interface Provenance {
+  proof: ProofOfImpact;
+  ancestors: ProofOfImpact[];
+  validation: Json;
+  verifications: Verification[];
+  claim: Claim;
+  protocol: ProtocolRecord;
+  flags: { id: string }[];
+}
+
+function parseRecord<T>(parser: RecordParser<T>, value: unknown, what: string): T {
+  try {
+    return parser(value);
+  } catch (error) {
+    return fail('format', `the ${what} of the provenance is not a record of the chaincode: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return found;
 }
 
-/** The world-state key of each record the bundle presents. */
-function presentedRecords(bundle: AuditBundle): { key: string; record: Json; what: string }[] {
-  const p = bundle.provenance as unknown as { proof: Json; ancestors: Json[]; verifications: Json[]; claim: Json; protocol: Json; flags?: Json[] };
-  const records = [
-    { key: compositeKey('il.proof', str(p.proof, 'id')), record: p.proof, what: `proof ${str(p.proof, 'id')}` },
-    ...p.ancestors.map((a) => ({ key: compositeKey('il.proof', str(a, 'id')), record: a, what: `ancestor proof ${str(a, 'id')}` })),
-    { key: compositeKey('il.claim', str(p.claim, 'id')), record: p.claim, what: `claim ${str(p.claim, 'id')}` },
-    ...p.verifications.map((v) => ({ key: compositeKey('il.verification', str(v, 'claimId'), str(v, 'verifier')), record: v, what: `verification ${str(v, 'id')}` })),
-    {
-      key: compositeKey('il.protocol', str(p.protocol, 'id'), String(p.protocol.version ?? '').padStart(10, '0')),
-      record: p.protocol, what: `protocol ${str(p.protocol, 'id')} v${String(p.protocol.version)}`,
-    },
+function parseProvenance(bundle: AuditBundle): Provenance {
+  const p = bundle.provenance;
+  return {
+    proof: parseRecord(parseProof, p.proof, 'proof'),
+    ancestors: p.ancestors.map((a, i) => parseRecord(parseProof, a, `ancestor ${i}`)),
+    validation: p.validation as Json,
+    verifications: p.verifications.map((v, i) => parseRecord(parseVerification, v, `verification ${i}`)),
+    claim: parseRecord(parseClaim, p.claim, 'claim'),
+    protocol: parseRecord(parseProtocolRecord, p.protocol, 'protocol'),
+    flags: (p.flags ?? []).map((f, i) => parseRecord(parseFlagRecord, f, `flag ${i}`)),
+  };
+}
+
+/** The world-state key of each record the bundle presents (the chaincode's key layout). */
+function presentedRecords(p: Provenance): { key: string; record: unknown; what: string }[] {
+  return [
+    { key: compositeKeyText(Keys.proof(p.proof.id)), record: p.proof, what: `proof ${p.proof.id}` },
+    ...p.ancestors.map((a) => ({ key: compositeKeyText(Keys.proof(a.id)), record: a, what: `ancestor proof ${a.id}` })),
+    { key: compositeKeyText(Keys.claim(p.claim.id)), record: p.claim, what: `claim ${p.claim.id}` },
+    ...p.verifications.map((v) => ({ key: compositeKeyText(Keys.verification(v.claimId, v.verifier)), record: v, what: `verification ${v.id}` })),
+    { key: compositeKeyText(Keys.protocol(p.protocol.id, p.protocol.version)), record: p.protocol, what: `protocol ${p.protocol.id} v${p.protocol.version}` },
+    ...p.flags.map((flag) => ({ key: compositeKeyText(Keys.flag(flag.id)), record: flag, what: `flag ${flag.id}` })),
   ];
-  for (const flag of p.flags ?? []) records.push({ key: compositeKey('il.flag', str(flag, 'id')), record: flag, what: `flag ${str(flag, 'id')}` });
-  return records;
 }
 
-function checkWriteSets(bundle: AuditBundle, writes: readonly Write[]): void {
-  for (const { key, record, what } of presentedRecords(bundle)) {
+function checkWriteSets(p: Provenance, writes: readonly Write[]): void {
+  for (const { key, record, what } of presentedRecords(p)) {
     let last: Write | undefined;
     for (const write of writes) if (write.key === key) last = write;
     if (last === undefined) fail('write-set', `no transaction of the bundle writes ${what}`);
     if (last.isDelete) fail('write-set', `${what} was deleted by ${last.txId}`);
-    if (Buffer.from(last.value).toString('utf8') !== canonical(record)) {
+    if (Buffer.from(last.value).toString('utf8') !== canonicalJson(record)) {
       fail('write-set', `${what} differs from what its last transaction ${last.txId} wrote`);
     }
   }
 }
 
-function checkChain(bundle: AuditBundle): void {
-  const p = bundle.provenance as unknown as { proof: Json; ancestors: Json[]; verifications: Json[]; claim: Json; protocol: Json; validation: Json };
+function checkChain(bundle: AuditBundle, p: Provenance): void {
   const link = (ok: boolean, message: string): void => {
     if (!ok) fail('chain-link', message);
   };
-  link(str(p.proof, 'id') === bundle.proofId, `the bundle is for proof ${bundle.proofId}, its records for ${str(p.proof, 'id')}`);
+  link(p.proof.id === bundle.proofId, `the bundle is for proof ${bundle.proofId}, its records for ${p.proof.id}`);
   let child = p.proof;
   for (const ancestor of p.ancestors) {
-    link(str(child, 'parentId') === str(ancestor, 'id'), `proof ${str(child, 'id')} does not descend from ${str(ancestor, 'id')}`);
-    link(str(ancestor, 'originId') === str(p.proof, 'originId'), `ancestor ${str(ancestor, 'id')} is of another origin`);
+    link(child.parentId === ancestor.id, `proof ${child.id} does not descend from ${ancestor.id}`);
+    link(ancestor.originId === p.proof.originId, `ancestor ${ancestor.id} is of another origin`);
     child = ancestor;
   }
-  link(child.parentId === undefined, `the split ancestors stop at ${str(child, 'id')}, which has a parent`);
-  const claimId = str(p.claim, 'id');
-  const credentialHash = str(p.claim, 'credentialHash');
-  link(str(p.proof, 'claimId') === claimId, `proof ${str(p.proof, 'id')} is of claim ${str(p.proof, 'claimId')}, the bundle's claim is ${claimId}`);
-  link(sha256(Buffer.from(`claim:${credentialHash}`)).toString('hex') === claimId, `claim ${claimId} does not derive from credential hash ${credentialHash}`);
-  link(sha256(Buffer.from(`proof:${claimId}`)).toString('hex') === str(child, 'id') && str(p.proof, 'originId') === str(child, 'id'),
-    `the origin proof ${str(child, 'id')} is not the one issued for claim ${claimId}`);
+  link(child.parentId === undefined, `the split ancestors stop at ${child.id}, which has a parent`);
+  const claimId = p.claim.id;
+  const credentialHash = str(p.claim as unknown as Json, 'credentialHash');
+  link(p.proof.claimId === claimId, `proof ${p.proof.id} is of claim ${p.proof.claimId}, the bundle's claim is ${claimId}`);
+  link(claimIdOf(credentialHash) === claimId, `claim ${claimId} does not derive from credential hash ${credentialHash}`);
+  link(proofIdOf(claimId) === child.id && p.proof.originId === child.id, `the origin proof ${child.id} is not the one issued for claim ${claimId}`);
   link(bundle.credentialHash === credentialHash, `the bundle names credential hash ${bundle.credentialHash}, the claim anchors ${credentialHash}`);
-  link(str(p.claim, 'protocolId') === str(p.protocol, 'id') && p.claim.protocolVersion === p.protocol.version,
-    `claim ${claimId} is of protocol ${str(p.claim, 'protocolId')} v${String(p.claim.protocolVersion)}, the bundle's protocol is ${str(p.protocol, 'id')} v${String(p.protocol.version)}`);
-  link(str(p.proof, 'protocolId') === str(p.protocol, 'id') && p.proof.protocolVersion === p.protocol.version, `proof ${str(p.proof, 'id')} is of another protocol version`);
-  const voteIds = new Set(p.verifications.map((v) => str(v, 'id')));
-  for (const v of p.verifications) link(str(v, 'claimId') === claimId, `verification ${str(v, 'id')} is of another claim`);
-  const issuedWith = Array.isArray(child.verificationIds) ? (child.verificationIds as unknown[]) : [];
+  link(p.claim.protocolId === p.protocol.id && p.claim.protocolVersion === p.protocol.version,
+    `claim ${claimId} is of protocol ${p.claim.protocolId} v${p.claim.protocolVersion}, the bundle's protocol is ${p.protocol.id} v${p.protocol.version}`);
+  link(p.proof.protocolId === p.protocol.id && p.proof.protocolVersion === p.protocol.version, `proof ${p.proof.id} is of another protocol version`);
+  const voteIds = new Set(p.verifications.map((v) => v.id));
+  for (const v of p.verifications) link(v.claimId === claimId, `verification ${v.id} is of another claim`);
+  const issuedWith: unknown[] = Array.isArray(child.verificationIds) ? child.verificationIds : [];
   for (const id of issuedWith) link(typeof id === 'string' && voteIds.has(id), `the proof was issued on verification ${String(id)}, absent from the bundle`);
-  const validation = { validator: child.issuer, quantity: child.quantity, txId: child.issuedTxId, timestamp: child.issuedAt };
-  link(canonical(p.validation) === canonical(validation), 'the validation step is not the origin proof\'s issuance (validator, quantity, transaction, time)');
+  link(canonicalJson(p.validation) === canonicalJson(validationStepOf(child)), 'the validation step is not the origin proof\'s issuance (validator, quantity, transaction, time)');
   const steps = new Set(bundle.steps.map((s) => s.txId));
   for (const txId of txIdsOf(bundle.provenance)) link(steps.has(txId), `transaction ${txId} named by the records is not a step of the bundle`);
+}
+
+/**
+ * Verifies the chain of configuration blocks, oldest first, and fills `configs` with those that
+ * hold: the genesis block against the pin (trust-anchor), every later one against the
+ * configuration before it (config-chain). The chain stops at the first configuration block
+ * that fails: the blocks ordered under it or after it then name a configuration the verifier
+ * does not hold.
+ */
+function verifyConfigChain(bundle: AuditBundle, options: VerifyOptions, configs: Map<string, ChannelConfig>, summary: VerifyReport['summary']): void {
+  const numbers = Object.keys(bundle.configBlocks).sort((a, b) => Number(a) - Number(b));
+  let previous: { number: string; config: ChannelConfig } | undefined;
+  const pin = options.trustedGenesisHash?.toLowerCase();
+  if (pin !== undefined && numbers[0] !== '0') {
+    fail('trust-anchor', `the bundle does not hold the channel's genesis block (block 0): it cannot be checked against the pinned hash ${pin}`);
+  }
+  for (const number of numbers) {
+    const bytes = strictBase64(bundle.configBlocks[number] ?? '', `configuration block ${number}`);
+    const { block, config } = parseConfigBlock(bytes, number, bundle.channel);
+    const hash = blockHash(block.getHeader()!);
+    if (previous === undefined) {
+      if (number === '0') {
+        if (config.sequence !== 0) fail('config-block', `the genesis block has configuration sequence ${config.sequence}, not 0`);
+        summary.genesisHash = hash;
+        if (pin !== undefined && hash !== pin) {
+          fail('trust-anchor', `the bundle's genesis block has block hash ${hash}, not the pinned ${pin}: the bundle is of another channel or was re-made with other keys`);
+        }
+        summary.trusted = pin !== undefined;
+      } else {
+        // no genesis block (and no pin): the oldest configuration can only vouch for itself
+        asStep('config-chain', () => checkOrdererSignatures(block, config, number));
+      }
+    } else {
+      const before = previous;
+      if (config.sequence !== before.config.sequence + 1) {
+        fail('config-chain', `configuration block ${number} has sequence ${config.sequence}, the one before it (block ${before.number}) ${before.config.sequence}: ` +
+          'a configuration block between them is missing');
+      }
+      asStep('config-chain', () => checkOrdererSignatures(block, before.config, number));
+    }
+    configs.set(number, config);
+    summary.configBlockHashes[number] = hash;
+    previous = { number, config };
+  }
 }
 
 /** Verifies an audit bundle (parsed JSON) offline. */
 export function verifyAuditBundle(input: unknown, options: VerifyOptions = {}): VerifyReport {
   const failures: VerifyFailure[] = [];
   const summary: VerifyReport['summary'] = {
-    channel: '', proofId: '', blocks: 0, transactions: 0, endorsements: 0, ordererSignatures: 0, configBlockHashes: {}, credentialChecked: false, flagged: false,
+    channel: '', proofId: '', blocks: 0, transactions: 0, endorsements: 0, ordererSignatures: 0, genesisHash: '', trusted: false, configBlockHashes: {},
+    credentialChecked: false, flagged: false,
   };
   const attempt = (fn: () => void): boolean => {
     try {
@@ -432,13 +526,8 @@ export function verifyAuditBundle(input: unknown, options: VerifyOptions = {}): 
   summary.flagged = Array.isArray(marks) && marks.length > 0;
 
   const configs = new Map<string, ChannelConfig>();
-  for (const [number, text] of Object.entries(bundle.configBlocks)) {
-    attempt(() => {
-      const bytes = strictBase64(text, `configuration block ${number}`);
-      configs.set(number, parseConfigBlock(bytes, number, bundle.channel));
-      summary.configBlockHashes[number] = sha256(bytes).toString('hex');
-    });
-  }
+  attempt(() => verifyConfigChain(bundle, options, configs, summary));
+  const configNumbers = [...configs.keys()].map(Number);
   const writes: Write[] = [];
   const stepsByBlock = new Map<string, string[]>();
   for (const step of [...bundle.steps].sort((a, b) => a.blockNumber - b.blockNumber)) {
@@ -463,6 +552,8 @@ export function verifyAuditBundle(input: unknown, options: VerifyOptions = {}): 
       const configNumber = lastConfigIndex(block, number);
       const config = configs.get(configNumber);
       if (config === undefined) fail('channel', `block ${number} was ordered under configuration block ${configNumber}, which the bundle does not hold (or which failed)`);
+      const later = configNumbers.find((n) => n > Number(configNumber) && n <= Number(number));
+      if (later !== undefined) fail('channel', `block ${number} names configuration block ${configNumber}, but configuration block ${later} was in force`);
       summary.ordererSignatures += checkOrdererSignatures(block, config, number);
       summary.blocks++;
       // transactions in block order: writes are then in commit order
@@ -487,8 +578,11 @@ export function verifyAuditBundle(input: unknown, options: VerifyOptions = {}): 
   for (const step of bundle.steps) {
     if (bundle.blocks[String(step.blockNumber)] === undefined) failures.push({ step: 'transaction', message: `the block ${step.blockNumber} of ${step.txId} is not in the bundle` });
   }
-  attempt(() => checkWriteSets(bundle, writes));
-  attempt(() => checkChain(bundle));
+  attempt(() => {
+    const provenance = parseProvenance(bundle);
+    attempt(() => checkWriteSets(provenance, writes));
+    attempt(() => checkChain(bundle, provenance));
+  });
   if (options.credentialHash !== undefined) {
     summary.credentialChecked = true;
     attempt(() => {

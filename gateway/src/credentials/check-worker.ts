@@ -3,9 +3,7 @@
  * static document loader and answers with its result, or with the CredentialError it threw.
  */
 import type { CheckAnswer, CheckTask } from './checker.js';
-import { createStaticDocumentLoader } from './document-loader.js';
-import { CredentialError } from './errors.js';
-import { checkCredential, checkCredentialIntegrity, type CredentialPolicy } from './verify.js';
+import { checkCredential, checkCredentialIntegrity, createStaticDocumentLoader, CredentialError, type CredentialPolicy } from '@impact-ledger/credentials';
 
 const documentLoader = createStaticDocumentLoader();
 

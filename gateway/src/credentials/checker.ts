@@ -9,10 +9,10 @@
  * `checkCredential` / `checkCredentialIntegrity` with the static document loader.
  */
 import { Piscina } from 'piscina';
-import { CredentialError, type CredentialErrorCode } from './errors.js';
-import type { JsonObject } from './json.js';
-import type { CredentialCheckResult, IntegrityCheckResult } from './result.js';
-import { checkCredential, checkCredentialIntegrity, type CheckOptions, type CredentialPolicy, type IssuerPolicy } from './verify.js';
+import {
+  checkCredential, checkCredentialIntegrity, CredentialError,
+  type CheckOptions, type CredentialCheckResult, type CredentialErrorCode, type CredentialPolicy, type IntegrityCheckResult, type IssuerPolicy, type JsonObject,
+} from '@impact-ledger/credentials';
 
 /** Checks credentials with a fixed document loader and size limit, against the time given. */
 export interface CredentialChecker {

@@ -5,7 +5,7 @@
  * a local network.
  */
 import { createHash } from 'node:crypto';
-import { generateIssuerKey, signCredential, type IssuerKeyPair, type JsonObject } from '../credentials/index.js';
+import { generateIssuerKey, signCredential, type IssuerKeyPair, type JsonObject } from '@impact-ledger/credentials';
 
 /** The public seed of the demo issuer key. */
 const DEMO_ISSUER_SEED = 'impact-ledger demo mobility-app issuer: public test key, not for production';
@@ -24,7 +24,8 @@ export interface DemoDesignations {
   readonly validators: readonly string[];
 }
 
-/** The commute modal shift protocol, version 1: pillar B, SDG 11.2 and 13.2, quorum 3 of 5. */
+/** The commute modal shift protocol, version 1: pillar B, SDG 11.2 and 13.2, quorum 3 of 5 from at
+ * least 2 organisations, validated by another organisation than the submitter's. */
 export function demoProtocol(issuerDid: string, designated: DemoDesignations): JsonObject {
   return {
     id: 'commute-modal-shift',
@@ -37,7 +38,9 @@ export function demoProtocol(issuerDid: string, designated: DemoDesignations): J
     minProofLevel: 'computed',
     verifiers: [...designated.verifiers],
     quorum: 3,
+    minVerifierOrgs: 2,
     validators: [...designated.validators],
+    validatorFromOtherOrg: true,
     trustedIssuers: [issuerDid],
     subjectSchema: {
       type: 'object',

@@ -6,7 +6,7 @@
  * Re-runnable: every step first looks at what the ledger already holds.
  */
 import { createHash } from 'node:crypto';
-import type { JsonObject } from '../credentials/index.js';
+import type { JsonObject } from '@impact-ledger/credentials';
 
 /** What the seed's gateway client offers. */
 export interface DemoGateway {
@@ -25,7 +25,7 @@ export const DEMO_CAMPAIGN = {
   pricePerUnit: 100,
   pricePer: 1000,
   bufferBps: 1000,
-  criteria: { minProofLevel: 'computed', periodStart: '2026-01-01', periodEnd: '2026-12-31', msps: ['Org1MSP'] },
+  criteria: { minProofLevel: 'computed', periodStart: '2026-01-01', periodEnd: '2026-12-31', msps: ['Org1MSP'], protocolVersions: { 'commute-modal-shift': [1] } },
 } as const;
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

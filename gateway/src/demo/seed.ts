@@ -86,7 +86,8 @@ async function main(): Promise<void> {
   const ids = await Promise.all(gateways.map(grantRoles));
   const [i1, i2, i3] = ids as [Record<string, string>, Record<string, string>, Record<string, string>];
   const issuer = await demoIssuer();
-  // Five verifiers across the three sub-networks (quorum 3) and one validator per organisation.
+  // Five verifiers across the three sub-networks (quorum 3 from at least 2 organisations) and one
+  // validator per organisation (never of the submitter's own: Org1 submits, Org2 validates).
   const protocol = demoProtocol(issuer.controller, {
     verifiers: [i1.User2, i2.User2, i2.User3, i3.User2, i3.User3].map(String),
     validators: [i1.User4, i2.User4, i3.User4].map(String),
@@ -98,7 +99,7 @@ async function main(): Promise<void> {
     writeFileSync(path.join(outputDir, `credential-${i + 1}.json`), `${JSON.stringify(credential, null, 2)}\n`);
   });
   const fundingCredential = credentials[4];
-  if (fundingCredential) await seedFunding(org1, [[org2, 'User2'], [org3, 'User2'], [org3, 'User3']], [org1, 'User4'], fundingCredential);
+  if (fundingCredential) await seedFunding(org1, [[org2, 'User2'], [org3, 'User2'], [org3, 'User3']], [org2, 'User4'], fundingCredential);
   console.log(`  demo issuer ${issuer.controller}`);
   console.log(`  ${credentials.length} signed demo credentials in ${outputDir}`);
 }

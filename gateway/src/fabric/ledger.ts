@@ -37,6 +37,9 @@ export interface SubmitTimings {
   readonly commitSeconds: number;
 }
 
+/** Transient data of a proposal: key to bytes, seen by the endorsing peers only. */
+export type TransientData = Readonly<Record<string, Uint8Array>>;
+
 /** What the routes need of the ledger: reads, writes, block lookups, readiness and events. */
 export interface Ledger {
   /** The channel and chaincode this ledger serves. */
@@ -46,9 +49,10 @@ export interface Ledger {
   evaluate(user: string, fqfn: string, args: readonly string[]): Promise<unknown>;
   /**
    * Submits `contract:function` as `user` and waits for its commit. `onPrepared` hears of each
-   * endorsed transaction (its id and signed bytes) before it is sent to the orderer.
+   * endorsed transaction (its id and signed bytes) before it is sent to the orderer. `transient`
+   * goes to the endorsing peers in the proposal only (never into the transaction or a block).
    */
-  submit(user: string, fqfn: string, args: readonly string[], onPrepared?: (prepared: PreparedTransaction) => void): Promise<Committed<unknown>>;
+  submit(user: string, fqfn: string, args: readonly string[], onPrepared?: (prepared: PreparedTransaction) => void, transient?: TransientData): Promise<Committed<unknown>>;
   /**
    * What became of transactions prepared earlier (the newest last): the committed one, if any;
    * else, when the ledger has never seen the newest, that one sent again (same id, so at most one
@@ -178,10 +182,10 @@ class FabricLedger implements Ledger {
     }
   }
 
-  async submit(user: string, fqfn: string, args: readonly string[], onPrepared?: (prepared: PreparedTransaction) => void): Promise<Committed<unknown>> {
+  async submit(user: string, fqfn: string, args: readonly string[], onPrepared?: (prepared: PreparedTransaction) => void, transient?: TransientData): Promise<Committed<unknown>> {
     const attempts = this.config.maxSubmitAttempts;
     for (let attempt = 1; ; attempt++) {
-      const outcome = await this.#submitOnce(user, fqfn, args, onPrepared).catch((error: unknown) => {
+      const outcome = await this.#submitOnce(user, fqfn, args, onPrepared, transient).catch((error: unknown) => {
         if (attempt < attempts && isTransientPlanningError(error)) return 'retry' as const;
         throw toApiError(error, fqfn);
       });
@@ -194,10 +198,12 @@ class FabricLedger implements Ledger {
   }
 
   /** One transaction: committed, or `{}` when it lost an MVCC/phantom read conflict. */
-  async #submitOnce(user: string, fqfn: string, args: readonly string[], onPrepared?: (prepared: PreparedTransaction) => void): Promise<{ committed?: Committed<unknown> }> {
+  async #submitOnce(user: string, fqfn: string, args: readonly string[], onPrepared?: (prepared: PreparedTransaction) => void, transient?: TransientData): Promise<{ committed?: Committed<unknown> }> {
     const { contract, fn } = splitName(fqfn);
     const started = performance.now();
-    const transaction = await this.#network(user).getContract(this.org.chaincode, contract).newProposal(fn, { arguments: [...args] }).endorse();
+    const proposal = this.#network(user).getContract(this.org.chaincode, contract)
+      .newProposal(fn, { arguments: [...args], ...(transient === undefined ? {} : { transientData: transient }) });
+    const transaction = await proposal.endorse();
     onPrepared?.({ txId: transaction.getTransactionId(), transaction: Buffer.from(transaction.getBytes()).toString('base64') });
     return this.#send(transaction, started);
   }

@@ -1,5 +1,5 @@
 /**
- * Carbon result of a financing (DESIGN.md §2, the seed method), computed off-ledger from declared
+ * Carbon result of a financing (docs/domain.md, the seed method), computed off-ledger from declared
  * inputs. Sign convention: a result is emissions AVOIDED, in kgCO2e (positive is good).
  *
  * - content = quantity x emission factor;

@@ -17,7 +17,7 @@ const MinorUnits = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }
 const CampaignBody = Type.Object({
   id: CampaignId,
   name: Type.String({ minLength: 1, maxLength: 256 }),
-  protocols: Type.Array(ProtocolId, { minItems: 1, maxItems: 32, uniqueItems: true, description: 'protocol ids (any version) the campaign pays for' }),
+  protocols: Type.Array(ProtocolId, { minItems: 1, maxItems: 32, uniqueItems: true, description: 'protocol ids the campaign pays for; their versions: criteria.protocolVersions' }),
   currency: Type.String({ pattern: '^[A-Z]{3}$' }),
   budget: Type.Integer({ minimum: 1, description: 'integer minor units (cents)' }),
   pricePerUnit: Type.Integer({ minimum: 1, description: "minor units paid per `pricePer` units of impact (the protocol's unit)" }),
@@ -29,6 +29,9 @@ const CampaignBody = Type.Object({
     periodStart: IsoDate,
     periodEnd: IsoDate,
     msps: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 32, description: 'sub-networks whose claims qualify; none = all' })),
+    protocolVersions: Type.Optional(Type.Record(ProtocolId, Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 64, uniqueItems: true }), {
+      description: 'per protocol id of `protocols`, the versions paid for; a protocol left out is pinned to the versions registered when the campaign opens (a later version is never paid for unless named)',
+    })),
   }, { additionalProperties: false }),
 }, { additionalProperties: false });
 
@@ -69,7 +72,7 @@ export function campaignRoutes(app: TypedApp, context: RouteContext): void {
 
   app.post('/v1/campaigns/:id/settlements', {
     schema: {
-      tags: ['campaigns'], summary: 'Settle an eligible proof against the campaign (its funder): once per proof, never beyond the budget',
+      tags: ['campaigns'], summary: 'Settle an eligible proof against the campaign (its funder): once per proof, never beyond the budget; the proof moves to the funder and is never sold again',
       headers: IdempotencyHeaders, params: Params, body: Type.Object({ proofId: Hex64 }, { additionalProperties: false }),
       response: responses({ 201: committed() }, WRITE_PROBLEMS),
     },

@@ -5,8 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { createHmac } from 'node:crypto';
-import { checkCredentialStatus, CredentialError, type AcceptedCredential, type CredentialRefusal, type JsonObject } from '../credentials/index.js';
+import { checkCredentialStatus, CredentialError, pseudonymSaltFor, type AcceptedCredential, type CredentialRefusal, type JsonObject } from '@impact-ledger/credentials';
 import { ApiError } from '../problem.js';
 import type { FastifyRequest } from 'fastify';
 import type { CredentialSettings, GatewayServices, RouteContext } from './context.js';
@@ -56,16 +55,6 @@ export async function readProtocolPolicy(context: RouteContext, request: Fastify
   if (cache.size >= POLICY_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
   cache.set(key, policy);
   return policy;
-}
-
-/**
- * The subject pseudonym salt of an impact category: HMAC-SHA256(networkSecret, category). Every
- * gateway of the network holds the same secret, so the same subject gets the same pseudonym for
- * the same category whichever organisation submits: that is what lets the chaincode see double
- * counting across sub-networks, and it makes pseudonyms unlinkable across categories.
- */
-export function pseudonymSaltFor(networkSecret: string, category: string): string {
-  return createHmac('sha256', networkSecret).update(`impact-ledger/pseudonym-salt/v1\u0000${category}`).digest('hex');
 }
 
 /** A refused credential as a 422 problem carrying its own code and details. */

@@ -3,6 +3,7 @@
  * verifications (designated verifiers) and validation, which issues the proof (validators).
  */
 import { Type } from '@sinclair/typebox';
+import { CREDENTIAL_TRANSIENT_KEY } from '@impact-ledger/chaincode/domain';
 import { acceptCredential, readProtocolPolicy } from './claim-intake.js';
 import type { RouteContext, TypedApp } from './context.js';
 import { pageOf } from './pages.js';
@@ -32,12 +33,13 @@ export function claimRoutes(app: TypedApp, context: RouteContext): void {
   }, (request, reply) => context.mutate(request, reply, 201, async () => {
     const { protocolId, protocolVersion, credential, evidenceHashes, proofLevel } = request.body;
     const protocol = await readProtocolPolicy(context, request, protocolId, protocolVersion);
-    const accepted = await acceptCredential(context.services, protocol, credential);
-    return context.submit(request, 'claims:Submit', JSON.stringify({
-      protocolId, protocolVersion, credentialHash: accepted.credentialHash, subjectPseudonym: accepted.subjectPseudonym,
-      periodStart: accepted.periodStart, periodEnd: accepted.periodEnd, quantity: accepted.quantity,
-      proofLevel: proofLevel ?? protocol.minProofLevel, evidenceHashes, issuer: accepted.issuer,
-    }));
+    await acceptCredential(context.services, protocol, credential);
+    // The early check above answers users fast (422); the endorsing peers check the credential
+    // again themselves, from the transient data, and derive what the claim anchors.
+    const publicArgs = JSON.stringify({ protocolId, protocolVersion, proofLevel: proofLevel ?? protocol.minProofLevel, evidenceHashes });
+    return context.submitWithTransient(request, 'claims:Submit', [publicArgs], {
+      [CREDENTIAL_TRANSIENT_KEY]: Buffer.from(JSON.stringify(credential), 'utf8'),
+    });
   }));
 
   app.get('/v1/claims', {

@@ -5,9 +5,10 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { Authenticator, Caller } from '../auth.js';
-import type { CredentialChecker, DocumentLoader, StatusListRegistry } from '../credentials/index.js';
+import type { DocumentLoader, StatusListRegistry } from '@impact-ledger/credentials';
+import type { CredentialChecker } from '../credentials/checker.js';
 import type { EventFeed } from '../fabric/event-feed.js';
-import type { Ledger } from '../fabric/ledger.js';
+import type { Ledger, TransientData } from '../fabric/ledger.js';
 import type { AttemptRecorder, IdempotencyStore } from '../idempotency.js';
 import type { GatewayMetrics } from '../metrics.js';
 import { ApiError } from '../problem.js';
@@ -60,6 +61,8 @@ export interface RouteContext {
   mutate(request: FastifyRequest, reply: FastifyReply, status: number, work: () => Promise<CommittedResponse>): Promise<void>;
   /** Submits `contract:function` as the caller. */
   submit(request: FastifyRequest, fqfn: string, ...args: string[]): Promise<CommittedResponse>;
+  /** Submits `contract:function` as the caller with transient data (seen by the endorsers only). */
+  submitWithTransient(request: FastifyRequest, fqfn: string, args: readonly string[], transient: TransientData): Promise<CommittedResponse>;
 }
 
 declare module 'fastify' {
@@ -93,10 +96,11 @@ export function createRouteContext(services: GatewayServices): RouteContext {
     if (found === undefined) throw new ApiError(401, 'UNAUTHENTICATED', 'this route needs a bearer token');
     return found;
   };
-  const submit = async (request: FastifyRequest, fqfn: string, ...args: string[]): Promise<CommittedResponse> => {
-    const { result, txId, blockNumber } = await services.ledger.submit(caller(request).user, fqfn, args, recorders.get(request));
+  const submitWithTransient = async (request: FastifyRequest, fqfn: string, args: readonly string[], transient?: TransientData): Promise<CommittedResponse> => {
+    const { result, txId, blockNumber } = await services.ledger.submit(caller(request).user, fqfn, args, recorders.get(request), transient);
     return { result, txId, blockNumber };
   };
+  const submit = (request: FastifyRequest, fqfn: string, ...args: string[]): Promise<CommittedResponse> => submitWithTransient(request, fqfn, args);
   const mutate = async (request: FastifyRequest, reply: FastifyReply, status: number, work: () => Promise<CommittedResponse>): Promise<void> => {
     const key = idempotencyKeyOf(request);
     if (key === undefined) {
@@ -126,6 +130,7 @@ export function createRouteContext(services: GatewayServices): RouteContext {
     caller,
     read: (request, fqfn, ...args) => services.ledger.evaluate(caller(request).user, fqfn, args),
     submit,
+    submitWithTransient,
     mutate,
   };
 }

@@ -2,6 +2,7 @@
  * Routes `/v1/proofs`: lists with cursor, one proof, provenance with block numbers, and the
  * owner's transfers and retirements.
  */
+import { txIdsOf } from '@impact-ledger/chaincode/facts';
 import { Type } from '@sinclair/typebox';
 import { ApiError } from '../problem.js';
 import type { RouteContext, TypedApp } from './context.js';
@@ -27,18 +28,6 @@ function listCall(query: { owner?: string; protocolId?: string; protocolVersion?
   throw new ApiError(400, 'VALIDATION_FAILED', 'filter proofs by owner, by protocolId (and protocolVersion) or by status');
 }
 
-/** Every `txId` string in a provenance record, at any depth. */
-function txIdsIn(value: unknown, found = new Set<string>()): Set<string> {
-  if (Array.isArray(value)) for (const item of value) txIdsIn(item, found);
-  else if (typeof value === 'object' && value !== null) {
-    for (const [key, item] of Object.entries(value)) {
-      if (/txId$/i.test(key) && typeof item === 'string' && item !== '') found.add(item);
-      else txIdsIn(item, found);
-    }
-  }
-  return found;
-}
-
 /** Registers the proof routes. */
 export function proofRoutes(app: TypedApp, context: RouteContext): void {
   app.get('/v1/proofs', {
@@ -61,13 +50,13 @@ export function proofRoutes(app: TypedApp, context: RouteContext): void {
   }, async (request) => {
     const provenance = await context.read(request, 'proofs:Provenance', request.params.id);
     const blocks: Record<string, number> = {};
-    for (const txId of txIdsIn(provenance)) blocks[txId] = await context.services.ledger.blockOf(txId);
+    for (const txId of txIdsOf(provenance)) blocks[txId] = await context.services.ledger.blockOf(txId);
     return { provenance, blocks };
   });
 
   app.post('/v1/proofs/:id/transfers', {
     schema: {
-      tags: ['proofs'], summary: 'Transfer a proof whole or in part (owner); optional purchase price', headers: IdempotencyHeaders, params: ProofParams,
+      tags: ['proofs'], summary: 'Transfer a proof whole or in part (owner); optional purchase price. Units a campaign settled never move again (409 PROOF_SETTLED)', headers: IdempotencyHeaders, params: ProofParams,
       body: Type.Object({
         newOwner: Type.String({ minLength: 3, maxLength: 1024 }),
         quantity: Quantity,
@@ -80,7 +69,7 @@ export function proofRoutes(app: TypedApp, context: RouteContext): void {
 
   app.post('/v1/proofs/:id/retirements', {
     schema: {
-      tags: ['proofs'], summary: 'Retire a proof whole or in part for a beneficiary (owner); final', headers: IdempotencyHeaders, params: ProofParams,
+      tags: ['proofs'], summary: 'Retire a proof whole or in part for a beneficiary (owner); final. Units a campaign settled are retired only by its funder (409 PROOF_SETTLED)', headers: IdempotencyHeaders, params: ProofParams,
       body: Type.Object({ quantity: Quantity, beneficiary: Type.String({ minLength: 1, maxLength: 256 }), purpose: Type.String({ minLength: 1, maxLength: 512 }) }, { additionalProperties: false }),
       response: responses({ 201: committed() }, WRITE_PROBLEMS),
     },

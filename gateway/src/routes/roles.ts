@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { RouteContext, TypedApp } from './context.js';
 import { committed, IdempotencyHeaders, READ_PROBLEMS, RecordSchema, responses, WRITE_PROBLEMS } from './schemas.js';
 
-const Role = Type.Union(['submitter', 'verifier', 'validator', 'funder'].map((role) => Type.Literal(role)));
+const Role = Type.Union(['submitter', 'verifier', 'validator', 'funder', 'status-publisher'].map((role) => Type.Literal(role)));
 const Identity = Type.String({ minLength: 3, maxLength: 1024, description: '`${mspId}::${x509 id}`, as GET /v1/roles/me returns it' });
 
 /** Registers the role routes. */

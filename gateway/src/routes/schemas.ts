@@ -49,14 +49,14 @@ export const IdempotencyHeaders = Type.Object({
 });
 
 const PROBLEM_DESCRIPTIONS: Readonly<Record<number, string>> = {
-  400: 'the request does not match its schema (VALIDATION_FAILED; JSON_TOO_DEEP for a body nested deeper than 64 levels) or the chaincode refused an argument (INVALID_ARGUMENT)',
+  400: 'the request does not match its schema (VALIDATION_FAILED; JSON_TOO_DEEP for a body nested deeper than 64 levels) or the chaincode refused an argument (INVALID_ARGUMENT, INVALID_PROTOCOL_SCHEMA) or a transaction timestamp too far from the endorsing peers\' clocks (TX_TIMESTAMP_SKEW)',
   401: 'no or unknown bearer token (UNAUTHENTICATED)',
-  403: 'the caller lacks the role or designation (FORBIDDEN_ROLE, FOREIGN_MSP, NOT_DESIGNATED, CONFLICT_OF_INTEREST, NOT_OWNER)',
+  403: 'the caller lacks the role or designation (FORBIDDEN_ROLE, FOREIGN_MSP, NOT_DESIGNATED, CONFLICT_OF_INTEREST, SAME_ORG_VALIDATOR, NOT_OWNER, PROTOCOL_NOT_OWNED)',
   404: 'no such record (NOT_FOUND)',
-  409: 'conflicts with the ledger state (DOUBLE_COUNTING, CREDENTIAL_REPLAYED, QUORUM_CLOSED, ...) or an Idempotency-Key in flight',
-  422: 'well-formed but refused: credential checks (INVALID_SIGNATURE, CREDENTIAL_EXPIRED, ...), VALUE_ABOVE_MEDIAN, IDEMPOTENCY_KEY_REUSED, ...',
+  409: 'conflicts with the ledger state (DOUBLE_COUNTING, CREDENTIAL_REPLAYED, QUORUM_CLOSED, PROOF_SETTLED, PROTOCOL_CATEGORY_CHANGED, ...) or an Idempotency-Key in flight',
+  422: 'well-formed but refused: credential checks (INVALID_SIGNATURE, CREDENTIAL_EXPIRED, INVALID_SUBJECT_ID, ...), VALUE_ABOVE_MEDIAN, IDEMPOTENCY_KEY_REUSED, ...',
   412: 'this organisation\'s peer has not committed the Min-Block-Number asked for (BLOCK_NOT_YET_COMMITTED): retry shortly, or without the header',
-  503: 'Fabric is unreachable (FABRIC_UNAVAILABLE); retry later',
+  503: 'Fabric is unreachable (FABRIC_UNAVAILABLE), or the network\'s pseudonym secret is not set yet (PSEUDONYM_SECRET_UNSET); retry later',
 };
 
 /** The usual problem codes of an authenticated route. */

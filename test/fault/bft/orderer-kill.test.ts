@@ -14,7 +14,7 @@ describe('fault (bft): one of four orderers killed under load', function () {
     const w = await getWorld();
     expect(w.net.consensus).to.equal('bft');
     expect(w.net.orderers).to.have.length(4);
-    const protocol = await loadProtocol(w, { verifiers: [w.user(2, 2).identity], quorum: 1, validators: [w.user(1, 4).identity] });
+    const protocol = await loadProtocol(w, { verifiers: [w.user(2, 2).identity], quorum: 1, minVerifierOrgs: 1, validators: [w.user(1, 4).identity] });
     const victim = (await ordererLeader(w.net)) ?? (w.net.orderers[0]?.name as string);
     const load = new SteadyLoad(claimLoad(w, protocol, [1, 2, 3]));
     try {

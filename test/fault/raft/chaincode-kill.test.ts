@@ -11,7 +11,7 @@ describe('fault: a chaincode server killed under load', function () {
 
   it('keeps or resumes committing, and the restarted server serves its peer again', async () => {
     const w = await getWorld();
-    const protocol = await loadProtocol(w, { verifiers: [w.user(2, 2).identity], quorum: 1, validators: [w.user(1, 4).identity] });
+    const protocol = await loadProtocol(w, { verifiers: [w.user(2, 2).identity], quorum: 1, minVerifierOrgs: 1, validators: [w.user(1, 4).identity] });
     const server = w.net.orgs[0]?.chaincodeServer.name as string;
     const load = new SteadyLoad(claimLoad(w, protocol, [1, 2, 3]));
     let restarted = false;

@@ -11,7 +11,7 @@ describe('fault: Raft leader orderer killed under load', function () {
 
   it('elects a new leader, keeps committing, and loses or duplicates nothing', async () => {
     const w = await getWorld();
-    const protocol = await loadProtocol(w, { verifiers: [w.user(2, 2).identity], quorum: 1, validators: [w.user(1, 4).identity] });
+    const protocol = await loadProtocol(w, { verifiers: [w.user(2, 2).identity], quorum: 1, minVerifierOrgs: 1, validators: [w.user(1, 4).identity] });
     const leader = await ordererLeader(w.net);
     expect(leader, 'a Raft leader').to.be.a('string');
     const load = new SteadyLoad(claimLoad(w, protocol, [1, 2, 3]));

@@ -11,7 +11,7 @@ describe('fault: an organisation peer killed under load', function () {
 
   it('keeps committing with MAJORITY endorsement, and the restarted peer catches up', async () => {
     const w = await getWorld();
-    const protocol = await loadProtocol(w, { verifiers: [w.user(2, 2).identity], quorum: 1, validators: [w.user(1, 4).identity] });
+    const protocol = await loadProtocol(w, { verifiers: [w.user(2, 2).identity], quorum: 1, minVerifierOrgs: 1, validators: [w.user(1, 4).identity] });
     const peer = w.net.orgs[2]?.peer.name as string;
     // clients of orgs 1 and 2, endorsing through their own peers
     const load = new SteadyLoad(claimLoad(w, protocol, [1, 2]));

@@ -15,7 +15,7 @@ describe('fault: the peer under an SSE stream killed under load', function () {
 
   it('resumes the open stream with no gap and no duplicate', async () => {
     const w = await getWorld();
-    const protocol = await loadProtocol(w, { verifiers: [w.user(2, 2).identity], quorum: 1, validators: [w.user(1, 4).identity] });
+    const protocol = await loadProtocol(w, { verifiers: [w.user(2, 2).identity], quorum: 1, minVerifierOrgs: 1, validators: [w.user(1, 4).identity] });
     const peer = w.net.orgs[1]?.peer.name as string;
     const reader = new HttpClient(() => gatewayUrl(w.net, 2), gatewayTokens(w.net, 2).User5);
     let expected: string[] | undefined;

@@ -1,10 +1,10 @@
 import '../../helpers/quiet-logs';
 import { expect } from 'chai';
 import { Keys } from '@impact-ledger/chaincode';
-import { buildCast, claimDoc, hashOf, type Cast } from '../../helpers/cast';
+import { buildCast, claimDoc, hashOf, submitClaimOk, type Cast, type ClaimOverrides } from '../../helpers/cast';
 import { compositeKey, type Member, type TxOutcome } from '../../helpers/fake-fabric';
 
-interface Proof { id: string; quantity: number; owner: string; status: string }
+interface Proof { id: string; claimId: string; quantity: number; owner: string; status: string }
 interface Move { moved: Proof; remainder?: Proof; parent?: Proof }
 interface Settlement { campaignId: string; proofId: string; amount: number; held: number; draws: { index: number; amount: number }[]; producerPseudonym: string }
 interface Progress {
@@ -27,9 +27,9 @@ describe('contract campaigns (in-memory peer)', () => {
   let c: Cast;
   let subjects = 0;
 
-  async function issue(quantity: number, overrides: Record<string, unknown> = {}): Promise<Proof> {
+  async function issue(quantity: number, overrides: ClaimOverrides = {}): Promise<Proof> {
     subjects += 1;
-    const submitted = await c.net.ok<{ id: string }>(c.submitter1, 'claims:Submit', JSON.stringify(claimDoc(c.p1, { subjectPseudonym: hashOf(`producer-${subjects}`), quantity, ...overrides })));
+    const submitted = await submitClaimOk<{ id: string }>(c.net, c.submitter1, await claimDoc(c.p1, { subject: `producer-${subjects}`, quantity, ...overrides }));
     for (const verifier of [c.verA, c.verB]) await c.net.ok(verifier, 'claims:Verify', submitted.id, 'approve', String(quantity), hashOf('r'));
     return c.net.ok<Proof>(c.validator1, 'claims:Validate', submitted.id, String(quantity));
   }
@@ -53,8 +53,8 @@ describe('contract campaigns (in-memory peer)', () => {
   });
 
   it('refuses to settle a proof flagged upstream (PROOF_FLAGGED), and settles it once the flag is cleared', async () => {
-    const credentialHash = hashOf('flagged-credential');
-    const proof = await issue(1000, { credentialHash });
+    const proof = await issue(1000, { label: 'flagged-credential' });
+    const { credentialHash } = await c.net.ok<{ credentialHash: string }>(c.funder, 'claims:Get', proof.claimId);
     const flag = await c.net.ok<{ flag: { id: string } }>(c.op1, 'revocation:Flag', 'credential', credentialHash, 'issuer revoked it');
     const refused = await settle('bike-allowance-2026', proof.id);
     expect(refused.error?.code).to.equal('PROOF_FLAGGED');
@@ -82,12 +82,12 @@ describe('contract campaigns (in-memory peer)', () => {
     expect((await settle('second', proof.id)).error?.code, 'another campaign never pays the same proof').to.equal('ALREADY_SETTLED');
   });
 
-  it('refuses to settle units of a settled proof again after the owner splits it', async () => {
+  it('refuses to settle units of a settled proof again after its owner (now the funder) splits it', async () => {
     const proof = await issue(3000);
     expect((await settle('bike-allowance-2026', proof.id)).ok).to.equal(true);
-    const move = await c.net.ok<Move>(c.submitter1, 'proofs:Transfer', proof.id, c.funder.identity, '1000', '');
+    const move = await c.net.ok<Move>(c.funder, 'proofs:Retire', proof.id, '1000', 'Bike allowance 2026', 'campaign impact');
     await c.net.ok(c.funder, 'campaigns:Open', JSON.stringify(campaignDoc({ id: 'second' })));
-    const refused = await settle('second', move.moved.id);
+    const refused = await settle('second', (move.remainder as Proof).id);
     expect(refused.error?.code).to.equal('ALREADY_SETTLED');
     expect(refused.error?.details).to.include({ settledProofId: proof.id });
   });

@@ -2,7 +2,7 @@ import '../../helpers/quiet-logs';
 import { expect } from 'chai';
 import { Keys } from '@impact-ledger/chaincode';
 import { claimIdOf } from '@impact-ledger/chaincode/domain';
-import { buildCast, claimDoc, hashOf, type Cast } from '../../helpers/cast';
+import { buildCast, claimDoc, hashOf, submitClaim, submitClaimOk, type Cast, type ClaimDoc } from '../../helpers/cast';
 import { compositeKey, type Member } from '../../helpers/fake-fabric';
 
 interface Claim { id: string; status: string; quantity: number; submitter: string; submitterMsp: string; txId: string; proofId?: string }
@@ -16,8 +16,8 @@ describe('contract claims (in-memory peer)', () => {
     c = await buildCast();
   });
 
-  async function submit(member: Member, doc: Record<string, unknown>): Promise<Claim> {
-    return c.net.ok<Claim>(member, 'claims:Submit', JSON.stringify(doc));
+  async function submit(member: Member, doc: ClaimDoc): Promise<Claim> {
+    return submitClaimOk<Claim>(c.net, member, doc);
   }
 
   async function verify(member: Member, claimId: string, decision: string, assessed: number) {
@@ -26,12 +26,13 @@ describe('contract claims (in-memory peer)', () => {
 
   describe('Submit', () => {
     it('writes the claim, its month buckets and indexes under the documented keys, and emits ClaimSubmitted', async () => {
-      const doc = claimDoc(c.p1, { periodStart: '2026-03-30', periodEnd: '2026-04-02' });
-      const outcome = await c.net.invoke<Claim>(c.submitter1, 'claims:Submit', JSON.stringify(doc));
+      const doc = await claimDoc(c.p1, { periodStart: '2026-03-30', periodEnd: '2026-04-02' });
+      const outcome = await submitClaim<Claim>(c.net, c.submitter1, doc);
       const id = claimIdOf(String(doc.credentialHash));
       const pseudonym = String(doc.subjectPseudonym);
       expect([...outcome.writes.keys()].sort()).to.deep.equal([
         `\u0000il.claim\u0000${id}\u0000`,
+        `\u0000il.claim~issuer\u0000${doc.issuer}\u0000${id}\u0000`,
         `\u0000il.claim~protocol\u0000commute\u00000000000001\u0000${id}\u0000`,
         `\u0000il.claim~status\u0000submitted\u0000${id}\u0000`,
         `\u0000il.days\u0000commute-modal-shift\u0000${pseudonym}\u00002026-03\u0000`,
@@ -46,54 +47,54 @@ describe('contract claims (in-memory peer)', () => {
     });
 
     it('costs at most 13 bucket reads and writes for a 366-day claim', async () => {
-      const outcome = await c.net.invoke(c.submitter1, 'claims:Submit', JSON.stringify(claimDoc(c.p1, { periodStart: '2024-01-15', periodEnd: '2025-01-14' })));
+      const outcome = await submitClaim(c.net, c.submitter1, await claimDoc(c.p1, { periodStart: '2024-01-15', periodEnd: '2025-01-14' }));
       expect(outcome.ok, outcome.message).to.equal(true);
       const buckets = [...outcome.writes.keys()].filter((k) => k.startsWith('\u0000il.days\u0000'));
       expect(buckets).to.have.length(13);
       expect([...outcome.reads].filter((k) => k.startsWith('\u0000il.days\u0000'))).to.have.length(13);
-      expect(outcome.reads.size).to.equal(17, 'role + protocol + claim + credential flag + 13 buckets');
-      const refused = await c.net.invoke(c.submitter1, 'claims:Submit', JSON.stringify(claimDoc(c.p1, { periodStart: '2024-01-15', periodEnd: '2025-01-15' })));
-      expect(refused.error?.code).to.equal('PERIOD_TOO_LONG');
+      expect(outcome.reads.size).to.equal(18, 'role + protocol + claim + credential flag + issuer flag + 13 buckets');
+      const refused = await submitClaim(c.net, c.submitter1, await claimDoc(c.p1, { periodStart: '2024-01-15', periodEnd: '2025-01-15' }));
+      expect(refused.error?.code, 'the credential\'s period is refused before the claim\'s').to.equal('INVALID_PERIOD');
     });
 
     it('refuses double counting by one day across two MSPs and protocols, naming the claim and the day, writing nothing', async () => {
-      const first = await submit(c.submitter1, claimDoc(c.p1, { periodStart: '2026-05-01', periodEnd: '2026-05-31' }));
+      const first = await submit(c.submitter1, await claimDoc(c.p1, { periodStart: '2026-05-01', periodEnd: '2026-05-31' }));
       const before = new Map(c.net.world.entries);
-      const overlap = await c.net.invoke(c.submitter2, 'claims:Submit', JSON.stringify(claimDoc(c.p2, { periodStart: '2026-05-31', periodEnd: '2026-06-30' })));
+      const overlap = await submitClaim(c.net, c.submitter2, await claimDoc(c.p2, { periodStart: '2026-05-31', periodEnd: '2026-06-30' }));
       expect(overlap.error?.code).to.equal('DOUBLE_COUNTING');
       expect(overlap.error?.details).to.deep.include({ conflictingClaimId: first.id, day: '2026-05-31' });
       expect(c.net.world.entries).to.deep.equal(before);
-      const adjacent = await c.net.invoke(c.submitter2, 'claims:Submit', JSON.stringify(claimDoc(c.p2, { periodStart: '2026-06-01', periodEnd: '2026-06-30' })));
+      const adjacent = await submitClaim(c.net, c.submitter2, await claimDoc(c.p2, { periodStart: '2026-06-01', periodEnd: '2026-06-30' }));
       expect(adjacent.ok, adjacent.message).to.equal(true);
-      const otherSubject = await c.net.invoke(c.submitter2, 'claims:Submit', JSON.stringify(claimDoc(c.p2, { subjectPseudonym: hashOf('bob'), periodStart: '2026-05-31', periodEnd: '2026-05-31' })));
+      const otherSubject = await submitClaim(c.net, c.submitter2, await claimDoc(c.p2, { subject: 'bob', periodStart: '2026-05-31', periodEnd: '2026-05-31' }));
       expect(otherSubject.ok, 'another subject never conflicts').to.equal(true);
-      const otherCategory = await c.net.invoke(c.submitter1, 'claims:Submit', JSON.stringify(claimDoc(c.p3, { periodStart: '2026-05-31', periodEnd: '2026-05-31' })));
+      const otherCategory = await submitClaim(c.net, c.submitter1, await claimDoc(c.p3, { periodStart: '2026-05-31', periodEnd: '2026-05-31' }));
       expect(otherCategory.ok, 'another category never conflicts').to.equal(true);
     });
 
     it('refuses a replayed credential (CREDENTIAL_REPLAYED), even after withdrawal', async () => {
-      const doc = claimDoc(c.p1);
+      const doc = await claimDoc(c.p1);
       const claim = await submit(c.submitter1, doc);
-      expect((await c.net.invoke(c.submitter2, 'claims:Submit', JSON.stringify({ ...doc, subjectPseudonym: hashOf('eve') }))).error?.code).to.equal('CREDENTIAL_REPLAYED');
+      expect((await submitClaim(c.net, c.submitter2, doc)).error?.code, 'another submitter').to.equal('CREDENTIAL_REPLAYED');
       await c.net.ok(c.submitter1, 'claims:Withdraw', claim.id);
-      const replay = await c.net.invoke(c.submitter1, 'claims:Submit', JSON.stringify(doc));
+      const replay = await submitClaim(c.net, c.submitter1, doc);
       expect(replay.error?.code).to.equal('CREDENTIAL_REPLAYED');
       expect(replay.error?.details?.claimId).to.equal(claim.id);
     });
 
     it('refuses callers without the submitter role, inactive protocols and low proof levels', async () => {
-      expect((await c.net.invoke(c.verA, 'claims:Submit', JSON.stringify(claimDoc(c.p1)))).error?.code).to.equal('FORBIDDEN_ROLE');
-      expect((await c.net.invoke(c.op1, 'claims:Submit', JSON.stringify(claimDoc(c.p1)))).error?.code, 'operators need the role too').to.equal('FORBIDDEN_ROLE');
+      expect((await submitClaim(c.net, c.verA, await claimDoc(c.p1))).error?.code).to.equal('FORBIDDEN_ROLE');
+      expect((await submitClaim(c.net, c.op1, await claimDoc(c.p1))).error?.code, 'operators need the role too').to.equal('FORBIDDEN_ROLE');
       await c.net.ok(c.op1, 'protocols:Suspend', 'commute', '1');
-      expect((await c.net.invoke(c.submitter1, 'claims:Submit', JSON.stringify(claimDoc(c.p1)))).error?.code).to.equal('PROTOCOL_NOT_ACTIVE');
-      expect((await c.net.invoke(c.submitter1, 'claims:Submit', JSON.stringify(claimDoc({ id: 'nope', version: 1 })))).error?.code).to.equal('NOT_FOUND');
-      expect((await c.net.invoke(c.submitter1, 'claims:Submit', JSON.stringify(claimDoc(c.p3, { quantity: 10.5 })))).error?.details?.field).to.equal('quantity');
+      expect((await submitClaim(c.net, c.submitter1, await claimDoc(c.p1))).error?.code).to.equal('PROTOCOL_NOT_ACTIVE');
+      expect((await submitClaim(c.net, c.submitter1, await claimDoc({ id: 'nope', version: 1, category: 'nope' }))).error?.code).to.equal('NOT_FOUND');
+      expect((await submitClaim(c.net, c.submitter1, await claimDoc(c.p3, { quantity: 10.5 }))).error?.code, 'the credential\'s quantity').to.equal('INVALID_QUANTITY');
     });
   });
 
   describe('Withdraw', () => {
     it('frees the days; the submitter or an operator of its MSP only', async () => {
-      const doc = claimDoc(c.p1, { periodStart: '2026-07-01', periodEnd: '2026-07-10' });
+      const doc = await claimDoc(c.p1, { periodStart: '2026-07-01', periodEnd: '2026-07-10' });
       const claim = await submit(c.submitter1, doc);
       expect((await c.net.invoke(c.op2, 'claims:Withdraw', claim.id)).error?.code).to.equal('FORBIDDEN_ROLE');
       expect((await c.net.invoke(c.submitter2, 'claims:Withdraw', claim.id)).error?.code).to.equal('FORBIDDEN_ROLE');
@@ -103,7 +104,7 @@ describe('contract claims (in-memory peer)', () => {
       expect(withdrawn.writes.get(compositeKey('il.days', ['commute-modal-shift', String(doc.subjectPseudonym), '2026-07']))).to.equal(null, 'empty bucket deleted');
       expect(withdrawn.writes.get(key(Keys.claimByStatus('submitted', claim.id)))).to.equal(null);
       expect(withdrawn.writes.has(key(Keys.claimByStatus('withdrawn', claim.id)))).to.equal(true);
-      const again = await c.net.invoke(c.submitter2, 'claims:Submit', JSON.stringify(claimDoc(c.p2, { periodStart: '2026-07-05', periodEnd: '2026-07-05' })));
+      const again = await submitClaim(c.net, c.submitter2, await claimDoc(c.p2, { periodStart: '2026-07-05', periodEnd: '2026-07-05' }));
       expect(again.ok, 'freed days can be claimed again').to.equal(true);
       expect((await c.net.invoke(c.submitter1, 'claims:Withdraw', claim.id)).error?.code).to.equal('INVALID_STATE_TRANSITION');
     });
@@ -111,7 +112,7 @@ describe('contract claims (in-memory peer)', () => {
 
   describe('Verify', () => {
     it('records votes under il.verification/claim/verifier; k approvals verify (ClaimVerified)', async () => {
-      const claim = await submit(c.submitter1, claimDoc(c.p1));
+      const claim = await submit(c.submitter1, await claimDoc(c.p1));
       const first = await verify(c.verA, claim.id, 'approve', 9000);
       expect(first.result.status).to.equal('submitted');
       expect(first.events.map((e) => e.name)).to.deep.equal(['VerificationRecorded']);
@@ -126,21 +127,21 @@ describe('contract claims (in-memory peer)', () => {
     });
 
     it('rejects early when k becomes unreachable and frees the days (ClaimRejected)', async () => {
-      const doc = claimDoc(c.p1, { periodStart: '2026-08-01', periodEnd: '2026-08-31' });
+      const doc = await claimDoc(c.p1, { periodStart: '2026-08-01', periodEnd: '2026-08-31' });
       const claim = await submit(c.submitter1, doc);
-      expect((await verify(c.verA, claim.id, 'reject', 0)).result.status).to.equal('submitted');
+      expect((await verify(c.verB, claim.id, 'reject', 0)).result.status).to.equal('submitted');
       const second = await verify(c.verC, claim.id, 'reject', 0);
       expect(second.result.status).to.equal('rejected');
       expect(second.events.map((e) => e.name)).to.deep.equal(['ClaimRejected']);
       expect(c.net.world.read('il.days', 'commute-modal-shift', String(doc.subjectPseudonym), '2026-08')).to.equal(undefined);
-      expect((await verify(c.verB, claim.id, 'approve', 1)).error?.code).to.equal('QUORUM_CLOSED');
-      const corrected = await c.net.invoke(c.submitter1, 'claims:Submit', JSON.stringify(claimDoc(c.p1, { periodStart: '2026-08-01', periodEnd: '2026-08-31', quantity: 9000 })));
+      expect((await verify(c.verA, claim.id, 'approve', 1)).error?.code).to.equal('QUORUM_CLOSED');
+      const corrected = await submitClaim(c.net, c.submitter1, await claimDoc(c.p1, { periodStart: '2026-08-01', periodEnd: '2026-08-31', quantity: 9000 }));
       expect(corrected.ok, 'a corrected claim can be submitted').to.equal(true);
     });
 
     it('refuses each role abuse and writes nothing', async () => {
-      const claim = await submit(c.submitter1, claimDoc(c.p1));
-      const dualClaim = await submit(c.dual, claimDoc(c.p3));
+      const claim = await submit(c.submitter1, await claimDoc(c.p1));
+      const dualClaim = await submit(c.dual, await claimDoc(c.p3));
       const before = new Map(c.net.world.entries);
       expect((await verify(c.submitter1, claim.id, 'approve', 1)).error?.code, 'submitter as verifier').to.equal('FORBIDDEN_ROLE');
       expect((await verify(c.validator1, claim.id, 'approve', 1)).error?.code, 'validator as verifier').to.equal('FORBIDDEN_ROLE');
@@ -155,8 +156,8 @@ describe('contract claims (in-memory peer)', () => {
   });
 
   describe('Validate', () => {
-    async function verifiedClaim(doc = claimDoc(c.p1)): Promise<Claim> {
-      const claim = await submit(c.submitter1, doc);
+    async function verifiedClaim(doc?: ClaimDoc): Promise<Claim> {
+      const claim = await submit(c.submitter1, doc ?? await claimDoc(c.p1));
       await verify(c.verA, claim.id, 'approve', 9000);
       await verify(c.verB, claim.id, 'approve', 8000);
       return claim;
@@ -184,7 +185,7 @@ describe('contract claims (in-memory peer)', () => {
     });
 
     it('refuses non-designated validators, other roles and unverified claims', async () => {
-      const claim = await submit(c.submitter1, claimDoc(c.p1));
+      const claim = await submit(c.submitter1, await claimDoc(c.p1));
       expect((await c.net.invoke(c.validator1, 'claims:Validate', claim.id, '1')).error?.code).to.equal('CLAIM_NOT_VERIFIED');
       await verify(c.verA, claim.id, 'approve', 9000);
       await verify(c.verB, claim.id, 'approve', 9000);
@@ -196,7 +197,7 @@ describe('contract claims (in-memory peer)', () => {
     });
 
     it('re-checks uniqueness: a claim whose days were taken is refused', async () => {
-      const doc = claimDoc(c.p1, { periodStart: '2026-09-01', periodEnd: '2026-09-02' });
+      const doc = await claimDoc(c.p1, { periodStart: '2026-09-01', periodEnd: '2026-09-02' });
       const claim = await verifiedClaim(doc);
       // Simulate a corrupted index: another claim id holds one of the days.
       const bucketKey = compositeKey('il.days', ['commute-modal-shift', String(doc.subjectPseudonym), '2026-09']);
@@ -209,9 +210,9 @@ describe('contract claims (in-memory peer)', () => {
 
   describe('queries', () => {
     it('finds a claim by credential hash and lists by status or protocol, paginated', async () => {
-      const doc = claimDoc(c.p1);
+      const doc = await claimDoc(c.p1);
       const claim = await submit(c.submitter1, doc);
-      const other = await submit(c.submitter2, claimDoc(c.p2, { subjectPseudonym: hashOf('bob') }));
+      const other = await submit(c.submitter2, await claimDoc(c.p2, { subject: 'bob' }));
       expect((await c.net.ok<Claim>(c.funder, 'claims:GetByCredentialHash', String(doc.credentialHash))).id).to.equal(claim.id);
       const byProtocol = await c.net.ok<{ records: Claim[] }>(c.funder, 'claims:List', JSON.stringify({ protocolId: 'org2-commute', protocolVersion: 1 }), '10', '');
       expect(byProtocol.records.map((r) => r.id)).to.deep.equal([other.id]);

@@ -1,8 +1,8 @@
 import '../../helpers/quiet-logs';
 import { expect } from 'chai';
 import { chaincodeEventNames, isChaincodeEventName } from '@impact-ledger/chaincode/events';
-import { buildCast, claimDoc, hashOf, protocolDoc, type Cast } from '../../helpers/cast';
-import type { TxOutcome } from '../../helpers/fake-fabric';
+import { buildCast, claimDoc, hashOf, protocolDoc, submitClaim, type Cast, type ClaimDoc } from '../../helpers/cast';
+import { FakeNetwork, type TxOutcome } from '../../helpers/fake-fabric';
 
 /** Every `contract:Function` the chaincode publishes, split by its SUBMIT / EVALUATE tag. */
 function publishedTransactions(c: Cast): { submit: string[]; evaluate: string[] } {
@@ -24,6 +24,12 @@ describe('events: one per state-changing transaction', () => {
       return outcome;
     };
     const idOf = (o: TxOutcome) => (o.result as { id: string }).id;
+    const submitted = async (member: Parameters<typeof c.net.invoke>[0], doc: ClaimDoc): Promise<TxOutcome> => {
+      const outcome = await submitClaim(c.net, member, doc);
+      expect(outcome.ok, `claims:Submit: ${outcome.message}`).to.equal(true);
+      run.push({ fn: 'claims:Submit', outcome });
+      return outcome;
+    };
 
     await tx(c.op1, 'roles:Grant', c.net.member('Org1MSP', 'User7@org1').identity, 'funder');
     await tx(c.op1, 'roles:Revoke', c.net.member('Org1MSP', 'User7@org1').identity, 'funder');
@@ -31,14 +37,14 @@ describe('events: one per state-changing transaction', () => {
     await tx(c.op1, 'protocols:Activate', 'ev', '1');
     await tx(c.op1, 'protocols:Suspend', 'ev', '1');
     await tx(c.op1, 'protocols:Retire', 'ev', '1');
-    const kept = idOf(await tx(c.submitter1, 'claims:Submit', JSON.stringify(claimDoc(c.p1))));
-    const dropped = idOf(await tx(c.submitter1, 'claims:Submit', JSON.stringify(claimDoc(c.p1, { subjectPseudonym: hashOf('x') }))));
-    const refused = idOf(await tx(c.submitter1, 'claims:Submit', JSON.stringify(claimDoc(c.p1, { subjectPseudonym: hashOf('y') }))));
+    const kept = idOf(await submitted(c.submitter1, await claimDoc(c.p1)));
+    const dropped = idOf(await submitted(c.submitter1, await claimDoc(c.p1, { subject: 'x' })));
+    const refused = idOf(await submitted(c.submitter1, await claimDoc(c.p1, { subject: 'y' })));
     await tx(c.submitter1, 'claims:Withdraw', dropped);
     await tx(c.verA, 'claims:Verify', kept, 'approve', '100', hashOf('r'));
     await tx(c.verB, 'claims:Verify', kept, 'approve', '100', hashOf('r'));
-    await tx(c.verA, 'claims:Verify', refused, 'reject', '0', hashOf('r'));
     await tx(c.verB, 'claims:Verify', refused, 'reject', '0', hashOf('r'));
+    await tx(c.verC, 'claims:Verify', refused, 'reject', '0', hashOf('r'));
     const proofId = idOf(await tx(c.validator1, 'claims:Validate', kept, '100'));
     const moved = (await tx(c.submitter1, 'proofs:Transfer', proofId, c.funder.identity, '40', '')).result as { moved: { id: string }; remainder: { id: string } };
     await tx(c.funder, 'proofs:Retire', moved.moved.id, '10', 'b', 'p');
@@ -48,9 +54,15 @@ describe('events: one per state-changing transaction', () => {
     await tx(c.funder, 'campaigns:SetBudget', 'ev-campaign', '2000');
     await tx(c.funder, 'campaigns:Settle', 'ev-campaign', moved.remainder.id);
     await tx(c.funder, 'campaigns:Close', 'ev-campaign');
-    const flag = (await tx(c.op1, 'revocation:Flag', 'credential', String(claimDoc(c.p1).credentialHash), 'revoked')).result as { flag: { id: string } };
+    const flag = (await tx(c.op1, 'revocation:Flag', 'credential', (await claimDoc(c.p1)).credentialHash, 'revoked')).result as { flag: { id: string } };
     await tx(c.op1, 'revocation:ContinueCascade', flag.flag.id);
     await tx(c.op1, 'revocation:Clear', flag.flag.id);
+
+    // the pseudonym secret is set once per network (buildCast did it): set it on a fresh one
+    const fresh = new FakeNetwork();
+    const secretSet = await fresh.invokeWith(fresh.member('Org2MSP', 'Admin@org2', 'admin'), 'system:SetPseudonymSecret', [], { pseudonymSecret: 's'.repeat(40) });
+    expect(secretSet.ok, secretSet.message).to.equal(true);
+    run.push({ fn: 'system:SetPseudonymSecret', outcome: secretSet });
 
     const published = publishedTransactions(c);
     expect([...new Set(run.map((r) => r.fn))].sort(), 'the scenario covers every submit transaction').to.deep.equal(published.submit);
@@ -65,7 +77,7 @@ describe('events: one per state-changing transaction', () => {
     const evaluations: [string, ...string[]][] = [
       ['system:Ping'], ['roles:WhoAmI'], ['roles:List', 'Org1MSP'], ['roles:History', c.submitter1.identity],
       ['protocols:Get', 'commute', '1'], ['protocols:ListVersions', 'commute'], ['protocols:List', '10', ''],
-      ['claims:Get', kept], ['claims:GetByCredentialHash', String(claimDoc(c.p1).credentialHash)], ['claims:Verifications', kept],
+      ['claims:Get', kept], ['claims:GetByCredentialHash', (await claimDoc(c.p1)).credentialHash], ['claims:Verifications', kept],
       ['claims:List', '', '10', ''], ['proofs:Get', proofId], ['proofs:Provenance', moved.moved.id],
       ['proofs:ListByOwner', c.funder.identity, '10', ''], ['proofs:ListByProtocol', 'commute', '1', '10', ''],
       ['proofs:ListByStatus', 'active', '10', ''], ['proofs:Totals', ''], ['revocation:Get', flag.flag.id],
@@ -85,7 +97,7 @@ describe('events: one per state-changing transaction', () => {
     const c = await buildCast();
     const before = new Map(c.net.world.entries);
     const committed = c.net.committed.length;
-    const outcome = await c.net.invoke(c.submitter1, 'claims:Submit', JSON.stringify(claimDoc(c.p1, { proofLevel: 'guessed' })));
+    const outcome = await submitClaim(c.net, c.submitter1, await claimDoc(c.p1, { proofLevel: 'guessed' }));
     expect(outcome.error?.code).to.equal('INVALID_ARGUMENT');
     expect(c.net.world.entries).to.deep.equal(before);
     expect(c.net.committed.length).to.equal(committed);

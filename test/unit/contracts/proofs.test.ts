@@ -2,7 +2,7 @@ import '../../helpers/quiet-logs';
 import { expect } from 'chai';
 import { canonicalJson, Keys } from '@impact-ledger/chaincode';
 import { MAX_SPLIT_DEPTH } from '@impact-ledger/chaincode/domain';
-import { buildCast, claimDoc, hashOf, type Cast } from '../../helpers/cast';
+import { buildCast, claimDoc, hashOf, submitClaim, type Cast, type TestProtocol } from '../../helpers/cast';
 import { compositeKey, type Member } from '../../helpers/fake-fabric';
 
 interface Proof {
@@ -24,9 +24,9 @@ describe('contract proofs (in-memory peer)', () => {
   let voteTxs: string[];
   let claimTx: string;
 
-  async function issue(protocol: { id: string; version: number }, verifiers: Member[], validator: Member, quantity: number, subject: string): Promise<{ proof: Proof; tx: string; votes: string[]; claimTx: string }> {
+  async function issue(protocol: TestProtocol, verifiers: Member[], validator: Member, quantity: number, subject: string): Promise<{ proof: Proof; tx: string; votes: string[]; claimTx: string }> {
     const submitter = protocol === c.p2 ? c.submitter2 : c.submitter1;
-    const submitted = await c.net.invoke<{ id: string }>(submitter, 'claims:Submit', JSON.stringify(claimDoc(protocol, { subjectPseudonym: hashOf(subject), quantity })));
+    const submitted = await submitClaim<{ id: string }>(c.net, submitter, await claimDoc(protocol, { subject, quantity }));
     const votes: string[] = [];
     for (const verifier of verifiers) {
       votes.push((await c.net.invoke(verifier, 'claims:Verify', submitted.result.id, 'approve', String(quantity), hashOf('r'))).txId);

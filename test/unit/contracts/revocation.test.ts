@@ -2,7 +2,7 @@ import '../../helpers/quiet-logs';
 import { expect } from 'chai';
 import { Keys } from '@impact-ledger/chaincode';
 import { assertNotFlagged, CASCADE_BATCH, flagIdOf } from '@impact-ledger/chaincode/domain';
-import { buildCast, claimDoc, hashOf, type Cast } from '../../helpers/cast';
+import { buildCast, claimDoc, hashOf, SECOND_ISSUER_DID, submitClaim, submitClaimOk, type Cast } from '../../helpers/cast';
 import { compositeKey, type Member } from '../../helpers/fake-fabric';
 
 interface Mark { flagId: string; kind: string; subject: string; reason: string }
@@ -10,7 +10,8 @@ interface Proof { id: string; owner: string; quantity: number; status: string; f
 interface Claim { id: string; status: string; flags?: Mark[]; proofId?: string }
 interface Batch { flag: { id: string; active: boolean; cascadeDone: boolean; claimsMarked: number; proofsMarked: number }; claims: string[]; proofs: string[] }
 
-const ISSUER = 'did:key:z6MkRevokedIssuer';
+/** The issuer whose credentials the tests revoke: the second test issuer (the first stays trusted). */
+const ISSUER = SECOND_ISSUER_DID;
 const key = (k: { objectType: string; attributes: string[] }) => compositeKey(k.objectType, k.attributes);
 
 describe('contract revocation (in-memory peer)', () => {
@@ -18,8 +19,9 @@ describe('contract revocation (in-memory peer)', () => {
 
   /** A validated claim of p1 (optionally from ISSUER), its proof split by a partial transfer. */
   async function issued(label: string, split = true): Promise<{ claim: Claim; credentialHash: string; proof: Proof; children: string[] }> {
-    const credentialHash = hashOf(`cred-${label}`);
-    const submitted = await c.net.ok<Claim>(c.submitter1, 'claims:Submit', JSON.stringify(claimDoc(c.p1, { credentialHash, subjectPseudonym: hashOf(label), issuer: ISSUER })));
+    const doc = await claimDoc(c.p1, { subject: label, issuedBy: 'second' });
+    const credentialHash = doc.credentialHash;
+    const submitted = await submitClaimOk<Claim>(c.net, c.submitter1, doc);
     for (const v of [c.verA, c.verB]) await c.net.ok(v, 'claims:Verify', submitted.id, 'approve', '10000', hashOf('r'));
     const proof = await c.net.ok<Proof>(c.validator1, 'claims:Validate', submitted.id, '10000');
     let children: string[] = [];
@@ -72,20 +74,20 @@ describe('contract revocation (in-memory peer)', () => {
   });
 
   it('refuses a new submission of a revoked credential or from a revoked issuer (CREDENTIAL_REVOKED)', async () => {
-    const credentialHash = hashOf('never-submitted');
-    await c.net.ok(c.op1, 'revocation:Flag', 'credential', credentialHash, 'revoked before use');
-    const refused = await c.net.invoke(c.submitter1, 'claims:Submit', JSON.stringify(claimDoc(c.p1, { credentialHash })));
+    const doc = await claimDoc(c.p1, { subject: 'never-submitted' });
+    await c.net.ok(c.op1, 'revocation:Flag', 'credential', doc.credentialHash, 'revoked before use');
+    const refused = await submitClaim(c.net, c.submitter1, doc);
     expect(refused.error?.code).to.equal('CREDENTIAL_REVOKED');
     await c.net.ok(c.op1, 'revocation:Flag', 'issuer', ISSUER, 'key compromised');
-    const fromIssuer = await c.net.invoke(c.submitter1, 'claims:Submit', JSON.stringify(claimDoc(c.p1, { credentialHash: hashOf('other'), issuer: ISSUER })));
+    const fromIssuer = await submitClaim(c.net, c.submitter1, await claimDoc(c.p1, { subject: 'other', issuedBy: 'second' }));
     expect(fromIssuer.error?.code).to.equal('CREDENTIAL_REVOKED');
   });
 
   it('flags every claim of an issuer through its index, and refuses validation of a flagged claim (CLAIM_FLAGGED)', async () => {
     const a = await issued('carol', false);
-    const submitted = await c.net.ok<Claim>(c.submitter1, 'claims:Submit', JSON.stringify(claimDoc(c.p1, { credentialHash: hashOf('dave'), subjectPseudonym: hashOf('dave'), issuer: ISSUER })));
+    const submitted = await submitClaimOk<Claim>(c.net, c.submitter1, await claimDoc(c.p1, { subject: 'dave', issuedBy: 'second' }));
     for (const v of [c.verA, c.verB]) await c.net.ok(v, 'claims:Verify', submitted.id, 'approve', '10000', hashOf('r'));
-    const other = await c.net.ok<Claim>(c.submitter1, 'claims:Submit', JSON.stringify(claimDoc(c.p1, { credentialHash: hashOf('erin'), subjectPseudonym: hashOf('erin') })));
+    const other = await submitClaimOk<Claim>(c.net, c.submitter1, await claimDoc(c.p1, { subject: 'erin' }));
     const batch = await c.net.ok<Batch>(c.op1, 'revocation:Flag', 'issuer', ISSUER, 'key compromised');
     expect(batch.claims).to.have.members([a.claim.id, submitted.id]);
     expect(batch.proofs).to.deep.equal([a.proof.id]);
@@ -114,7 +116,7 @@ describe('contract revocation (in-memory peer)', () => {
 
   it(`cascades in batches of ${CASCADE_BATCH} writes: the rest waits for ContinueCascade`, async () => {
     for (let i = 0; i < CASCADE_BATCH + 5; i++) {
-      await c.net.ok(c.submitter1, 'claims:Submit', JSON.stringify(claimDoc(c.p1, { credentialHash: hashOf(`bulk-${i}`), subjectPseudonym: hashOf(`bulk-${i}`), issuer: ISSUER })));
+      await submitClaimOk(c.net, c.submitter1, await claimDoc(c.p1, { subject: `bulk-${i}`, issuedBy: 'second' }));
     }
     const first = await c.net.ok<Batch>(c.op1, 'revocation:Flag', 'issuer', ISSUER, 'bulk');
     expect(first.claims).to.have.length(CASCADE_BATCH);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ChaincodeEvents } from '@impact-ledger/chaincode/events';
-import { buildCast, claimDoc, protocolDoc, type Cast } from '../../helpers/cast';
+import { buildCast, claimDoc, submitClaim, protocolDoc, type Cast } from '../../helpers/cast';
 import { compositeKey } from '../../helpers/fake-fabric';
 
 interface RoleRecord { identity: string; role: string; active: boolean; history: { action: string; actor: string; txId: string }[] }
@@ -46,7 +46,7 @@ describe('contract roles (in-memory peer)', () => {
     expect(revoked.result.active).to.equal(false);
     expect(revoked.result.history.map((h) => h.action)).to.deep.equal(['grant', 'revoke']);
     expect(revoked.events[0]?.name).to.equal(ChaincodeEvents.RoleRevoked);
-    const refused = await c.net.invoke(c.submitter1, 'claims:Submit', JSON.stringify(claimDoc(c.p1)));
+    const refused = await submitClaim(c.net, c.submitter1, await claimDoc(c.p1));
     expect(refused.error?.code).to.equal('FORBIDDEN_ROLE');
     expect((await c.net.invoke(c.op1, 'roles:Revoke', c.submitter1.identity, 'submitter')).error?.code).to.equal('NOT_FOUND');
     expect((await c.net.invoke(c.op2, 'roles:Revoke', c.submitter1.identity, 'submitter')).error?.code).to.equal('FOREIGN_MSP');

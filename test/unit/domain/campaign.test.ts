@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import {
-  campaignProgress, closeCampaign, drawFromShards, initialShards, openCampaign, parseCampaignDefinition, rebudget, settlementAmount, shardOrder,
+  campaignProgress, closeCampaign, drawFromShards, initialShards, openCampaign, parseCampaignDefinition, pinProtocolVersions, rebudget, settlementAmount, shardOrder,
   startShard, type BudgetShard, type Campaign, type Settlement,
 } from '@impact-ledger/chaincode/domain';
 import { callerOf, expectCode, stamp } from '../../helpers/domain-fixtures';
@@ -15,11 +15,21 @@ const campaign: Campaign = openCampaign(parseCampaignDefinition(definition()), f
 describe('campaign rules', () => {
   it('parses a definition with defaults and refuses bad fields with INVALID_ARGUMENT', () => {
     expect(campaign).to.include({ status: 'open', funder: funder.identity, pricePer: 1, shards: 4 });
-    expect(campaign.criteria).to.deep.equal({ minProofLevel: 'declared', periodStart: '2026-01-01', periodEnd: '2026-12-31', msps: [] });
+    expect(campaign.criteria).to.deep.equal({ minProofLevel: 'declared', periodStart: '2026-01-01', periodEnd: '2026-12-31', msps: [], protocolVersions: {} });
     for (const bad of [{ budget: 0 }, { budget: 1.5 }, { bufferBps: 10_001 }, { shards: 65 }, { currency: 'eur' }, { protocols: [] }, { extra: 1 },
-      { criteria: { periodStart: '2026-02-01', periodEnd: '2026-01-01' } }]) {
+      { criteria: { periodStart: '2026-02-01', periodEnd: '2026-01-01' } },
+      { criteria: { periodStart: '2026-01-01', periodEnd: '2026-12-31', protocolVersions: { other: [1] } } },
+      { criteria: { periodStart: '2026-01-01', periodEnd: '2026-12-31', protocolVersions: { commute: [] } } },
+      { criteria: { periodStart: '2026-01-01', periodEnd: '2026-12-31', protocolVersions: { commute: [0] } } },
+      { criteria: { periodStart: '2026-01-01', periodEnd: '2026-12-31', protocolVersions: { commute: [1, 1] } } }]) {
       expectCode(() => parseCampaignDefinition(definition(bad)), 'INVALID_ARGUMENT');
     }
+  });
+
+  it('pins protocols named without versions to the versions registered at opening; keeps versions named explicitly', () => {
+    const named = parseCampaignDefinition(definition({ protocols: ['commute', 'solar'], criteria: { periodStart: '2026-01-01', periodEnd: '2026-12-31', protocolVersions: { solar: [3, 2] } } }));
+    expect(pinProtocolVersions(named, { commute: [2, 1], solar: [1, 2, 3] }).criteria.protocolVersions).to.deep.equal({ commute: [1, 2], solar: [2, 3] });
+    expectCode(() => pinProtocolVersions(named, { solar: [1] }), 'NOT_FOUND');
   });
 
   it('splits the budget into tranches that sum exactly to it', () => {

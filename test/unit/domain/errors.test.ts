@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { ChaincodeError, ErrorCodes, isErrorCode } from '@impact-ledger/chaincode/errors';
 import { chaincodeEventNames, ChaincodeEvents, isChaincodeEventName } from '@impact-ledger/chaincode/events';
+import { CREDENTIAL_REFUSAL_CODES } from '@impact-ledger/credentials';
 
 describe('ChaincodeError wire form', () => {
   const error = new ChaincodeError('DOUBLE_COUNTING', 'already counted {on} 2026-05-31', { conflictingClaimId: 'c1', day: '2026-05-31' });
@@ -38,5 +39,12 @@ describe('event names', () => {
     expect(chaincodeEventNames).to.include('ProofIssued');
     expect(isChaincodeEventName('ProofIssued')).to.equal(true);
     expect(isChaincodeEventName('ProofSplit')).to.equal(false);
+  });
+});
+
+describe('credential refusal codes', () => {
+  it('are chaincode error codes, so the endorsing peers refuse with the codes the gateway gives', () => {
+    for (const code of [...CREDENTIAL_REFUSAL_CODES, 'INVALID_CREDENTIAL', 'INVALID_PROTOCOL_SCHEMA']) expect(isErrorCode(code), code).to.equal(true);
+    expect(ErrorCodes).to.include('TX_TIMESTAMP_SKEW');
   });
 });

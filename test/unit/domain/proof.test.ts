@@ -7,7 +7,7 @@ import { callerOf, claimInput, expectCode, HASH_C, org1Operator, protocolInput, 
 
 const protocol = transitionProtocol(registerProtocol(newProtocolDefinition(protocolInput()), org1Operator, stamp(org1Operator)), 'active', stamp(org1Operator, 2));
 const claim = openClaim(newClaimSubmission(claimInput()), protocol, submitter, stamp(submitter, 3));
-const votes = [0, 1].map((i) => castVote(claim, newVote('approve', '9000', HASH_C, claim.quantity), protocol, verifiers[i]!, stamp(verifiers[i]!, 4)).verification);
+const votes = [0, 1].map((i) => castVote(claim, newVote('approve', '9000', HASH_C, claim.quantity), protocol, verifiers[i]!, stamp(verifiers[i]!, 4), []).verification);
 const proof = issueProof(withStatus(claim, 'verified', stamp(submitter)), protocol, votes, 9000, validator, stamp(validator, 5));
 const funder = callerOf('Org2MSP', 'User5@org2');
 

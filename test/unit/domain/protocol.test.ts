@@ -15,6 +15,13 @@ describe('protocol definition', () => {
     expect(newProtocolDefinition(protocolInput({ subjectSchema: undefined, subjectSchemaHash: 'f'.repeat(64), additionality: { hash: 'e'.repeat(64) } })).subjectSchemaHash).to.equal('f'.repeat(64));
   });
 
+  it('defaults the anti-collusion rules to two approving organisations and a validator of another organisation', () => {
+    const definition = newProtocolDefinition(protocolInput());
+    expect(definition).to.include({ minVerifierOrgs: 2, validatorFromOtherOrg: true });
+    const relaxed = newProtocolDefinition(protocolInput({ verifiers: [verifiers[1].identity], quorum: 1, minVerifierOrgs: 1, validatorFromOtherOrg: false }));
+    expect(relaxed).to.include({ minVerifierOrgs: 1, validatorFromOtherOrg: false });
+  });
+
   const refusals: [string, Record<string, unknown>, string][] = [
     ['id not a slug', { id: 'Commute_Shift' }, 'id'],
     ['id missing', { id: undefined }, 'id'],
@@ -33,9 +40,18 @@ describe('protocol definition', () => {
     ['verifier not an identity', { verifiers: ['alice'] }, 'verifiers[0]'],
     ['quorum 0', { quorum: 0 }, 'quorum'],
     ['quorum above n', { quorum: 4 }, 'quorum'],
+    ['minVerifierOrgs 0', { minVerifierOrgs: 0 }, 'minVerifierOrgs'],
+    ['minVerifierOrgs above the verifiers\' MSPs', { quorum: 3, minVerifierOrgs: 3 }, 'minVerifierOrgs'],
+    ['minVerifierOrgs above the quorum', { quorum: 1, minVerifierOrgs: 2 }, 'minVerifierOrgs'],
+    ['default minVerifierOrgs with verifiers of one MSP', { verifiers: [verifiers[1].identity, verifiers[2].identity] }, 'minVerifierOrgs'],
+    ['minVerifierOrgs as string', { minVerifierOrgs: '2' }, 'minVerifierOrgs'],
+    ['validatorFromOtherOrg not a boolean', { validatorFromOtherOrg: 'yes' }, 'validatorFromOtherOrg'],
     ['no validators', { validators: [] }, 'validators'],
     ['validator is a verifier', { validators: [verifiers[1].identity] }, 'validators'],
     ['no trusted issuers', { trustedIssuers: [] }, 'trustedIssuers'],
+    ['issuer keys of an untrusted issuer', { issuerKeys: [{ controller: 'https://vc.example/other', keys: [{ id: 'https://vc.example/other#k', publicKeyMultibase: 'z6Mk' }] }] }, 'issuerKeys[0].controller'],
+    ['issuer keys without keys', { trustedIssuers: ['https://vc.example/i'], issuerKeys: [{ controller: 'https://vc.example/i', keys: [] }] }, 'issuerKeys[0].keys'],
+    ['issuer keys with an unknown field', { trustedIssuers: ['https://vc.example/i'], issuerKeys: [{ controller: 'https://vc.example/i', keys: [], extra: 1 }] }, 'issuerKeys[0].extra'],
     ['schema and hash', { subjectSchemaHash: 'f'.repeat(64) }, 'subjectSchema'],
     ['neither schema nor hash', { subjectSchema: undefined }, 'subjectSchema'],
     ['schema not an object', { subjectSchema: [] }, 'subjectSchema'],

@@ -32,7 +32,7 @@ export async function resolveDidKey(url: string): Promise<JsonObject> {
   try {
     document = await didKeyDriver.get({ url });
   } catch (error) {
-    throw new CredentialError('UNKNOWN_DOCUMENT', `${url} is not an Ed25519 did:key this gateway can resolve`, { url }, { cause: error });
+    throw new CredentialError('UNKNOWN_DOCUMENT', `${url} is not an Ed25519 did:key impact-ledger can resolve`, { url }, { cause: error });
   }
   if (!isJsonObject(document)) throw new CredentialError('UNKNOWN_DOCUMENT', `${url} did not resolve to a document`, { url });
   return document;

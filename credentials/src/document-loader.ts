@@ -38,15 +38,15 @@ function refuse(url: string): CredentialError {
   if (/^https?:/i.test(url)) {
     return new CredentialError(
       'REMOTE_CONTEXT_REFUSED',
-      `${url} is not bundled with the gateway and remote documents are never fetched; use only the supported contexts and issuers`,
+      `${url} is not bundled with impact-ledger and remote documents are never fetched; use only the supported contexts and issuers`,
       { url },
     );
   }
-  return new CredentialError('UNKNOWN_DOCUMENT', `${url} is not a document the gateway knows`, { url });
+  return new CredentialError('UNKNOWN_DOCUMENT', `${url} is not a document impact-ledger knows`, { url });
 }
 
 /**
- * A document loader that serves only what the gateway ships or is configured with: the bundled
+ * A document loader that serves only what impact-ledger ships or is configured with: the bundled
  * contexts (W3C credentials v1/v2, data-integrity v1/v2, examples v2, impact-ledger v1), did:key
  * documents computed locally, and the issuer key registry. Any other http(s) URL is refused with
  * REMOTE_CONTEXT_REFUSED, any other URL with UNKNOWN_DOCUMENT. Throws INVALID_ISSUER_KEY at

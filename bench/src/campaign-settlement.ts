@@ -5,25 +5,25 @@
  * (each endorsed before any commits, no retry), and counts how many commit and how many are
  * invalidated (MVCC_READ_CONFLICT); losers are resubmitted until all are settled.
  *
- * Usage: IL_NETWORK_JSON=<IL_HOME>/network.json node build/test/bench/campaign-settlement.js [N] [OUT.json]
+ * Usage: IL_NETWORK_JSON=<IL_HOME>/network.json node build/bench/src/campaign-settlement.js [N] [OUT.json]
  * Needs the demo roles (User1 submitter, User2 verifier, User4 validator, User5 funder: `npm start` grants them).
  */
 import { peer } from '@hyperledger/fabric-protos';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { evaluate, submit } from '../helpers/ledger';
-import { closeAllClients, connectAs, currentNetwork, type Actor } from '../helpers/network';
+import { ISSUER_DID } from '../../test/helpers/cast';
+import { evaluate, submit } from '../../test/helpers/ledger';
+import { claimFor, submitClaim } from '../../test/integration/world';
+import { closeAllClients, connectAs, currentNetwork, type Actor } from '../../test/helpers/network';
 
 const hex = (label: string) => createHash('sha256').update(label).digest('hex');
 
 async function issueProofs(count: number, actors: Record<string, Actor>, protocolId: string): Promise<string[]> {
   const run = hex(randomBytes(8).toString('hex'));
   return Promise.all(Array.from({ length: count }, async (_, i) => {
-    const claim = await submit<{ id: string }>(actors.submitter as Actor, 'claims:Submit', JSON.stringify({
-      protocolId, protocolVersion: 1, credentialHash: hex(`${run}-credential-${i}`), subjectPseudonym: hex(`${run}-producer-${i}`),
-      periodStart: '2026-03-01', periodEnd: '2026-03-31', quantity: 1000, proofLevel: 'computed', evidenceHashes: [],
-    }));
+    const draft = await claimFor({ id: protocolId, version: 1, category: `bench-${protocolId}` }, { subject: `${run}-producer-${i}`, quantity: 1000 });
+    const claim = await submitClaim<{ id: string }>(actors.submitter as Actor, draft);
     await submit(actors.verifier1 as Actor, 'claims:Verify', claim.result.id, 'approve', '1000', hex('report-1'));
     await submit(actors.verifier2 as Actor, 'claims:Verify', claim.result.id, 'approve', '1000', hex('report-2'));
     return (await submit<{ id: string }>(actors.validator as Actor, 'claims:Validate', claim.result.id, '1000')).result.id;
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   await submit(actors.admin, 'protocols:Register', JSON.stringify({
     id: protocolId, version: 1, title: 'bench', category: `bench-${protocolId}`, unit: 'gCO2e', pillar: 'B', sdgTargets: ['11.2'], minProofLevel: 'declared',
     verifiers: [await who(actors.verifier1), await who(actors.verifier2)], quorum: 2, validators: [await who(actors.validator)],
-    trustedIssuers: ['did:key:z6Mkbench'], subjectSchema: { type: 'object' }, quantityField: 'quantity',
+    trustedIssuers: [ISSUER_DID], subjectSchema: { type: 'object' }, quantityField: 'quantity',
     periodFields: { start: 'activityPeriodStart', end: 'activityPeriodEnd' }, additionality: { hash: hex('bench-method') },
   }));
   await submit(actors.admin, 'protocols:Activate', protocolId, '1');

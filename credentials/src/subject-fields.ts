@@ -1,6 +1,6 @@
 /**
  * The facts a claim takes from the credential subject: the quantity and the activity period, from
- * the fields the protocol names (DESIGN.md §5: never from a separate field of the request).
+ * the fields the protocol names (docs/api.md: never from a separate field of the request).
  */
 import type { JsonObject } from './json.js';
 import { checked, refuse, type Checked } from './result.js';

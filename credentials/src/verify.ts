@@ -1,5 +1,5 @@
 /**
- * checkCredential: everything the gateway checks before a claim reaches the ledger (DESIGN.md §4),
+ * checkCredential: everything the gateway checks before a claim reaches the ledger (docs/api.md),
  * in order, each failure a refusal with its own code, never an exception for a bad credential.
  */
 import jsonld from 'jsonld';
@@ -17,6 +17,7 @@ import {
 } from './result.js';
 import { compileSubjectSchema, parseEnvelope, type CredentialEnvelope } from './schemas.js';
 import { SUPPORTED_CRYPTOSUITE, verifyProof } from './signature.js';
+import { canonicalSubjectId } from './subject-id.js';
 import { readPeriod, readQuantity } from './subject-fields.js';
 
 /** Whose credentials are accepted. */
@@ -225,6 +226,10 @@ async function acceptSubject(context: CheckContext<CredentialPolicy>): Promise<C
   const schemaRefusal = checkSubjectSchema(context);
   if (schemaRefusal !== undefined) return schemaRefusal;
   const subject = envelope.credentialSubject;
+  const subjectId = canonicalSubjectId(subject.id);
+  if (!subjectId.ok) {
+    return refuse('INVALID_SUBJECT_ID', `the credential subject id is refused: ${subjectId.reason}; the issuer must identify the subject by a DID or an http, https or urn URL`, { reason: subjectId.reason });
+  }
   const quantity = readQuantity(subject, policy.quantityField);
   if (!quantity.ok) return quantity;
   const period = readPeriod(subject, policy.periodFields);
@@ -234,7 +239,7 @@ async function acceptSubject(context: CheckContext<CredentialPolicy>): Promise<C
   return {
     ok: true,
     credentialHash: hash.value,
-    subjectPseudonym: subjectPseudonym(subject.id, policy.pseudonymSalt),
+    subjectPseudonym: subjectPseudonym(subjectId.value, policy.pseudonymSalt),
     issuer: issuerOf(envelope),
     quantity: quantity.value,
     periodStart: period.value.start,
@@ -245,7 +250,8 @@ async function acceptSubject(context: CheckContext<CredentialPolicy>): Promise<C
 /**
  * Checks a credential against a protocol's policy, in this order: size, envelope schema, JSON-LD
  * expansion in safe mode with the injected loader, cryptosuite (eddsa-rdfc-2022 only), issuer
- * trust, Data Integrity proof, validity period, subject schema, then quantity and period. Returns
+ * trust, Data Integrity proof, validity period, subject schema, subject id (canonicalSubjectId),
+ * then quantity and period. Returns
  * the first refusal, or what the claim anchors: credential hash, subject pseudonym, issuer,
  * quantity and period. Never throws for a bad credential; throws a CredentialError
  * (INVALID_PROTOCOL_SCHEMA) only when the policy's subject schema itself does not compile.

@@ -5,8 +5,9 @@
  * read with @digitalbazaar/vc-bitstring-status-list. A set bit (revocation or suspension) refuses
  * the credential (CREDENTIAL_REVOKED); a list the gateway does not hold, or one that does not
  * verify, is STATUS_LIST_UNAVAILABLE. Issuers publish their lists through `PUT /v1/status-lists`
- * (self-authenticating: the gateway stores only lists whose proof verifies) or the registry
- * directory (`<data dir>/status-lists/*.json`).
+ * (operators or holders of the ledger role `status-publisher`; the gateway stores only lists whose
+ * proof verifies and that status-list-policy.ts accepts) or the registry directory
+ * (`<data dir>/status-lists/*.json`, placed by the gateway's operator).
  */
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import { cryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
@@ -18,6 +19,7 @@ import path from 'node:path';
 import type { DocumentLoader } from './document-loader.js';
 import { describeError } from './errors.js';
 import { isJsonObject, type JsonObject } from './json.js';
+import { statusListAcceptance, type StatusListFacts, type StatusListRefusal } from './status-list-policy.js';
 
 /** Why a credential's status refuses it. */
 export interface StatusRefusal {
@@ -35,6 +37,30 @@ function isStatusListCredential(value: unknown): value is JsonObject & { id: str
 function validFromOf(credential: JsonObject): string {
   const value = credential.validFrom ?? credential.issuanceDate;
   return typeof value === 'string' ? value : '';
+}
+
+function issuerOf(credential: JsonObject): string {
+  const issuer = credential.issuer;
+  if (typeof issuer === 'string') return issuer;
+  return isJsonObject(issuer) && typeof issuer.id === 'string' ? issuer.id : '';
+}
+
+function factsOf(credential: JsonObject): StatusListFacts {
+  return { id: typeof credential.id === 'string' ? credential.id : '', issuer: issuerOf(credential), validFrom: validFromOf(credential) };
+}
+
+/** What a publication is judged against: the issuers the ledger's protocols trust, and the clock. */
+export interface PublishPolicy {
+  /** Trusted issuers of every registered protocol version. */
+  readonly trustedIssuers: readonly string[];
+  readonly now: Date;
+}
+
+/** Why a status list was not stored. */
+export type PublishRefusal = StatusListRefusal | { readonly code: 'INVALID_STATUS_LIST'; readonly message: string; readonly details: Readonly<Record<string, string>> };
+
+function invalidList(reason: string): PublishRefusal {
+  return { code: 'INVALID_STATUS_LIST', message: `the status list credential is refused: ${reason}`, details: {} };
 }
 
 /** The status list credentials a gateway holds, by URL (their `id`), kept in a directory. */
@@ -57,16 +83,19 @@ export class StatusListRegistry {
   }
 
   /**
-   * Stores a status list credential after verifying its proof. Refuses (returns the reason) a
-   * credential that is not a BitstringStatusListCredential, does not verify, or is older than the
-   * one held for the same URL (no rollback to an earlier list).
+   * Stores a status list credential after verifying its proof, if the acceptance rule
+   * (status-list-policy.ts) allows it: a trusted issuer of some registered protocol, the same
+   * issuer as the list held under its id, not dated in the future, not older than the held list.
+   * Returns the refusal (INVALID_STATUS_LIST for a credential that is not a list or does not
+   * verify), undefined once stored.
    */
-  async publish(credential: unknown, documentLoader: DocumentLoader): Promise<string | undefined> {
-    if (!isStatusListCredential(credential)) return 'not a BitstringStatusListCredential with an id';
-    const result = await verifyCredential({ credential, suite: new DataIntegrityProof({ cryptosuite }), documentLoader, now: new Date(), maxClockSkew: Number.POSITIVE_INFINITY });
-    if (!result.verified) return `its proof does not verify: ${describeError(result.error ?? result.results?.find((r) => r.error)?.error)}`;
+  async publish(credential: unknown, documentLoader: DocumentLoader, policy: PublishPolicy): Promise<PublishRefusal | undefined> {
+    if (!isStatusListCredential(credential)) return invalidList('it is not a BitstringStatusListCredential with an id');
+    const result = await verifyCredential({ credential, suite: new DataIntegrityProof({ cryptosuite }), documentLoader, now: policy.now, maxClockSkew: Number.POSITIVE_INFINITY });
+    if (!result.verified) return invalidList(`its proof does not verify: ${describeError(result.error ?? result.results?.find((r) => r.error)?.error)}`);
     const held = this.#lists.get(credential.id);
-    if (held !== undefined && validFromOf(credential) < validFromOf(held)) return `it is older (validFrom ${validFromOf(credential)}) than the list held (${validFromOf(held)})`;
+    const refusal = statusListAcceptance(factsOf(credential), held === undefined ? undefined : factsOf(held), policy.trustedIssuers, policy.now);
+    if (refusal !== undefined) return refusal;
     this.#lists.set(credential.id, credential);
     if (this.dir !== undefined) {
       const file = path.join(this.dir, `${createHash('sha256').update(credential.id).digest('hex')}.json`);

@@ -1,9 +1,10 @@
 /**
- * Credential checks of the gateway: a static JSON-LD document loader, JSON Schemas, the
- * eddsa-rdfc-2022 proof check and the hashes a claim anchors. Only what is exported here is public.
+ * @impact-ledger/credentials: the credential checks shared by the gateway (early refusal at intake)
+ * and the chaincode (verification at endorsement): a static JSON-LD document loader with the
+ * bundled contexts, JSON Schemas, the eddsa-rdfc-2022 proof check, issuer trust, validity, subject
+ * fields, status lists and the hashes a claim anchors. Only what is exported here is public.
  */
 export { checkCredential, checkCredentialIntegrity, type CheckOptions, type CredentialPolicy, type IssuerPolicy } from './verify.js';
-export { DEFAULT_CHECK_THREADS, inlineChecker, threadPoolChecker, type CredentialChecker } from './checker.js';
 export {
   CREDENTIAL_REFUSAL_CODES,
   type AcceptedCredential,
@@ -22,9 +23,11 @@ export {
   IMPACT_LEDGER_CONTEXT_V1_URL,
 } from './contexts/index.js';
 export { CREDENTIAL_ENVELOPE_SCHEMA, compileSubjectSchema, type SchemaViolation, type SubjectValidator } from './schemas.js';
-export { checkCredentialStatus, StatusListRegistry, type StatusRefusal } from './status-list.js';
-export { canonicalNQuads, credentialHash, subjectPseudonym } from './hash.js';
+export { checkCredentialStatus, StatusListRegistry, type PublishPolicy, type PublishRefusal, type StatusRefusal } from './status-list.js';
+export { STATUS_LIST_CLOCK_SKEW_MS, statusListAcceptance, type StatusListFacts, type StatusListRefusal } from './status-list-policy.js';
+export { canonicalNQuads, credentialHash, pseudonymSaltFor, subjectPseudonym } from './hash.js';
 export { generateIssuerKey, signCredential, type IssuerKeyPair, type SignOptions } from './issue.js';
 export { CREDENTIAL_ERROR_CODES, CredentialError, type CredentialErrorCode } from './errors.js';
 export { MAX_PERIOD_DAYS } from './subject-fields.js';
+export { canonicalSubjectId, MAX_SUBJECT_ID_LENGTH, type SubjectIdCheck } from './subject-id.js';
 export type { JsonObject, JsonPrimitive, JsonValue } from './json.js';
