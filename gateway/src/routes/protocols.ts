@@ -8,7 +8,11 @@ import { committed, IdempotencyHeaders, PageQuerySchema, PageSchema, ProtocolId,
 import { pageOf } from './pages.js';
 import { cascadeProtocolFlag } from './revocations.js';
 
-/** The chaincode's unit pattern (INVALID_UNIT there), checked here first: 400 before any Fabric call. */
+/**
+ * The chaincode's unit pattern (INVALID_UNIT there), checked here first: a unit that does not match
+ * is a 400 before any Fabric call. Optional here: a missing unit is the chaincode's INVALID_UNIT,
+ * like every other missing field of the document (the gateway's early checks stay independent).
+ */
 const Unit = Type.String({ pattern: UNIT_PATTERN.source, description: 'the unit of the impact quantity: a letter, then at most 31 letters, digits, spaces and . / % ² ³ µ ( ) -' });
 
 /**
@@ -39,7 +43,7 @@ export function protocolRoutes(app: TypedApp, context: RouteContext): void {
       body: Type.Object({
         id: ProtocolId,
         version: Type.Integer({ minimum: 1 }),
-        unit: Unit,
+        unit: Type.Optional(Unit),
         minVerifierOrgs: Type.Optional(Type.Integer({ minimum: 1, description: 'fewest distinct organisations (MSPs) among the approving verifiers, 1..min(quorum, organisations of the verifiers); 2 when absent' })),
         validatorFromOtherOrg: Type.Optional(Type.Boolean({ description: 'the validator must belong to another organisation than the submitter; true when absent' })),
       }, { additionalProperties: true }),
