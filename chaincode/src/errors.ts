@@ -6,6 +6,7 @@
 /** Every stable error code a transaction can fail with. Clients map on these, never on prose. */
 export const ErrorCodes = [
   'INVALID_ARGUMENT',
+  'INVALID_UNIT',
   'NOT_FOUND',
   'ALREADY_EXISTS',
   'FORBIDDEN_ROLE',

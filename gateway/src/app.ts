@@ -7,7 +7,11 @@ import swagger from '@fastify/swagger';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ServerOptions as HttpsServerOptions } from 'node:https';
-import Fastify, { type FastifySchema, type FastifyError, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyContextConfig, type FastifySchema, type FastifyError, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import type { ConnectionLimits } from './config.js';
+import { capConnectionsPerIp, DEFAULT_CONNECTION_LIMITS, nodeServerOptions } from './connections.js';
+import { registerJsonBodyParser } from './json-body.js';
+import { API_SECURITY_HEADERS } from './security-headers.js';
 import { ApiError, problemOf, PROBLEM_TYPE_BASE } from './problem.js';
 import { problemResponse } from './routes/schemas.js';
 import { campaignRoutes } from './routes/campaigns.js';
@@ -32,9 +36,12 @@ export interface AppOptions {
   readonly logger?: FastifyServerOptions['logger'];
   /** Serve HTTPS with these options (certificate, key, client CA for mutual TLS). */
   readonly https?: HttpsServerOptions;
+  /** Where the built dashboard is (default gateway/dist-web); not served when it holds no index.html. */
+  readonly dashboardDir?: string;
+  /** Timeouts and the per-IP connection cap (default: the configuration's defaults). */
+  readonly connections?: ConnectionLimits;
 }
 
-const PUBLIC_PATHS = new Set(['/health', '/ready', '/metrics', '/v1/openapi.json']);
 const API_VERSION = '1.0.0';
 
 function isFastifyError(error: unknown): error is FastifyError {
@@ -60,6 +67,8 @@ function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyRepl
   const apiError = toProblemError(error);
   if (apiError.status >= 500) request.log.error({ err: error }, 'request failed');
   else request.log.info({ code: apiError.code, status: apiError.status }, 'request refused');
+  // an unauthenticated client gets no kept-alive connection (nor a half-sent body read on)
+  if (apiError.status === 401) void reply.header('connection', 'close');
   return reply.code(apiError.status).type('application/problem+json').send({ ...problemOf(apiError), instance: request.url.split('?')[0] });
 }
 
@@ -70,9 +79,9 @@ const MinBlockHeader = Type.String({
     + '(at once for a block more than 100 ahead of the peer)',
 });
 
-/** Declares the `Min-Block-Number` header on every authenticated route (so OpenAPI lists it). */
-function declareMinBlockHeader(routeOptions: { url?: string; schema?: FastifySchema }): void {
-  if (routeOptions.url === undefined || !routeOptions.url.startsWith('/v1/') || PUBLIC_PATHS.has(routeOptions.url)) return;
+/** Declares the `Min-Block-Number` header on every authenticated API route (so OpenAPI lists it). */
+function declareMinBlockHeader(routeOptions: { url?: string; schema?: FastifySchema; config?: FastifyContextConfig }): void {
+  if (routeOptions.url === undefined || !routeOptions.url.startsWith('/v1/') || routeOptions.config?.public === true) return;
   const schema = routeOptions.schema ?? {};
   const headers = (schema.headers ?? Type.Object({})) as { properties?: Record<string, unknown> };
   const response = (schema.response ?? {}) as Record<number, unknown>;
@@ -83,14 +92,27 @@ function declareMinBlockHeader(routeOptions: { url?: string; schema?: FastifySch
   };
 }
 
+/** True for a request the router matched to a route that is not declared public. */
+function needsCaller(request: FastifyRequest): boolean {
+  return !request.is404 && request.routeOptions.config.public !== true;
+}
+
 function registerHooks(app: TypedApp, services: GatewayServices): void {
   app.addHook('onRoute', (routeOptions) => declareMinBlockHeader(routeOptions));
+  // first, so refusals and 404s carry them too (the dashboard's files override the policy)
+  app.addHook('onRequest', async (_request, reply) => {
+    void reply.headers(API_SECURITY_HEADERS);
+  });
+  // Authentication is decided on the route the router matched (after it decoded the path and
+  // dropped an absolute-form target's scheme and host), never on how the client spelled the URL:
+  // every matched route needs a caller unless it declares `config: { public: true }`. Unmatched
+  // requests go to the not-found handler (404, nothing read). Runs before the body is parsed.
   app.addHook('onRequest', async (request) => {
-    const path = request.url.split('?')[0] ?? '';
-    if (PUBLIC_PATHS.has(path) || !path.startsWith('/v1/')) return;
+    if (!needsCaller(request)) return;
     setCaller(request, services.authenticator.authenticate(request));
   });
   app.addHook('preHandler', async (request) => {
+    if (!needsCaller(request)) return;
     const minBlock = request.headers['min-block-number'];
     if (typeof minBlock === 'string') await services.ledger.waitForBlock(Number(minBlock));
   });
@@ -130,24 +152,30 @@ async function registerOpenApi(app: TypedApp, services: GatewayServices): Promis
  * close the services (the server owns them).
  */
 export async function buildApp(services: GatewayServices, options: AppOptions = {}): Promise<TypedApp> {
+  const limits = options.connections ?? DEFAULT_CONNECTION_LIMITS;
+  const server = nodeServerOptions(limits);
   const app = Fastify({
     // HTTPS changes only the server type; requests and replies are the same for the routes.
-    ...(options.https !== undefined ? { https: options.https } as object : {}),
+    ...(options.https !== undefined ? { https: { ...options.https, ...server } } as object : {}),
+    requestTimeout: server.requestTimeout,
+    keepAliveTimeout: server.keepAliveTimeout,
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
     // identities in paths (DELETE /v1/roles/{identity}/{role}) are long X.509 names. A parameter
     // at its schema's maxLength (1024) of 4-byte characters is 12 KiB percent-encoded: the router
     // and Node's header limit leave room for that, so it gets the schema's 400, never a bare 414/431
     routerOptions: { maxParamLength: 64 * 1024 },
-    http: { maxHeaderSize: 64 * 1024 },
+    http: { maxHeaderSize: 64 * 1024, ...server },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  capConnectionsPerIp(app.server, limits.maxPerIp);
+  registerJsonBodyParser(app);
   registerHooks(app, services);
   await registerOpenApi(app, services);
   const context = createRouteContext(services);
   for (const routes of [operationsRoutes, roleRoutes, protocolRoutes, claimRoutes, proofRoutes, credentialRoutes, totalsRoutes, eventRoutes, campaignRoutes, reportRoutes, auditRoutes, revocationRoutes, statusListRoutes]) {
     routes(app, context);
   }
-  await registerDashboard(app);
+  await registerDashboard(app, options.dashboardDir);
   return app;
 }

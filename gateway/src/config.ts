@@ -6,6 +6,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { DEFAULT_CHECK_THREADS } from './credentials/checker.js';
+import { DEFAULT_CONNECTION_LIMITS } from './connections.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -20,6 +21,24 @@ const DeadlinesSchema = Type.Object({
   /** How long a request with Min-Block-Number waits for the peer to reach that block (0: 412 at once). */
   minBlockWaitMs: Type.Integer({ minimum: 0, maximum: 60_000 }),
 });
+
+/**
+ * Limits of the HTTP server's connections. The request timeout bounds receiving a request (headers
+ * and body), not answering it: a server-sent events stream lives on once its request is received.
+ */
+const ConnectionsSchema = Type.Object({
+  /** Receiving one whole request (headers and body); a slower client gets 408 and is disconnected. */
+  requestTimeoutMs: Type.Integer({ minimum: 100, maximum: 600_000 }),
+  /** Receiving a request's headers (at most the request timeout). */
+  headersTimeoutMs: Type.Integer({ minimum: 100, maximum: 600_000 }),
+  /** How long an idle kept-alive connection stays open between requests. */
+  keepAliveTimeoutMs: Type.Integer({ minimum: 100, maximum: 600_000 }),
+  /** Concurrent connections of one client IP; more are closed at once (behind a proxy: the proxy's IP). */
+  maxPerIp: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+});
+
+/** Limits of the HTTP server's connections. */
+export type ConnectionLimits = Static<typeof ConnectionsSchema>;
 
 /** HTTPS, and client certificates as a way to authenticate (mutual TLS). */
 const TlsSchema = Type.Object({
@@ -44,6 +63,7 @@ const ConfigSchema = Type.Object({
   /** Worker threads for credential checks; 0 runs them on the event loop. */
   credentialCheckThreads: Type.Integer({ minimum: 0, maximum: 64 }),
   deadlines: DeadlinesSchema,
+  connections: ConnectionsSchema,
   tls: Type.Optional(TlsSchema),
   logLevel: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('silent')]),
 });
@@ -80,6 +100,14 @@ export class ConfigError extends Error {
     super(`invalid gateway configuration:\n  - ${problems.join('\n  - ')}`);
   }
 }
+
+/** `IL_GATEWAY_*` variables of the connection limits (numbers). */
+const CONNECTIONS_ENV = {
+  IL_GATEWAY_REQUEST_TIMEOUT_MS: 'requestTimeoutMs',
+  IL_GATEWAY_HEADERS_TIMEOUT_MS: 'headersTimeoutMs',
+  IL_GATEWAY_KEEP_ALIVE_TIMEOUT_MS: 'keepAliveTimeoutMs',
+  IL_GATEWAY_MAX_CONNECTIONS_PER_IP: 'maxPerIp',
+} as const;
 
 const DEFAULT_DEADLINES = { evaluateMs: 10_000, endorseMs: 20_000, submitMs: 10_000, commitStatusMs: 60_000, readyMs: 2_000, minBlockWaitMs: 5_000 };
 
@@ -139,6 +167,12 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
     if (value === undefined || value === '') continue;
     fields[field] = NUMERIC_FIELDS.has(field) ? Number(value) : value;
   }
+  const connections: Record<string, number> = {};
+  for (const [variable, field] of Object.entries(CONNECTIONS_ENV)) {
+    const value = env[variable];
+    if (value !== undefined && value !== '') connections[field] = Number(value);
+  }
+  if (Object.keys(connections).length > 0) fields.connections = connections;
   const minBlockWait = env.IL_GATEWAY_MIN_BLOCK_WAIT_MS;
   if (minBlockWait !== undefined && minBlockWait !== '') fields.deadlines = { minBlockWaitMs: Number(minBlockWait) };
   return fields;
@@ -154,6 +188,7 @@ function fromFile(env: NodeJS.ProcessEnv): Record<string, unknown> {
 
 function withDefaults(fields: Record<string, unknown>): Record<string, unknown> {
   const deadlines = typeof fields.deadlines === 'object' && fields.deadlines !== null ? fields.deadlines : {};
+  const connections = typeof fields.connections === 'object' && fields.connections !== null ? fields.connections : {};
   const tls = typeof fields.tls === 'object' && fields.tls !== null ? { requireClientCertificate: false, ...fields.tls } : undefined;
   return {
     host: '127.0.0.1',
@@ -164,6 +199,7 @@ function withDefaults(fields: Record<string, unknown>): Record<string, unknown> 
     logLevel: 'info',
     ...fields,
     deadlines: { ...DEFAULT_DEADLINES, ...deadlines },
+    connections: { ...DEFAULT_CONNECTION_LIMITS, ...connections },
     ...(tls !== undefined ? { tls } : {}),
   };
 }
@@ -179,14 +215,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   const overrides = fromEnv(env);
   const tlsFields = [file.tls, overrides.tls].filter((t): t is object => typeof t === 'object' && t !== null);
   const deadlineFields = [file.deadlines, overrides.deadlines].filter((d): d is object => typeof d === 'object' && d !== null);
+  const connectionFields = [file.connections, overrides.connections].filter((c): c is object => typeof c === 'object' && c !== null);
   const merged = {
     ...file, ...overrides,
+    ...(connectionFields.length > 0 ? { connections: Object.assign({}, ...connectionFields) as unknown } : {}),
     ...(tlsFields.length > 0 ? { tls: Object.assign({}, ...tlsFields) as unknown } : {}),
     ...(deadlineFields.length > 0 ? { deadlines: Object.assign({}, ...deadlineFields) as unknown } : {}),
   };
   const candidate = withDefaults(merged);
   const problems = [...Value.Errors(ConfigSchema, candidate)].map((error) => `${error.path || '/'}: ${error.message}${describeSource(error.path)}`);
   if (problems.length > 0 || !Value.Check(ConfigSchema, candidate)) throw new ConfigError(problems);
+  if (candidate.connections.headersTimeoutMs > candidate.connections.requestTimeoutMs) {
+    throw new ConfigError([`/connections/headersTimeoutMs: must not exceed the request timeout (${candidate.connections.requestTimeoutMs} ms)${describeSource('/connections/headersTimeoutMs')}`]);
+  }
   if (candidate.tls?.requireClientCertificate === true && candidate.tls.clientCaFile === undefined) {
     throw new ConfigError(['/tls/requireClientCertificate: needs a client CA (set IL_GATEWAY_TLS_CLIENT_CA or "tls.clientCaFile" in IL_GATEWAY_CONFIG)']);
   }
@@ -211,6 +252,11 @@ function describeSource(pointer: string): string {
     const tlsField = pointer.split('/')[2];
     const tlsVariable = Object.entries(TLS_ENV).find(([, name]) => name === tlsField)?.[0];
     return tlsVariable === undefined ? '' : ` (set ${tlsVariable} or "tls.${tlsField}" in IL_GATEWAY_CONFIG)`;
+  }
+  if (field === 'connections') {
+    const connectionField = pointer.split('/')[2];
+    const connectionVariable = Object.entries(CONNECTIONS_ENV).find(([, name]) => name === connectionField)?.[0];
+    return connectionVariable === undefined ? '' : ` (set ${connectionVariable} or "connections.${connectionField}" in IL_GATEWAY_CONFIG)`;
   }
   if (pointer === '/deadlines/minBlockWaitMs') return ' (set IL_GATEWAY_MIN_BLOCK_WAIT_MS or "deadlines.minBlockWaitMs" in IL_GATEWAY_CONFIG)';
   const variable = Object.entries(ENV_FIELDS).find(([, name]) => name === field)?.[0];

@@ -6,8 +6,12 @@
 export { DEFAULT_CHECK_THREADS, inlineChecker, threadPoolChecker, type CredentialChecker } from './credentials/checker.js';
 export { buildApp, type AppOptions } from './app.js';
 export { startGateway, type RunningGateway, type StartOptions } from './server.js';
-export { loadConfig, loadApiKeys, tokenHash, ConfigError, type GatewayConfig, type ApiKey } from './config.js';
+export { loadConfig, loadApiKeys, tokenHash, ConfigError, type GatewayConfig, type ApiKey, type ConnectionLimits } from './config.js';
 export { ApiError, type Problem } from './problem.js';
+export { createAuthenticator, type Authenticator, type Caller } from './auth.js';
+export { createMetrics, type GatewayMetrics } from './metrics.js';
+export type { GatewayServices, TypedApp } from './routes/context.js';
+export type { EventFeed, Subscription } from './fabric/event-feed.js';
 export { parseEventId, type EventPosition, type FeedEvent } from './fabric/event-feed.js';
 export { openIdempotencyStore, idempotencyJournalPath, type IdempotencyStore, type TransactionAttempt, type StoredResponse } from './idempotency.js';
 export { openLedger, type Ledger, type PreparedTransaction, type Committed } from './fabric/ledger.js';

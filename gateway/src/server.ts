@@ -82,6 +82,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const services = openServices(config, options);
   const app = await buildApp(services, {
     logger: options.logger === false ? false : { level: config.logLevel },
+    connections: config.connections,
     ...(config.tls !== undefined ? { https: httpsOptions(config.tls) } : {}),
   });
   services.events.start();

@@ -2,7 +2,9 @@
  * The funder dashboard in a real browser (Debian's Chromium driven by playwright-core) against
  * org 1's gateway on the real network: log in with the funder's token, open a campaign (name,
  * progress numbers, charts), open a proof's provenance graph (proof id, tx ids and blocks), and
- * save screenshots under build/test-artifacts/.
+ * save screenshots under build/test-artifacts/. The page is served under a strict
+ * Content-Security-Policy and renders with no violation of it; the token never lands in
+ * localStorage, a cookie or the URL.
  */
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
@@ -24,6 +26,8 @@ describe('e2e: funder dashboard in Chromium', function () {
   let page: Page;
   let baseUrl: string;
   let proof: { id: string; txId: string; blockNumber: number };
+  /** Content-Security-Policy violations the page reported (console and securitypolicyviolation events). */
+  const cspViolations: string[] = [];
   const campaignId = `dash-${randomBytes(4).toString('hex')}`;
   const campaignName = `Dashboard campaign ${campaignId}`;
 
@@ -43,7 +47,14 @@ describe('e2e: funder dashboard in Chromium', function () {
     mkdirSync(ARTIFACTS, { recursive: true });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
     page = await browser.newPage({ viewport: { width: 1280, height: 1500 } });
+    page.on('console', (message) => { if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text()); });
+    await page.addInitScript({ content: `window.__cspViolations = [];
+      document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));` });
   });
+
+  async function reportedViolations(): Promise<string[]> {
+    return [...cspViolations, ...(JSON.parse(String(await page.evaluate('JSON.stringify(window.__cspViolations)'))) as string[])];
+  }
 
   after(async () => {
     await browser?.close();
@@ -52,6 +63,9 @@ describe('e2e: funder dashboard in Chromium', function () {
   it('serves the page publicly, but refuses an unknown token', async () => {
     const response = await page.goto(`${baseUrl}/dashboard/`);
     expect(response?.status()).to.equal(200);
+    const headers = response?.headers() ?? {};
+    expect(headers['content-security-policy']).to.contain("script-src 'self'").and.to.contain("frame-ancestors 'none'").and.not.to.contain('unsafe-inline');
+    expect(headers).to.include({ 'x-frame-options': 'DENY', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' });
     await page.fill('#token', 'not-a-token');
     await page.click('#login');
     await page.waitForSelector('#login-error:has-text("Unknown token")');
@@ -65,6 +79,11 @@ describe('e2e: funder dashboard in Chromium', function () {
     await link.waitFor();
     expect(await link.textContent()).to.equal(campaignName);
     expect(await page.locator('#who').textContent()).to.contain('funder');
+    const token = world.gateways[0]?.tokens.get('User5') ?? '';
+    const stored = JSON.parse(String(await page.evaluate('JSON.stringify({ local: Object.entries(localStorage), cookie: document.cookie })'))) as { local: [string, string][]; cookie: string };
+    expect(stored.local, 'nothing in localStorage').to.deep.equal([]);
+    expect(stored.cookie).to.not.contain(token);
+    expect(page.url()).to.not.contain(token);
   });
 
   it('opens the campaign: progress numbers and charts of impact per pillar and per SDG', async () => {
@@ -98,5 +117,9 @@ describe('e2e: funder dashboard in Chromium', function () {
     const file = path.join(ARTIFACTS, 'dashboard-provenance.png');
     await page.screenshot({ path: file, fullPage: true });
     expect(statSync(file).size).to.be.greaterThan(10_000);
+  });
+
+  it('rendered everything under its Content-Security-Policy without a single violation', async () => {
+    expect(await reportedViolations()).to.deep.equal([]);
   });
 });

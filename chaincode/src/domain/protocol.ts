@@ -250,6 +250,20 @@ function additionality(value: unknown): Additionality {
   };
 }
 
+/**
+ * A protocol's unit: a letter, then at most 31 letters, digits, spaces and `. / % ² ³ µ ( ) -`.
+ * The unit is free text that reaches reports and the campaign CSV export: a strict pattern keeps
+ * formulas (`=`, `+`, `-`, `@` first), separators and control characters out of it.
+ */
+export const UNIT_PATTERN = /^[A-Za-z][A-Za-z0-9 ./%²³µμ()-]{0,31}$/;
+
+/** Parses a protocol's unit; refuses with INVALID_UNIT (field `unit`). */
+export function protocolUnit(value: unknown): string {
+  if (typeof value === 'string' && UNIT_PATTERN.test(value)) return value;
+  const reason = `must match ${UNIT_PATTERN.source} (a letter first, at most 32 characters, e.g. gCO2e, kgCO2e/km, kWh)`;
+  throw new ChaincodeError('INVALID_UNIT', `unit: ${reason}`, { field: 'unit', reason });
+}
+
 function issuerKeys(value: unknown, trustedIssuers: readonly string[]): Pick<ProtocolDefinition, 'issuerKeys'> {
   if (value === undefined) return {};
   const records = list(value, 'issuerKeys', (v, f) => {
@@ -269,7 +283,7 @@ function issuerKeys(value: unknown, trustedIssuers: readonly string[]): Pick<Pro
   return { issuerKeys: records };
 }
 
-/** Validates a protocol document; refuses with INVALID_ARGUMENT naming the field. */
+/** Validates a protocol document; refuses with INVALID_ARGUMENT naming the field (INVALID_UNIT for the unit). */
 export function newProtocolDefinition(value: unknown): ProtocolDefinition {
   const input = asFields(value, 'protocol');
   onlyFields(input, FIELDS, 'protocol');
@@ -281,7 +295,7 @@ export function newProtocolDefinition(value: unknown): ProtocolDefinition {
     version: integer(input.version, 'version', 1),
     title: text(input.title, 'title', 256),
     category: slug(input.category, 'category'),
-    unit: text(input.unit, 'unit', 32),
+    unit: protocolUnit(input.unit),
     pillar: oneOf(input.pillar, 'pillar', PILLARS),
     sdgTargets: sdgTargets(input.sdgTargets),
     minProofLevel: oneOf(input.minProofLevel, 'minProofLevel', PROOF_LEVELS),

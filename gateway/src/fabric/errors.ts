@@ -10,6 +10,7 @@ import { ApiError } from '../problem.js';
 /** HTTP status of each chaincode error code. */
 export const CHAINCODE_ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   INVALID_ARGUMENT: 400,
+  INVALID_UNIT: 400,
   NOT_FOUND: 404,
   ALREADY_EXISTS: 409,
   FORBIDDEN_ROLE: 403,

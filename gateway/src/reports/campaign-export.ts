@@ -18,9 +18,10 @@
  * | payable_minor       | amount_minor - held_minor: what to pay now                              |
  * | payable             | payable_minor as a decimal with a dot (e.g. 12.34)                      |
  *
- * Rows sorted by producer pseudonym, then protocol, then unit.
+ * Rows sorted by producer pseudonym, then protocol, then unit. Text cells that a spreadsheet would
+ * run as a formula are neutralised with a leading single quote (see csv.ts).
  */
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from './csv.js';
 
 /** The part of a ledger settlement the export reads. */
 export interface SettlementRow {
@@ -61,5 +62,5 @@ export function campaignExportCsv(settlements: readonly SettlementRow[], period:
     const held = closed ? 0 : g.held;
     return [period, g.row.campaignId, g.row.producerPseudonym, g.row.protocolId, g.row.unit, g.quantity, g.proofs, g.row.currency, g.amount, held, g.amount - held, formatMinor(g.amount - held)];
   });
-  return stringify([[...EXPORT_COLUMNS], ...rows], { record_delimiter: 'windows', quoted_match: /[",\r\n]/ });
+  return toCsv([[...EXPORT_COLUMNS], ...rows]);
 }

@@ -3,3 +3,4 @@ export * from './inputs.js';
 export * from './carbon-result.js';
 export * from './pcaf.js';
 export * from './campaign-export.js';
+export * from './csv.js';

@@ -65,6 +65,16 @@ export interface RouteContext {
   submitWithTransient(request: FastifyRequest, fqfn: string, args: readonly string[], transient: TransientData): Promise<CommittedResponse>;
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * Answers without a caller (operations routes, the dashboard's static files). Every other
+     * route the router matches is authenticated (app.ts), whatever spelling of its path matched.
+     */
+    public?: boolean;
+  }
+}
+
 const callers = new WeakMap<FastifyRequest, Caller>();
 /** The journal hook of a request running under an Idempotency-Key. */
 const recorders = new WeakMap<FastifyRequest, AttemptRecorder>();

@@ -7,6 +7,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import { parseEventId, type EventPosition, type FeedEvent } from '../fabric/event-feed.js';
 import { ApiError } from '../problem.js';
+import { API_SECURITY_HEADERS } from '../security-headers.js';
 import type { RouteContext, TypedApp } from './context.js';
 import { responses } from './schemas.js';
 
@@ -28,8 +29,8 @@ function startOf(lastEventId: string | undefined, from: string | undefined): Eve
 
 function stream(reply: FastifyReply, context: RouteContext, start: EventPosition | 'start' | 'now'): void {
   const raw = reply.raw;
-  reply.hijack();
-  raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  reply.hijack(); // Fastify's headers are not sent: the security headers of every answer go here
+  raw.writeHead(200, { ...API_SECURITY_HEADERS, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
   raw.write(': impact-ledger events\n\n');
   const subscription = context.services.events.subscribe(start, (event) => raw.write(frameOf(event)));
   for (const event of subscription.backlog) raw.write(frameOf(event));

@@ -1,11 +1,19 @@
 /** Routes `/v1/protocols`: registration and lifecycle (operators), reads (all). */
 import { Type } from '@sinclair/typebox';
+import { UNIT_PATTERN } from '@impact-ledger/chaincode/domain';
 import { compileSubjectSchema, CredentialError, type JsonObject } from '@impact-ledger/credentials';
 import { ApiError } from '../problem.js';
 import type { RouteContext, TypedApp } from './context.js';
 import { committed, IdempotencyHeaders, PageQuerySchema, PageSchema, ProtocolId, READ_PROBLEMS, RecordSchema, responses, WRITE_PROBLEMS } from './schemas.js';
 import { pageOf } from './pages.js';
 import { cascadeProtocolFlag } from './revocations.js';
+
+/**
+ * The chaincode's unit pattern (INVALID_UNIT there), checked here first: a unit that does not match
+ * is a 400 before any Fabric call. Optional here: a missing unit is the chaincode's INVALID_UNIT,
+ * like every other missing field of the document (the gateway's early checks stay independent).
+ */
+const Unit = Type.String({ pattern: UNIT_PATTERN.source, description: 'the unit of the impact quantity: a letter, then at most 31 letters, digits, spaces and . / % ² ³ µ ( ) -' });
 
 /**
  * The early form of the chaincode's check (INVALID_PROTOCOL_SCHEMA, 400): a subject schema the
@@ -35,6 +43,7 @@ export function protocolRoutes(app: TypedApp, context: RouteContext): void {
       body: Type.Object({
         id: ProtocolId,
         version: Type.Integer({ minimum: 1 }),
+        unit: Type.Optional(Unit),
         minVerifierOrgs: Type.Optional(Type.Integer({ minimum: 1, description: 'fewest distinct organisations (MSPs) among the approving verifiers, 1..min(quorum, organisations of the verifiers); 2 when absent' })),
         validatorFromOtherOrg: Type.Optional(Type.Boolean({ description: 'the validator must belong to another organisation than the submitter; true when absent' })),
       }, { additionalProperties: true }),

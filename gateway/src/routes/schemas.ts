@@ -49,7 +49,7 @@ export const IdempotencyHeaders = Type.Object({
 });
 
 const PROBLEM_DESCRIPTIONS: Readonly<Record<number, string>> = {
-  400: 'the request does not match its schema (VALIDATION_FAILED) or the chaincode refused an argument (INVALID_ARGUMENT, INVALID_PROTOCOL_SCHEMA) or a transaction timestamp too far from the endorsing peers\' clocks (TX_TIMESTAMP_SKEW)',
+  400: 'the request does not match its schema (VALIDATION_FAILED; JSON_TOO_DEEP for a body nested deeper than 64 levels) or the chaincode refused an argument (INVALID_ARGUMENT, INVALID_PROTOCOL_SCHEMA) or a transaction timestamp too far from the endorsing peers\' clocks (TX_TIMESTAMP_SKEW)',
   401: 'no or unknown bearer token (UNAUTHENTICATED)',
   403: 'the caller lacks the role or designation (FORBIDDEN_ROLE, FOREIGN_MSP, NOT_DESIGNATED, CONFLICT_OF_INTEREST, SAME_ORG_VALIDATOR, NOT_OWNER, PROTOCOL_NOT_OWNED)',
   404: 'no such record (NOT_FOUND)',

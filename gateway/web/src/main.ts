@@ -29,6 +29,8 @@ interface Provenance {
   blocks: Record<string, number>;
 }
 
+// The token lives in this tab's sessionStorage only (gone with the tab), never in localStorage,
+// a cookie or a URL; it travels only in the Authorization header of same-origin API calls.
 const TOKEN_KEY = 'impact-ledger-token';
 const $ = <T extends HTMLElement>(selector: string): T => {
   const found = document.querySelector<T>(selector);
@@ -82,8 +84,13 @@ async function showCampaigns(): Promise<void> {
     const { progress } = await api<{ progress: Progress }>(`/v1/campaigns/${campaign.id}`);
     const settledPct = (100 * (progress.settled - progress.heldInBuffer)) / campaign.budget;
     const heldPct = (100 * progress.heldInBuffer) / campaign.budget;
+    // widths through the CSSOM: the page's Content-Security-Policy refuses inline style attributes
+    const settledBar = el('div', { class: 'settled' });
+    settledBar.style.width = `${settledPct}%`;
+    const heldBar = el('div', { class: 'held' });
+    heldBar.style.width = `${heldPct}%`;
     const bar = el('div', { class: 'bar', role: 'progressbar', 'aria-valuenow': String(Math.round((100 * progress.settled) / campaign.budget)), 'aria-valuemin': '0', 'aria-valuemax': '100' },
-      el('div', { class: 'settled', style: `width:${settledPct}%` }), el('div', { class: 'held', style: `width:${heldPct}%` }));
+      settledBar, heldBar);
     const open = el('a', { href: `#campaign/${campaign.id}`, class: 'open-campaign', 'data-campaign': campaign.id }, campaign.name);
     list.append(el('div', { class: 'campaign' },
       el('h3', {}, open, ` `, el('span', { class: 'muted' }, `(${campaign.status})`)),
