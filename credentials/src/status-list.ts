@@ -69,7 +69,12 @@ function invalidList(reason: string): PublishRefusal {
  */
 export async function verifyStatusListCredential(credential: unknown, documentLoader: DocumentLoader, now: Date): Promise<PublishRefusal | undefined> {
   if (!isStatusListCredential(credential)) return invalidList('it is not a BitstringStatusListCredential with an id');
-  const result = await verifyCredential({ credential, suite: new DataIntegrityProof({ cryptosuite }), documentLoader, now, maxClockSkew: Number.POSITIVE_INFINITY });
+  let result;
+  try {
+    result = await verifyCredential({ credential, suite: new DataIntegrityProof({ cryptosuite }), documentLoader, now, maxClockSkew: Number.POSITIVE_INFINITY });
+  } catch (error) {
+    return invalidList(`its proof cannot be verified: ${describeError(error)}`);
+  }
   if (!result.verified) return invalidList(`its proof does not verify: ${describeError(result.error ?? result.results?.find((r) => r.error)?.error)}`);
   return undefined;
 }
@@ -110,7 +115,12 @@ export async function checkCredentialStatus(credential: JsonObject, lists: Statu
     const list = lists.get(url);
     if (list === undefined) return unavailable(`status list ${url} is not held`);
     // the list's proof and its validFrom/validUntil, judged at `now` (the library would use the clock)
-    const verified = await verifyCredential({ credential: list, suite, documentLoader, now });
+    let verified;
+    try {
+      verified = await verifyCredential({ credential: list, suite, documentLoader, now });
+    } catch (error) {
+      return unavailable(`status list ${url} cannot be verified: ${describeError(error)}`);
+    }
     if (!verified.verified) return unavailable(`status list ${url} does not verify: ${describeError(verified.error ?? verified.results?.find((r) => r.error)?.error)}`);
   }
   const loader: DocumentLoader = async (url: string) => {
