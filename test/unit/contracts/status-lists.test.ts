@@ -76,6 +76,9 @@ describe('contract statusLists: status lists on the ledger (in-memory peer)', fu
     const cleared = await signedStatusList(issuer, LIST, [], MARCH);
     const altered = { ...list, credentialSubject: cleared.credentialSubject };
     await expectPublishRefused(c.op1, altered, 'INVALID_STATUS_LIST');
+    // malformed JSON-LD makes the verifier throw: still a refusal with its code, never INTERNAL
+    await expectPublishRefused(c.op1, { ...list, '@context': 42 }, 'INVALID_STATUS_LIST');
+    await expectPublishRefused(c.op1, { ...list, proof: 'not a proof' }, 'INVALID_STATUS_LIST');
   });
 
   it('binds a list id to its first issuer: another trusted issuer\'s list under that id is refused (STATUS_LIST_ISSUER_MISMATCH), even dated 9999', async () => {
