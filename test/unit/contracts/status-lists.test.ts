@@ -122,6 +122,19 @@ describe('contract statusLists: status lists on the ledger (in-memory peer)', fu
       await expectClaimRefused(await withStatus('several', [statusEntry(LIST, 6), statusEntry(LIST, 7)]), 'CREDENTIAL_REVOKED');
     });
 
+    it('gives identical read and write sets on two peers for the same publication and the same claim', async () => {
+      const other = await buildCast();
+      const list = JSON.stringify(await signedStatusList(issuer, LIST, [5], MARCH));
+      const [pa, pb] = [await c.net.invoke(c.op1, 'statusLists:Publish', list), await other.net.invoke(other.op1, 'statusLists:Publish', list)];
+      expect(pa.ok && pb.ok, pa.message || pb.message).to.equal(true);
+      expect([...pa.writes]).to.deep.equal([...pb.writes]);
+      const doc = await withStatus('twin', statusEntry(LIST, 6));
+      const [a, b] = [await submitClaim(c.net, c.submitter1, doc), await submitClaim(other.net, other.submitter1, doc)];
+      expect(a.ok && b.ok, a.message || b.message).to.equal(true);
+      expect([...a.writes]).to.deep.equal([...b.writes]);
+      expect([...a.reads].sort()).to.deep.equal([...b.reads].sort());
+    });
+
     it('refuses a credential whose list is not on the ledger, or is another issuer\'s (STATUS_LIST_UNAVAILABLE)', async () => {
       await expectClaimRefused(await withStatus('missing', statusEntry(LIST, 5)), 'STATUS_LIST_UNAVAILABLE');
       const foreign = 'https://status.example/second/1';
