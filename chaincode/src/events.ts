@@ -38,6 +38,8 @@ export const ChaincodeEvents = {
   FlagCascaded: 'FlagCascaded',
   /** An operator set the network's pseudonym secret (once, at network creation; the secret itself stays private). */
   PseudonymSecretSet: 'PseudonymSecretSet',
+  /** An issuer's Bitstring Status List credential was published to the ledger (first or newer list). */
+  StatusListPublished: 'StatusListPublished',
 } as const;
 
 /** The name of a chaincode event. */

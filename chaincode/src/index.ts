@@ -9,9 +9,10 @@ import { ProofsContract } from './contracts/proofs';
 import { ProtocolsContract } from './contracts/protocols';
 import { RevocationContract } from './contracts/revocation';
 import { RolesContract } from './contracts/roles';
+import { StatusListsContract } from './contracts/status-lists';
 import { SystemContract } from './contracts/system';
 
-export { BenchContract, CampaignsContract, ClaimsContract, ProofsContract, ProtocolsContract, RevocationContract, RolesContract, SystemContract };
+export { BenchContract, CampaignsContract, ClaimsContract, ProofsContract, ProtocolsContract, RevocationContract, RolesContract, StatusListsContract, SystemContract };
 export { CHAINCODE } from './contracts/base';
 /** The endorsing peer's clock bound on transaction timestamps (the in-memory test peer sets its own clock). */
 export { MAX_TX_CLOCK_SKEW_MS, peerClock } from './contracts/credential';
@@ -22,7 +23,7 @@ export { MAX_TX_CLOCK_SKEW_MS, peerClock } from './contracts/credential';
  * every peer's server: `npm run bench` sets it, `npm start` never does).
  */
 export const contracts = [
-  SystemContract, RolesContract, ProtocolsContract, ClaimsContract, ProofsContract, CampaignsContract, RevocationContract,
+  SystemContract, RolesContract, ProtocolsContract, ClaimsContract, ProofsContract, CampaignsContract, RevocationContract, StatusListsContract,
   ...(process.env.IL_BENCH_CONTRACT === '1' ? [BenchContract] : []),
 ];
 

@@ -23,7 +23,10 @@ export {
   IMPACT_LEDGER_CONTEXT_V1_URL,
 } from './contexts/index.js';
 export { CREDENTIAL_ENVELOPE_SCHEMA, compileSubjectSchema, type SchemaViolation, type SubjectValidator } from './schemas.js';
-export { checkCredentialStatus, StatusListRegistry, type PublishPolicy, type PublishRefusal, type StatusRefusal } from './status-list.js';
+export {
+  checkCredentialStatus, isStatusListCredential, statusListFactsOf, statusListUrlsOf, verifyStatusListCredential,
+  type PublishRefusal, type StatusListSource, type StatusRefusal,
+} from './status-list.js';
 export { STATUS_LIST_CLOCK_SKEW_MS, statusListAcceptance, type StatusListFacts, type StatusListRefusal } from './status-list-policy.js';
 export { canonicalNQuads, credentialHash, pseudonymSaltFor, subjectPseudonym } from './hash.js';
 export { generateIssuerKey, signCredential, type IssuerKeyPair, type SignOptions } from './issue.js';

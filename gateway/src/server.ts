@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { buildApp } from './app.js';
 import { createAuthenticator } from './auth.js';
 import { ConfigError, loadApiKeys, loadConfig, type GatewayConfig } from './config.js';
-import { createStaticDocumentLoader, StatusListRegistry } from '@impact-ledger/credentials';
+import { createStaticDocumentLoader } from '@impact-ledger/credentials';
 import { inlineChecker, threadPoolChecker } from './credentials/checker.js';
 import { createEventFeed } from './fabric/event-feed.js';
 import { openLedger } from './fabric/ledger.js';
@@ -59,7 +59,6 @@ function openServices(config: GatewayConfig, options: StartOptions): GatewayServ
         ? threadPoolChecker({ threads: config.credentialCheckThreads, maxBytes: config.maxCredentialBytes })
         : inlineChecker({ documentLoader, maxBytes: config.maxCredentialBytes }),
       documentLoader,
-      statusLists: new StatusListRegistry(path.join(config.dataDir, 'status-lists')),
       now: options.now ?? (() => new Date()),
       networkSecret: config.networkSecret,
     },

@@ -37,7 +37,7 @@ describe('e2e: cross-party rules', function () {
       const stranger = await newIssuer();
       const untrusted = await admin.request('PUT', '/v1/status-lists', { credential: await signedStatusList(stranger, `https://status.example/${protocol.id}/stranger`, []) });
       expect([untrusted.status, untrusted.body.code]).to.deep.equal([422, 'UNTRUSTED_ISSUER']);
-      await admin.json('PUT', '/v1/status-lists', { credential: original }, 200);
+      await settled(await admin.json<Committed>('PUT', '/v1/status-lists', { credential: original }, 200));
 
       // Mallory's key is trusted by a protocol of its own, and signs a list for the same id dated 9999.
       const mallory = await newIssuer();
@@ -51,7 +51,7 @@ describe('e2e: cross-party rules', function () {
 
       // An operator grants the role; its holder publishes the issuer's update.
       await settled(await admin.json<Committed>('POST', '/v1/roles', { identity: world.identity(1, 'User1'), role: 'status-publisher' }, 201));
-      await user.json('PUT', '/v1/status-lists', { credential: await signedStatusList(issuer, listId, [5, 7]) }, 200);
+      await settled(await user.json<Committed>('PUT', '/v1/status-lists', { credential: await signedStatusList(issuer, listId, [5, 7]) }, 200));
       const revoked = await signedCredential(issuer, { fields: { credentialStatus: statusEntry(listId, 7) } });
       const refused = await user.request('POST', '/v1/claims', claimRequest(protocol, revoked));
       expect([refused.status, refused.body.code]).to.deep.equal([422, 'CREDENTIAL_REVOKED']);

@@ -103,6 +103,8 @@ export interface ClaimOverrides {
   /** Validity window (default 2026-01-01 to 2027-06-01, around the in-memory network's clock). */
   validFrom?: string;
   validUntil?: string;
+  /** The credential's `credentialStatus` (W3C Bitstring Status List entries). */
+  credentialStatus?: JsonObject | JsonObject[];
 }
 
 /** A signed claim ready to submit: public argument, transient data, and what the chaincode derives. */
@@ -135,6 +137,7 @@ async function signClaim(protocol: TestProtocol, overrides: ClaimOverrides): Pro
     fields: {
       id: `urn:uuid:${hashOf(`credential-${JSON.stringify(overrides)}-${protocol.id}`).slice(0, 32)}`,
       validFrom: overrides.validFrom ?? '2026-01-01T00:00:00Z', validUntil: overrides.validUntil ?? '2027-06-01T00:00:00Z',
+      ...(overrides.credentialStatus === undefined ? {} : { credentialStatus: overrides.credentialStatus }),
     },
     subject: { id: `did:example:${subject}`, activityPeriodStart: periodStart, activityPeriodEnd: periodEnd, quantity: (overrides.quantity ?? 10_000) as number },
   }), issuer, { date: overrides.validFrom ?? '2026-01-01T00:00:00Z' });

@@ -9,6 +9,8 @@ import { expect } from 'chai';
 import type { ClaimDoc } from '../helpers/cast';
 import { commuteCredential } from '../helpers/credentials-fixtures';
 import { CommitFailure, evaluate, expectRefusal, submit, submitWith } from '../helpers/ledger';
+import { signedStatusList, statusEntry } from '../helpers/status-lists';
+import { testIssuer } from '../helpers/cast';
 import { claimFor, getWorld, protocolDraft, randomHash, submitClaim, type World } from './world';
 
 interface Protocol { id: string; version: number; category: string }
@@ -93,6 +95,27 @@ describe('a compromised organisation cannot mint (real Fabric network, gateway b
     await expectRefusal(submitWith(org1Submitter(), 'claims:Submit', [JSON.stringify(old)], { transient: doc.transient }), 'INVALID_ARGUMENT');
     await expectRefusal(evaluate(org1Submitter(), 'claims:GetByCredentialHash', old.credentialHash), 'NOT_FOUND');
     await expectRefusal(evaluate(org1Submitter(), 'claims:GetByCredentialHash', doc.credentialHash), 'NOT_FOUND');
+  });
+
+  it('a credential whose status bit is set is refused by the network (CREDENTIAL_REVOKED), state unchanged; the old list cannot be put back', async () => {
+    const issuer = await testIssuer('first');
+    const listId = `https://status.example/${protocol.id}/${randomHash().slice(0, 12)}`;
+    const day = 86_400_000;
+    const clean = await signedStatusList(issuer, listId, [], new Date(Date.now() - 2 * day));
+    const revoking = await signedStatusList(issuer, listId, [5], new Date(Date.now() - day));
+    // Org2's operator publishes the issuer's lists (first clean, then with index 5 revoked)
+    await submit(w.operators[1].actor, 'statusLists:Publish', JSON.stringify(clean));
+    await submit(w.operators[1].actor, 'statusLists:Publish', JSON.stringify(revoking));
+    const revoked = await claimFor(protocol, { credentialStatus: statusEntry(listId, 5) });
+    await expectRefusedUnchanged(revoked, revoked, 'CREDENTIAL_REVOKED');
+    // Org1's operator holds the older, public list: putting it back is a rollback
+    await expectRefusal(submit(w.operators[0].actor, 'statusLists:Publish', JSON.stringify(clean)), 'STATUS_LIST_ROLLBACK');
+    expect(await evaluate(org1Submitter(), 'statusLists:Get', listId)).to.deep.equal(revoking);
+    await expectRefusedUnchanged(revoked, revoked, 'CREDENTIAL_REVOKED');
+    const unpublished = await claimFor(protocol, { credentialStatus: statusEntry(`${listId}-unpublished`, 5) });
+    await expectRefusedUnchanged(unpublished, unpublished, 'STATUS_LIST_UNAVAILABLE');
+    const current = await submitClaim<Claim>(org1Submitter(), await claimFor(protocol, { credentialStatus: statusEntry(listId, 6) }));
+    expect(current.result.status, 'a credential whose bit is clear commits').to.equal('submitted');
   });
 
   it('cannot verify a claim with its own verifiers only (minVerifierOrgs), nor validate it', async () => {

@@ -17,7 +17,7 @@ import { parseClaim, parseFlagRecord, parseIndexEntry, parseProtocolRecord, pars
 import { occupyDays, readClaimDays, releaseDays, writeClaim, writeProof, writeTotalsEntry } from '../ledger/repository';
 import type { LedgerState } from '../ledger/state';
 import { callerOf, emit, ImpactContract, ledgerOf, requireRole, respond, stampOf } from './base';
-import { assertTimestampNearPeerClock, transientCredential, verifyCredentialFacts } from './credential';
+import { assertCredentialStatus, assertTimestampNearPeerClock, transientCredential, verifyCredentialFacts } from './credential';
 import { requirePseudonymSecret } from './pseudonym-secret';
 
 const VOTE_EVENT: Readonly<Record<QuorumOutcome, ChaincodeEventName>> = {
@@ -65,7 +65,9 @@ export class ClaimsContract extends ImpactContract {
    * proofLevel and evidenceHashes; the credential itself travels in the transient data
    * (`credential`) and is verified here, on every endorsing peer, against the protocol version:
    * the hash, quantity, period, issuer and pseudonym are derived from it (the pseudonym with the
-   * network's secret from the private data collection), never taken from the client. Refuses bad credentials with the gateway's codes, replays and double counting.
+   * network's secret from the private data collection), never taken from the client; its status
+   * list bits are read from the lists on the ledger (CREDENTIAL_REVOKED, STATUS_LIST_UNAVAILABLE).
+   * Refuses bad credentials with the gateway's codes, replays and double counting.
    * Returns the claim.
    */
   @Transaction()
@@ -82,7 +84,9 @@ export class ClaimsContract extends ImpactContract {
     assertProtocolAccepts(protocol, request.proofLevel);
     // the pseudonym salt of the category, as the gateways derived it before (the same pseudonyms)
     const salt = pseudonymSaltFor(await requirePseudonymSecret(ctx), protocol.category);
-    const facts = await verifyCredentialFacts(transientCredential(ctx), protocol, new Date(stamp.timestamp), salt);
+    const credential = transientCredential(ctx);
+    const facts = await verifyCredentialFacts(credential, protocol, new Date(stamp.timestamp), salt);
+    await assertCredentialStatus(state, credential, protocol, new Date(stamp.timestamp));
     const claim = openClaim(claimSubmission(request, facts), protocol, caller, stamp);
     assertNotReplayed(await state.get(Keys.claim(claim.id), parseClaim));
     assertNotRevoked([

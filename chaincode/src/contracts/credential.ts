@@ -7,10 +7,15 @@
  * the transaction timestamp, then derives the RDFC-1.0 credential hash, quantity, period, issuer
  * and subject pseudonym itself. Identical inputs give identical results on every peer.
  */
-import { checkCredential, createStaticDocumentLoader, CredentialError, type DocumentLoader, type JsonObject } from '@impact-ledger/credentials';
+import {
+  checkCredential, checkCredentialStatus, createStaticDocumentLoader, CredentialError, statusListUrlsOf, type DocumentLoader, type JsonObject,
+} from '@impact-ledger/credentials';
 import type { Context } from 'fabric-contract-api';
-import { CREDENTIAL_TRANSIENT_KEY, type CredentialFacts, type ProtocolRecord } from '../domain';
+import { CREDENTIAL_TRANSIENT_KEY, MAX_STATUS_LISTS_PER_CREDENTIAL, type CredentialFacts, type ProtocolRecord } from '../domain';
 import { ChaincodeError, isErrorCode } from '../errors';
+import { Keys } from '../ledger/keys';
+import { parseStatusListRecord } from '../ledger/records';
+import type { LedgerState } from '../ledger/state';
 
 /** Largest credential accepted, in bytes of its JSON (the gateway's default limit). */
 export const MAX_CREDENTIAL_BYTES = 64 * 1024;
@@ -102,4 +107,39 @@ export async function verifyCredentialFacts(credential: unknown, protocol: Proto
   if (!outcome.ok) throw new ChaincodeError(outcome.code, outcome.message, { ...outcome.details });
   const { credentialHash, subjectPseudonym, periodStart, periodEnd, quantity, issuer } = outcome;
   return { credentialHash, subjectPseudonym, periodStart, periodEnd, quantity, issuer };
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Checks the W3C Bitstring Status List entries of a verified `credential` (if it has
+ * `credentialStatus`) against the lists held on the ledger: one point read per distinct list
+ * (at most {@link MAX_STATUS_LISTS_PER_CREDENTIAL}), nothing fetched. Each list's proof and
+ * validity are judged at the transaction time `txTime`, with the protocol version's static loader
+ * (the list must be the credential's issuer's). A set bit refuses CREDENTIAL_REVOKED; a list not on
+ * the ledger, not the issuer's or not valid refuses STATUS_LIST_UNAVAILABLE.
+ */
+export async function assertCredentialStatus(state: LedgerState, credential: unknown, protocol: ProtocolRecord, txTime: Date): Promise<void> {
+  if (!isObject(credential) || credential.credentialStatus === undefined) return;
+  const urls = statusListUrlsOf(credential);
+  if (urls.length > MAX_STATUS_LISTS_PER_CREDENTIAL) {
+    throw new ChaincodeError('INVALID_CREDENTIAL', `the credential's status points to ${urls.length} status lists; at most ${MAX_STATUS_LISTS_PER_CREDENTIAL} are checked`, {
+      statusLists: urls.length, maxStatusLists: MAX_STATUS_LISTS_PER_CREDENTIAL,
+    });
+  }
+  const lists = new Map<string, JsonObject>();
+  for (const url of urls) {
+    const record = await state.get(Keys.statusList(url), parseStatusListRecord);
+    if (record !== undefined && record.id === url) lists.set(url, record.credential as JsonObject);
+  }
+  let refusal;
+  try {
+    refusal = await checkCredentialStatus(credential, lists, loaderFor(protocol), txTime);
+  } catch (error) {
+    if (error instanceof CredentialError) throw asChaincodeError(error);
+    throw error;
+  }
+  if (refusal !== undefined) throw new ChaincodeError(refusal.code, refusal.message, { ...refusal.details });
 }

@@ -3,7 +3,7 @@ import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import {
   assertMayAddVersion, assertOperator, assertOwnerOperator, integerArgument, newProtocolDefinition, pageRequest, parseJsonArgument,
   registerProtocol, slug, transitionProtocol, type ProtocolStatus,
-  clearFlag, flagIdOf, protocolSubject, raiseFlag, type ProtocolRecord, type Stamp,
+  clearFlag, flagIdOf, protocolSubject, raiseFlag, trustedIssuerRecords, type ProtocolRecord, type Stamp,
 } from '../domain';
 import { ChaincodeError } from '../errors';
 import { ChaincodeEvents, type ChaincodeEventName } from '../events';
@@ -59,7 +59,10 @@ export class ProtocolsContract extends ImpactContract {
     super('protocols');
   }
 
-  /** Registers a new protocol version as `draft`, owned by the operator's MSP. */
+  /**
+   * Registers a new protocol version as `draft`, owned by the operator's MSP; also writes the
+   * trusted-issuer index entry (il.issuer~trusted) of each of its trusted issuers.
+   */
   @Transaction()
   @Returns('string')
   async Register(ctx: Context, protocolJson: string): Promise<string> {
@@ -77,6 +80,8 @@ export class ProtocolsContract extends ImpactContract {
     assertMayAddVersion(definition, (await state.list(Keys.protocolVersions(definition.id), parseProtocolRecord)).map((v) => v.value), caller);
     const record = registerProtocol(definition, caller, stampOf(ctx, caller));
     await state.put(key, record);
+    // the trusted-issuer index statusLists:Publish reads (blind writes: the latest version wins)
+    for (const entry of trustedIssuerRecords(record)) await state.put(Keys.trustedIssuer(entry.issuer), entry);
     emit(ctx, ChaincodeEvents.ProtocolRegistered, { protocolId: record.id, protocolVersion: record.version, ownerMsp: record.ownerMsp });
     return respond(record);
   }

@@ -15,6 +15,7 @@ export * from './quorum';
 export * from './revocation';
 export * from './roles';
 export * from './stamp';
+export * from './status-list';
 export * from './subject-schema';
 export * from './totals';
 export * from './validation';

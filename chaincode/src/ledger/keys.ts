@@ -23,6 +23,8 @@
  * | il.campaign~shard    | campaignId, shard (3 digits)                       | BudgetShard                   |
  * | il.settlement        | campaignId, proofId                                | Settlement                    |
  * | il.settlement~proof  | proofId                                            | SettlementMarker (never twice)|
+ * | il.issuer~trusted    | issuer DID                                         | TrustedIssuerRecord           |
+ * | il.statuslist        | sha256 of the status list's id (URL)               | StatusListRecord              |
  */
 
 /** A composite key (all attributes) or a key prefix (leading attributes only). */
@@ -30,6 +32,8 @@ export interface StateKey {
   objectType: string;
   attributes: string[];
 }
+
+import { sha256Hex } from '../domain/hash';
 
 /** Object types of the composite keys. */
 export const ObjectTypes = {
@@ -51,6 +55,8 @@ export const ObjectTypes = {
   settlementOfProof: 'il.settlement~proof',
   flag: 'il.flag',
   claimByIssuer: 'il.claim~issuer',
+  trustedIssuer: 'il.issuer~trusted',
+  statusList: 'il.statuslist',
 } as const;
 
 /** A protocol version as a key attribute: zero-padded so keys sort in version order. */
@@ -118,4 +124,8 @@ export const Keys = {
   flag: (flagId: string) => key(ObjectTypes.flag, flagId),
   claimByIssuer: (issuer: string, claimId: string) => key(ObjectTypes.claimByIssuer, issuer, claimId),
   claimsByIssuer: (issuer: string) => key(ObjectTypes.claimByIssuer, issuer),
+  /** Written by protocols:Register for each trusted issuer; one point read per status list publication. */
+  trustedIssuer: (issuer: string) => key(ObjectTypes.trustedIssuer, issuer),
+  /** A status list by its id (URL), hashed: URLs may be long, the key stays short. */
+  statusList: (listId: string) => key(ObjectTypes.statusList, sha256Hex(listId)),
 } as const;

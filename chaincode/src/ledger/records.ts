@@ -3,7 +3,7 @@
  * refuses anything else with CORRUPT_STATE, instead of casting unchecked JSON.
  */
 import { ChaincodeError } from '../errors';
-import type { BudgetShard, Campaign, Settlement, SettlementMarker, Claim, DayBucket, FlagRecord, ProofOfImpact, ProtocolRecord, RoleRecord, TotalsEntry, Verification } from '../domain';
+import type { BudgetShard, Campaign, StatusListRecord, TrustedIssuerRecord, Settlement, SettlementMarker, Claim, DayBucket, FlagRecord, ProofOfImpact, ProtocolRecord, RoleRecord, TotalsEntry, Verification } from '../domain';
 
 /** Turns a JSON value read from the ledger into a typed record, or throws CORRUPT_STATE. */
 export type RecordParser<T> = (value: unknown) => T;
@@ -101,3 +101,9 @@ export const parseSettlementMarker = recordParser<SettlementMarker>('settlement 
 export const parseFlagRecord = recordParser<FlagRecord>('flag', {
   id: 'string', kind: 'string', subject: 'string', reason: 'string', active: 'boolean', raised: 'object', cascadeDone: 'boolean',
 });
+
+/** Parser of trusted-issuer index entries. */
+export const parseTrustedIssuerRecord = recordParser<TrustedIssuerRecord>('trusted issuer', { issuer: 'string', protocolId: 'string', protocolVersion: 'integer' });
+
+/** Parser of status list records. */
+export const parseStatusListRecord = recordParser<StatusListRecord>('status list', { id: 'string', issuer: 'string', validFrom: 'string', credential: 'object', published: 'object' });

@@ -5,7 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { checkCredentialStatus, CredentialError, pseudonymSaltFor, type AcceptedCredential, type CredentialRefusal, type JsonObject } from '@impact-ledger/credentials';
+import { CredentialError, pseudonymSaltFor, type AcceptedCredential, type CredentialRefusal, type JsonObject } from '@impact-ledger/credentials';
 import { ApiError } from '../problem.js';
 import type { FastifyRequest } from 'fastify';
 import type { CredentialSettings, GatewayServices, RouteContext } from './context.js';
@@ -62,15 +62,6 @@ export function refusalProblem(refusal: CredentialRefusal): ApiError {
   return new ApiError(422, refusal.code, refusal.message, { ...refusal.details });
 }
 
-/** Refuses (422) a credential whose Bitstring Status List bit is set, or whose list is unavailable. */
-export async function assertCredentialStatus(settings: CredentialSettings, credential: JsonObject): Promise<void> {
-  if (credential.credentialStatus === undefined) return;
-  const refusal = settings.statusLists === undefined
-    ? { code: 'STATUS_LIST_UNAVAILABLE', message: 'this gateway holds no status lists; the credential\'s status cannot be checked', details: {} }
-    : await checkCredentialStatus(credential, settings.statusLists, settings.documentLoader);
-  if (refusal !== undefined) throw new ApiError(422, refusal.code, refusal.message, { ...refusal.details });
-}
-
 /** Checks `credential` against the protocol version; the accepted credential or a 422. */
 export async function acceptCredential(services: GatewayServices, protocol: ProtocolPolicy, credential: unknown): Promise<AcceptedCredential> {
   const settings: CredentialSettings = services.credentials;
@@ -92,6 +83,8 @@ export async function acceptCredential(services: GatewayServices, protocol: Prot
   }
   services.metrics.credentialChecks.inc({ outcome: outcome.ok ? 'accepted' : outcome.code });
   if (!outcome.ok) throw refusalProblem(outcome);
-  await assertCredentialStatus(settings, credential as JsonObject);
+  // W3C Bitstring Status List bits are checked by every endorsing peer against the lists on the
+  // ledger (claims:Submit): a set bit comes back as 422 CREDENTIAL_REVOKED, a list not on the
+  // ledger as 422 STATUS_LIST_UNAVAILABLE
   return outcome;
 }

@@ -5,7 +5,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { Authenticator, Caller } from '../auth.js';
-import type { DocumentLoader, StatusListRegistry } from '@impact-ledger/credentials';
+import type { DocumentLoader } from '@impact-ledger/credentials';
 import type { CredentialChecker } from '../credentials/checker.js';
 import type { EventFeed } from '../fabric/event-feed.js';
 import type { Ledger, TransientData } from '../fabric/ledger.js';
@@ -20,13 +20,11 @@ export type TypedApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpres
 export interface CredentialSettings {
   /** Runs the credential checks (a worker-thread pool in a running gateway). */
   readonly checker: CredentialChecker;
-  /** The static loader, for what runs on the main thread (status list credentials). */
+  /** The static loader, for what runs on the main thread. */
   readonly documentLoader: DocumentLoader;
   readonly now: () => Date;
   /** Shared by every gateway of the network: pseudonym salts derive from it per impact category. */
   readonly networkSecret: string;
-  /** Published Bitstring Status List credentials (no registry: credentials with a status are refused). */
-  readonly statusLists?: StatusListRegistry;
 }
 
 /** The services a gateway app is built from (injected, so tests can replace any of them). */

@@ -1,8 +1,9 @@
 import '../../helpers/quiet-logs';
 import { expect } from 'chai';
 import { chaincodeEventNames, isChaincodeEventName } from '@impact-ledger/chaincode/events';
-import { buildCast, claimDoc, hashOf, protocolDoc, submitClaim, type Cast, type ClaimDoc } from '../../helpers/cast';
+import { buildCast, claimDoc, hashOf, protocolDoc, submitClaim, testIssuer, type Cast, type ClaimDoc } from '../../helpers/cast';
 import { FakeNetwork, type TxOutcome } from '../../helpers/fake-fabric';
+import { signedStatusList } from '../../helpers/status-lists';
 
 /** Every `contract:Function` the chaincode publishes, split by its SUBMIT / EVALUATE tag. */
 function publishedTransactions(c: Cast): { submit: string[]; evaluate: string[] } {
@@ -57,6 +58,8 @@ describe('events: one per state-changing transaction', () => {
     const flag = (await tx(c.op1, 'revocation:Flag', 'credential', (await claimDoc(c.p1)).credentialHash, 'revoked')).result as { flag: { id: string } };
     await tx(c.op1, 'revocation:ContinueCascade', flag.flag.id);
     await tx(c.op1, 'revocation:Clear', flag.flag.id);
+    const statusList = 'https://status.example/ev/1';
+    await tx(c.op1, 'statusLists:Publish', JSON.stringify(await signedStatusList(await testIssuer(), statusList, [3], new Date('2026-03-01T00:00:00Z'))));
 
     // the pseudonym secret is set once per network (buildCast did it): set it on a fresh one
     const fresh = new FakeNetwork();
@@ -82,7 +85,7 @@ describe('events: one per state-changing transaction', () => {
       ['proofs:ListByOwner', c.funder.identity, '10', ''], ['proofs:ListByProtocol', 'commute', '1', '10', ''],
       ['proofs:ListByStatus', 'active', '10', ''], ['proofs:Totals', ''], ['revocation:Get', flag.flag.id],
       ['campaigns:Get', 'ev-campaign'], ['campaigns:List'], ['campaigns:Progress', 'ev-campaign'], ['campaigns:Settlements', 'ev-campaign'],
-      ['campaigns:SettlementOf', moved.remainder.id],
+      ['campaigns:SettlementOf', moved.remainder.id], ['statusLists:Get', statusList],
     ];
     expect(evaluations.map(([fn]) => fn).sort(), 'every evaluate transaction is exercised').to.deep.equal(published.evaluate);
     for (const [fn, ...args] of evaluations) {

@@ -68,9 +68,11 @@ describe('contract protocols (in-memory peer)', () => {
     return protocolDoc({ id, verifiers: [c.verA.identity], validators: [c.validator1.identity] });
   }
 
-  it('registers a draft under il.protocol/id/version(10 digits) and emits ProtocolRegistered', async () => {
+  it('registers a draft under il.protocol/id/version(10 digits), indexes its trusted issuers (il.issuer~trusted) and emits ProtocolRegistered', async () => {
     const outcome = await c.net.invoke<Protocol>(c.op3, 'protocols:Register', JSON.stringify(doc('solar')));
-    expect([...outcome.writes.keys()]).to.deep.equal([compositeKey('il.protocol', ['solar', '0000000001'])]);
+    const issuers = (doc('solar').trustedIssuers as string[]).slice().sort();
+    expect([...outcome.writes.keys()]).to.deep.equal([compositeKey('il.protocol', ['solar', '0000000001']), ...issuers.map((i) => compositeKey('il.issuer~trusted', [i]))]);
+    expect(JSON.parse(outcome.writes.get(compositeKey('il.issuer~trusted', [issuers[0] as string])) ?? '')).to.deep.equal({ issuer: issuers[0], protocolId: 'solar', protocolVersion: 1 });
     expect(outcome.result).to.include({ id: 'solar', version: 1, status: 'draft', ownerMsp: 'Org3MSP' });
     expect(outcome.events).to.deep.equal([{ name: 'ProtocolRegistered', payload: { protocolId: 'solar', protocolVersion: 1, ownerMsp: 'Org3MSP', txId: outcome.txId } }]);
   });
