@@ -90,7 +90,7 @@ export function register(argv: readonly string[]): number {
   const bin = repoFabricBin();
   execFileSync(bin ? path.join(bin, 'fabric-ca-client') : 'fabric-ca-client', [
     'register', '-u', caUrl, '--tls.certfiles', caCert, '--loglevel', 'warning',
-    '--id.name', name, '--id.type', type, '--id.secret', secret, '--id.affiliation', '',
+    '--id.name', name, '--id.type', type, '--id.secret', secret, '--id.affiliation', '', '--id.maxenrollments', '1',
   ], { env: { ...process.env, FABRIC_CA_CLIENT_HOME: registrarHome }, stdio: ['ignore', 'ignore', 'inherit'] });
   console.log(JSON.stringify({ name, type, caUrl, secret }));
   return 0;
