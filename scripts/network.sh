@@ -9,6 +9,7 @@ source "$REPO_ROOT/scripts/lib/topology.sh"
 source "$REPO_ROOT/scripts/lib/nodes.sh"
 source "$REPO_ROOT/scripts/lib/ca.sh"
 source "$REPO_ROOT/scripts/lib/channel.sh"
+source "$REPO_ROOT/scripts/lib/channel-update.sh"
 source "$REPO_ROOT/scripts/lib/chaincode.sh"
 source "$REPO_ROOT/scripts/lib/connection.sh"
 source "$REPO_ROOT/scripts/lib/gateway.sh"
@@ -27,6 +28,13 @@ Commands:
   kill-node NODE   kill one node (SIGKILL)                      e.g. kill-node orderer0
   start-node NODE  start one stopped node on its existing data
   nodes            list the node names
+  revoke-user ORG NAME [REASON]
+                   ORG's registrar revokes NAME at ORG's CA (all its certificates) and ORG's admin
+                   puts the new CRL into ORG's MSP in the channel configuration (a config update);
+                   the peers then refuse NAME's transactions       e.g. revoke-user 1 alice
+  set-acl RESOURCE POLICY
+                   sets a channel ACL (Application group: needs a MAJORITY of the organisations'
+                   admins, who sign one after another)  e.g. set-acl cscc/GetConfigBlock /Channel/Application/Readers
   generate         (Docker) only generate crypto, channel block and chaincode packages
   deploy           (Docker) join the channel and deploy the chaincode on running containers
 
@@ -39,6 +47,9 @@ Environment:
   IL_GATEWAYS=0        do not start the HTTP gateways (one per organisation, ports 3001-3003)
   IL_SEED_DEMO=0       do not seed the demo roles, protocol and credentials
   IL_BATCH_TIMEOUT, IL_BATCH_MAX_MESSAGES   orderer batch cutting (default 500ms, 100)
+  IL_SIGNERS="1 2"     revoke-user, set-acl: the organisations whose admins sign the config update,
+                       the last one submits (default: the policy's need: revoke-user the user's
+                       organisation, set-acl a majority)
 USAGE
 }
 
@@ -302,6 +313,86 @@ cmd_start_node() {
   ok "$1 started (pid $(node_pid "$1"))"
 }
 
+# Height of org J's peer (its channel ledger).
+peer_height() {  # ORG_INDEX
+  peer_cli "$1" channel getinfo -c "$CHANNEL" 2>/dev/null | sed -n 's/.*"height":\([0-9]*\).*/\1/p'
+}
+
+peer_above() {  # ORG_INDEX HEIGHT
+  local h
+  h=$(peer_height "$1")
+  [[ -n $h ]] && (( h > $2 ))
+}
+
+config_block_after() {  # ORG NUMBER
+  local n
+  n=$(cu_config_block_number "$1")
+  [[ -n $n ]] && (( n > $2 ))
+}
+
+# Signs WORKDIR/update.pb by each organisation of SIGNERS (its own admin MSP) and submits it as the
+# last one; then waits until every peer has committed the config block.
+sign_submit_and_await() {  # WORKDIR SIGNERS...
+  local dir=$1 j last before n; shift
+  before=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).header.number)' "$dir/config_block.json")
+  last=${*: -1}
+  for j in "$@"; do
+    [[ $j == "$last" ]] && break
+    cu_sign "$j" "$dir" || die "the admin of $(org_msp "$j") could not sign"
+    log "signed by the admin of $(org_msp "$j")"
+  done
+  cu_submit "$last" "$dir" || die "the channel refused the config update (signed by: $(for j in "$@"; do printf '%s ' "$(org_msp "$j")"; done))"
+  log "submitted by the admin of $(org_msp "$last")"
+  # The orderer validates the update against the policies when it orders it: wait for its block.
+  wait_for "the new config block" 30 config_block_after "$last" "$before" || die "the orderer made no new config block (refused?)"
+  n=$(cu_config_block_number "$last")
+  for j in $(org_indexes); do
+    wait_for "peer0.org$j to commit config block $n" 60 peer_above "$j" "$n" || die "peer0.org$j did not commit the config update"
+  done
+}
+
+cmd_revoke_user() {  # ORG_INDEX NAME [REASON]
+  local j=$1 name=$2 reason=${3:-unspecified} dir crl start signers
+  [[ $j =~ ^[0-9]+$ ]] && (( j >= 1 && j <= ORG_COUNT )) || die "ORG must be 1..$ORG_COUNT"
+  start=$(now_ms)
+  # Revoking an identity revokes every certificate it was issued (re-enrolments included); it is
+  # idempotent. gencrl then returns the CA's whole CRL (revoke --gencrl lists only what it revoked now).
+  ca_client "$j" "$(ca_registrar_home "$j")" revoke -u "$(ca_url "$j")" -e "$name" -r "$reason" >/dev/null \
+    || die "$(ca_name "$j") could not revoke $name"
+  crl="$(ca_registrar_home "$j")/msp/crls/crl.pem"
+  rm -f "$crl"
+  ca_client "$j" "$(ca_registrar_home "$j")" gencrl -u "$(ca_url "$j")" >/dev/null || die "$(ca_name "$j") could not make its CRL"
+  [[ -s $crl ]] || die "$(ca_name "$j") returned no CRL"
+  ok "$(ca_name "$j") revoked $name ($(( $(now_ms) - start )) ms)"
+  dir="$IL_HOME/config-updates/revoke-$name-$(date +%s%N)"
+  cu_fetch "$j" "$dir" || die "could not fetch the channel configuration"
+  # The CA's CRL lists every certificate it revoked: it replaces the organisation's list.
+  cu_json_edit "$dir/config.json" "$dir/modified.json" \
+    "(c.channel_group.groups.Application.groups['$(org_msp "$j")'].values.MSP.value.config.revocation_list = ['$(base64 -w0 "$crl")'], c)"
+  cu_compute "$dir" || die "could not compute the config update"
+  signers=${IL_SIGNERS:-$j}
+  # shellcheck disable=SC2086
+  sign_submit_and_await "$dir" $signers
+  ok "$name revoked: the CRL of $(ca_name "$j") is in $(org_msp "$j")'s channel MSP (total $(( $(now_ms) - start )) ms)"
+}
+
+cmd_set_acl() {  # RESOURCE POLICY
+  local resource=$1 policy=$2 dir signers
+  dir="$IL_HOME/config-updates/acl-$(date +%s%N)"
+  cu_fetch 1 "$dir" || die "could not fetch the channel configuration"
+  cu_json_edit "$dir/config.json" "$dir/modified.json" "(() => {
+    const app = c.channel_group.groups.Application;
+    app.values.ACLs ??= { mod_policy: 'Admins', value: { acls: {} } };
+    app.values.ACLs.value.acls ??= {};
+    app.values.ACLs.value.acls['$resource'] = { policy_ref: '$policy' };
+    return c; })()"
+  cu_compute "$dir" || die "could not compute the config update"
+  signers=${IL_SIGNERS:-$(cu_majority_orgs | tr '\n' ' ')}
+  # shellcheck disable=SC2086
+  sign_submit_and_await "$dir" $signers
+  ok "ACL $resource -> $policy set"
+}
+
 main() {
   case "${1:-}" in
     up) processes_managed_here || die "with IL_HOST_MODE=docker use: generate, docker compose up -d, deploy"; cmd_up ;;
@@ -313,6 +404,8 @@ main() {
     stop-node) [[ -n "${2:-}" ]] || die "usage: stop-node NODE"; node_kind_index "$2" >/dev/null; stop_node "$2" TERM; ok "$2 stopped" ;;
     kill-node) [[ -n "${2:-}" ]] || die "usage: kill-node NODE"; node_kind_index "$2" >/dev/null; stop_node "$2" KILL; ok "$2 killed" ;;
     start-node) [[ -n "${2:-}" ]] || die "usage: start-node NODE"; ensure_node; cmd_start_node "$2" ;;
+    revoke-user) [[ -n "${3:-}" ]] || die "usage: revoke-user ORG NAME [REASON]"; ensure_node; load_recorded_consensus; cmd_revoke_user "$2" "$3" "${4:-}" ;;
+    set-acl) [[ -n "${3:-}" ]] || die "usage: set-acl RESOURCE POLICY"; ensure_node; load_recorded_consensus; cmd_set_acl "$2" "$3" ;;
     -h|--help|help) usage ;;
     '') usage >&2; exit 2 ;;
     *) usage >&2; die "unknown command '$1'" ;;

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { verifyBundleFile } from './audit/cli-verify.js';
+import { ENROL_USAGE, enroll, reenroll, register } from './enrol/commands.js';
 
 interface Command {
   readonly usage: string;
@@ -62,12 +63,21 @@ function help(): string {
     '',
     'Commands:',
     ...lines,
+    '',
+    'Enrolment with a key of your own (no gateway; each has --help):',
+    `  ${ENROL_USAGE.register.padEnd(72)} register a user at the organisation's CA (operator); prints a one-time secret`,
+    `  ${ENROL_USAGE.enroll.padEnd(72)} make a key here, send only a CSR, keep key and certificate in the wallet`,
+    `  ${ENROL_USAGE.reenroll.padEnd(72)} new key and certificate, authorised by the current key`,
+    '',
     `  ${'verify-bundle <bundle.json> [--trust genesis.block|sha256] [--credential f]'.padEnd(72)} verify an audit bundle offline (no network); exit 1 naming each failed step (verify-bundle --help)`,
   ].join('\n');
 }
 
 async function main(argv: readonly string[]): Promise<number> {
   if (argv[0] === 'verify-bundle') return verifyBundleFile(argv.slice(1));
+  if (argv[0] === 'users:register') return register(argv.slice(1));
+  if (argv[0] === 'enroll') return enroll(argv.slice(1));
+  if (argv[0] === 'reenroll') return reenroll(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: [...argv], allowPositionals: true,
     options: { url: { type: 'string' }, token: { type: 'string' }, 'idempotency-key': { type: 'string' }, help: { type: 'boolean', short: 'h' } },

@@ -20,3 +20,6 @@ export * from './reports/index.js';
 export { verifyAuditBundle, type VerifyOptions } from './audit/verify.js';
 export { AUDIT_BUNDLE_FORMAT, VERIFY_STEPS, type AuditBundle, type VerifyFailure, type VerifyReport, type VerifyStep } from './audit/bundle.js';
 export { blockHash, blockHeaderBytes, bftQuorum, genesisBlockHash, requiredOrdererSignatures } from './audit/verify.js';
+export { newKeyAndRequest, inspectRequest, type KeyAndRequest } from './enrol/csr.js';
+export { caToken, enrollWithSecret, lowSSignature, parseCaAnswer, reenrollWithKey, type CaAnswer } from './enrol/ca-client.js';
+export { keyFileName, loadWallet, storeWallet, type Wallet, type WalletInfo } from './enrol/wallet.js';

@@ -97,15 +97,21 @@ function userOf(net: NetworkInfo, org: number, user: string): { org: OrgInfo; in
 
 /** Connects a user of org `org` (1-based) to its own organisation's peer. */
 export function connectAs(net: NetworkInfo, org: number, user: string, peerOrg = org): Actor {
-  const { org: orgInfo, info } = userOf(net, org, user);
-  const peerOrgInfo = net.orgs[peerOrg - 1];
-  if (!peerOrgInfo) throw new Error(`no org ${peerOrg} in the network`);
+  const { info } = userOf(net, org, user);
   const keyFile = readdirSync(info.keyDir).find((f) => f.endsWith('_sk'));
   if (!keyFile) throw new Error(`no private key in ${info.keyDir}`);
+  return connectWith(net, org, `${user}@org${org}`, readFileSync(info.certPath), readFileSync(path.join(info.keyDir, keyFile)), peerOrg);
+}
+
+/** Connects any identity of org `org` (a certificate and its PEM private key) to a peer. */
+export function connectWith(net: NetworkInfo, org: number, label: string, certPem: Buffer | string, keyPem: Buffer | string, peerOrg = org): Actor {
+  const orgInfo = net.orgs[org - 1];
+  const peerOrgInfo = net.orgs[peerOrg - 1];
+  if (!orgInfo || !peerOrgInfo) throw new Error(`no org ${org} or ${peerOrg} in the network`);
   const gateway = connect({
     client: peerClient(peerOrgInfo.peer),
-    identity: { mspId: orgInfo.mspId, credentials: readFileSync(info.certPath) },
-    signer: signers.newPrivateKeySigner(createPrivateKey(readFileSync(path.join(info.keyDir, keyFile)))),
+    identity: { mspId: orgInfo.mspId, credentials: Buffer.from(certPem) },
+    signer: signers.newPrivateKeySigner(createPrivateKey(keyPem)),
     hash: hash.sha256,
     evaluateOptions: () => ({ deadline: Date.now() + 10_000 }),
     endorseOptions: () => ({ deadline: Date.now() + 20_000 }),
@@ -115,7 +121,7 @@ export function connectAs(net: NetworkInfo, org: number, user: string, peerOrg =
   const network = gateway.getNetwork(net.channel);
   return {
     org,
-    label: `${user}@org${org}`,
+    label,
     mspId: orgInfo.mspId,
     gateway,
     network,
