@@ -17,3 +17,6 @@ export { verificationIdOf, type Verification } from './domain/quorum';
 export { flagIdOf, type FlagRecord } from './domain/revocation';
 export type { ProtocolRecord } from './domain/protocol';
 export { ChaincodeError } from './errors';
+export { parseCampaign, parseRoleRecord, parseSettlement } from './ledger/records';
+export type { Campaign, Settlement, RoleRecord } from './domain';
+export { qualifiedName, Transactions, type ContractName, type QualifiedTransaction, type TransactionOf } from './transactions';

@@ -26,7 +26,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** Refuses (403 FORBIDDEN_ROLE) a caller who is neither an operator nor a status publisher on the ledger. */
 async function assertMayPublish(context: RouteContext, request: FastifyRequest): Promise<void> {
-  const me = await context.read(request, 'roles:WhoAmI');
+  const me = await context.chaincode(request).roles.whoAmI();
   const operator = isRecord(me) && me.operator === true;
   const roles = isRecord(me) && Array.isArray(me.roles) ? me.roles : [];
   if (operator || roles.includes(STATUS_PUBLISHER_ROLE)) return;
@@ -38,7 +38,7 @@ async function trustedIssuersOnLedger(context: RouteContext, request: FastifyReq
   const issuers = new Set<string>();
   let bookmark = '';
   for (;;) {
-    const page = await context.read(request, 'protocols:List', String(PROTOCOL_PAGE_SIZE), bookmark);
+    const page = await context.chaincode(request).protocols.list(PROTOCOL_PAGE_SIZE, bookmark);
     const records: unknown = isRecord(page) ? page.records : undefined;
     if (!Array.isArray(records)) throw new ApiError(502, 'FABRIC_ERROR', 'the chaincode returned a page of protocols the gateway cannot read');
     for (const record of records) {
