@@ -67,9 +67,9 @@ const CASES: readonly { name: string; answer: unknown; call: (c: ImpactChaincode
   { name: 'claims.verify', answer: claim, call: (c) => c.claims.verify(HEX, 'approve', 5, HEX), kind: 'submit', fqfn: 'claims:Verify', args: [HEX, 'approve', '5', HEX] },
   { name: 'claims.validate', answer: proof, call: (c) => c.claims.validate(HEX, 5), kind: 'submit', fqfn: 'claims:Validate', args: [HEX, '5'] },
   { name: 'proofs.listByProtocol', answer: { records: [proof] }, call: (c) => c.proofs.listByProtocol('cookstoves', 2, 25, ''), kind: 'evaluate', fqfn: 'proofs:ListByProtocol', args: ['cookstoves', '2', '25', ''] },
-  { name: 'proofs.transfer', answer: { proofId: HEX }, call: (c) => c.proofs.transfer(HEX, 'bob', 3, { amount: 100, currency: 'EUR' }), kind: 'submit', fqfn: 'proofs:Transfer', args: [HEX, 'bob', '3', '{"amount":100,"currency":"EUR"}'] },
-  { name: 'proofs.transfer without price', answer: { proofId: HEX }, call: (c) => c.proofs.transfer(HEX, 'bob', 3, undefined), kind: 'submit', fqfn: 'proofs:Transfer', args: [HEX, 'bob', '3', ''] },
-  { name: 'proofs.retire', answer: { proofId: HEX, movedId: HEX }, call: (c) => c.proofs.retire(HEX, 2, 'b', 'p'), kind: 'submit', fqfn: 'proofs:Retire', args: [HEX, '2', 'b', 'p'] },
+  { name: 'proofs.transfer', answer: { moved: proof }, call: (c) => c.proofs.transfer(HEX, 'bob', 3, { amount: 100, currency: 'EUR' }), kind: 'submit', fqfn: 'proofs:Transfer', args: [HEX, 'bob', '3', '{"amount":100,"currency":"EUR"}'] },
+  { name: 'proofs.transfer without price', answer: { moved: proof, parent: proof, remainder: proof }, call: (c) => c.proofs.transfer(HEX, 'bob', 3, undefined), kind: 'submit', fqfn: 'proofs:Transfer', args: [HEX, 'bob', '3', ''] },
+  { name: 'proofs.retire', answer: { moved: proof }, call: (c) => c.proofs.retire(HEX, 2, 'b', 'p'), kind: 'submit', fqfn: 'proofs:Retire', args: [HEX, '2', 'b', 'p'] },
   { name: 'proofs.totals', answer: { filter: {}, totals: [] }, call: (c) => c.proofs.totals({ pillar: 'environment' }), kind: 'evaluate', fqfn: 'proofs:Totals', args: ['{"pillar":"environment"}'] },
   { name: 'revocation.get', answer: flag, call: (c) => c.revocation.get(HEX), kind: 'evaluate', fqfn: 'revocation:Get', args: [HEX] },
   { name: 'revocation.flag', answer: { flag, claims: [], proofs: [] }, call: (c) => c.revocation.flag('issuer', 'did:web:x', 'r'), kind: 'submit', fqfn: 'revocation:Flag', args: ['issuer', 'did:web:x', 'r'] },
@@ -149,6 +149,8 @@ describe('typed chaincode client', () => {
       [badClaim, (c: ImpactChaincode) => c.claims.withdraw(HEX)],
       [{ flag: { ...flag, cascadeDone: 'yes' }, claims: [], proofs: [] }, (c: ImpactChaincode) => c.revocation.continueCascade(HEX)],
       [{ identity: 'i', mspId: 'm', operator: 'no', roles: [] }, (c: ImpactChaincode) => c.roles.whoAmI()],
+      [{ proofId: HEX, movedId: HEX }, (c: ImpactChaincode) => c.proofs.retire(HEX, 1, 'b', 'p')],
+      [{ moved: proof, remainder: { ...proof, quantity: -0.5 } }, (c: ImpactChaincode) => c.proofs.transfer(HEX, 'bob', 1, undefined)],
       ['not an object', (c: ImpactChaincode) => c.proofs.provenance(HEX)],
     ] as const) {
       const error = await refusal(call(clientAnswering(answer).chaincode));

@@ -10,7 +10,7 @@
  */
 import {
   ChaincodeError, parseCampaign, parseClaim, parseFlagRecord, parseProof, parseProtocolRecord, parseRoleRecord, parseSettlement, parseVerification,
-  qualifiedName, type Campaign, type Claim, type ContractName, type FlagRecord, type ProofOfImpact, type ProtocolRecord, type QualifiedTransaction,
+  qualifiedName, type Campaign, type Claim, type ContractName, type FlagRecord, type AssetMove, type ProofOfImpact, type ProtocolRecord, type QualifiedTransaction,
   type RecordParser, type RoleRecord, type Settlement, type TransactionOf, type Verification,
 } from '@impact-ledger/chaincode/facts';
 import { ApiError } from '../problem.js';
@@ -36,14 +36,6 @@ export interface WhoAmI {
   readonly roles: string[];
 }
 
-/** What a transfer or retirement moved (proofs:Transfer, proofs:Retire). */
-export interface ProofMove {
-  readonly proofId: string;
-  readonly parentId?: string;
-  readonly children?: string[];
-  readonly movedId?: string;
-  readonly remainderId?: string;
-}
 
 /** One batch of a revocation cascade (revocation:Flag, Clear, ContinueCascade). */
 export interface CascadeBatch {
@@ -127,8 +119,8 @@ export interface ImpactChaincode {
     listByProtocol(protocolId: string, version: number, pageSize: number, bookmark: string): Promise<ChaincodePage<ProofOfImpact>>;
     listByStatus(status: string, pageSize: number, bookmark: string): Promise<ChaincodePage<ProofOfImpact>>;
     totals(filter: object): Promise<TotalsResult>;
-    transfer(proofId: string, newOwner: string, quantity: number, price: Price | undefined): Promise<Committed<ProofMove>>;
-    retire(proofId: string, quantity: number, beneficiary: string, purpose: string): Promise<Committed<ProofMove>>;
+    transfer(proofId: string, newOwner: string, quantity: number, price: Price | undefined): Promise<Committed<AssetMove>>;
+    retire(proofId: string, quantity: number, beneficiary: string, purpose: string): Promise<Committed<AssetMove>>;
   };
   readonly campaigns: {
     get(id: string): Promise<Campaign>;
@@ -208,9 +200,8 @@ const validList = <T>(parser: RecordParser<T>) => (field: unknown): boolean => A
 const parseWhoAmI = shaped<WhoAmI>('roles:WhoAmI answer', {
   identity: (f) => typeof f === 'string', mspId: (f) => typeof f === 'string', operator: (f) => typeof f === 'boolean', roles: isStringArray,
 });
-const parseMove = shaped<ProofMove>('proof move', {
-  proofId: (f) => typeof f === 'string', parentId: isOptional((f) => typeof f === 'string'), children: isOptional(isStringArray),
-  movedId: isOptional((f) => typeof f === 'string'), remainderId: isOptional((f) => typeof f === 'string'),
+const parseMove = shaped<AssetMove>('proof move', {
+  moved: validRecord(parseProof), remainder: isOptional(validRecord(parseProof)), parent: isOptional(validRecord(parseProof)),
 });
 const parseBatch = shaped<CascadeBatch>('cascade batch', { flag: validRecord(parseFlagRecord), claims: isStringArray, proofs: isStringArray });
 const parseProvenance = shaped<Provenance>('provenance', {
