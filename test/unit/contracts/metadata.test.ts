@@ -88,4 +88,12 @@ describe('contract metadata', () => {
     expect(whoAmI.result.operator).to.equal(true);
     expect(whoAmI.result.roles).to.be.an('array');
   });
+
+  it('GetMetadata (what clients and the fuzzer read) serves the described records', async () => {
+    const c = await buildCast();
+    const served = await c.net.invoke<FullMetadata>(c.op1, 'org.hyperledger.fabric:GetMetadata');
+    expect(served.ok, served.message).to.equal(true);
+    expect(Object.keys(served.result.components.schemas)).to.include.members(Object.keys(RECORDS));
+    expect(refsOf(served.result.contracts.claims?.transactions.find((t) => t.name === 'Get')?.returns)).to.deep.equal(['Claim']);
+  });
 });
