@@ -12,8 +12,11 @@ export {
 } from './ledger/records';
 export { sha256Hex } from './domain/hash';
 export { claimIdOf, type Claim } from './domain/claim';
-export { childProofIdOf, proofIdOf, txIdsOf, validationStepOf, type ProofOfImpact, type ProvenanceValidation } from './domain/proof';
+export { childProofIdOf, proofIdOf, txIdsOf, validationStepOf, type AssetMove, type ProofOfImpact, type ProvenanceValidation } from './domain/proof';
 export { verificationIdOf, type Verification } from './domain/quorum';
 export { flagIdOf, type FlagRecord } from './domain/revocation';
 export type { ProtocolRecord } from './domain/protocol';
 export { ChaincodeError } from './errors';
+export { parseCampaign, parseRoleRecord, parseSettlement, parseStatusListRecord } from './ledger/records';
+export type { Campaign, Settlement, RoleRecord, StatusListRecord } from './domain';
+export { qualifiedName, Transactions, type ContractName, type QualifiedTransaction, type TransactionOf } from './transactions';

@@ -15,6 +15,7 @@ export type { EventFeed, Subscription } from './fabric/event-feed.js';
 export { parseEventId, type EventPosition, type FeedEvent } from './fabric/event-feed.js';
 export { openIdempotencyStore, idempotencyJournalPath, type IdempotencyStore, type TransactionAttempt, type StoredResponse } from './idempotency.js';
 export { openLedger, type Ledger, type PreparedTransaction, type Committed } from './fabric/ledger.js';
+export { chaincodeClient, ledgerTransport, type ChaincodeTransport, type ImpactChaincode } from './fabric/chaincode-client.js';
 export { loadOrgNetwork, type OrgNetwork } from './fabric/network-info.js';
 export * from './reports/index.js';
 export { verifyAuditBundle, type VerifyOptions } from './audit/verify.js';

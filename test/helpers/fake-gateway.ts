@@ -40,7 +40,8 @@ export async function fakeGateway(options: AppOptions = {}): Promise<FakeGateway
   const calls: string[] = [];
   const ledger: Ledger = {
     channel: 'fake', chaincode: 'fake',
-    evaluate: async () => ({}),
+    // roles:WhoAmI (GET /v1/roles/me) answers a well-formed caller; the typed client refuses a malformed one
+    evaluate: async (_user, fqfn) => (fqfn === 'roles:WhoAmI' ? { identity: 'x509::/CN=fake', mspId: 'Org1MSP', operator: false, roles: [] } : {}),
     submit: async () => ({ result: {}, txId: 'tx', blockNumber: 1 } as Awaited<ReturnType<Ledger['submit']>>),
     recover: async () => undefined,
     waitForBlock: async () => new Promise((resolve) => setTimeout(resolve, 2_000)),

@@ -4,6 +4,7 @@
  * lives in tranches so concurrent settlements rarely collide: see domain/campaign.ts.
  */
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Answers } from './metadata';
 import {
   assertCampaignFunder, assertCampaignOpen, assertEligible, assertNotSettled, campaignId, campaignProgress, closeCampaign,
   drawFromShards, hex64, initialShards, integerArgument, MAX_SPLIT_DEPTH, openCampaign, parseCampaignDefinition, rebudget,
@@ -81,7 +82,7 @@ export class CampaignsContract extends ImpactContract {
 
   /** Opens a campaign (funder role); the caller becomes its funder. Returns the campaign. */
   @Transaction()
-  @Returns('string')
+  @Returns(Answers.Campaign)
   async Open(ctx: Context, definitionJson: string): Promise<string> {
     const caller = callerOf(ctx);
     const state = ledgerOf(ctx);
@@ -100,7 +101,7 @@ export class CampaignsContract extends ImpactContract {
 
   /** Sets a new budget (the campaign's funder; open campaigns only; never below what is settled). */
   @Transaction()
-  @Returns('string')
+  @Returns(Answers.Campaign)
   async SetBudget(ctx: Context, id: string, budget: string): Promise<string> {
     const { caller, state, campaign } = await ownCampaign(ctx, id);
     assertCampaignOpen(campaign);
@@ -113,7 +114,7 @@ export class CampaignsContract extends ImpactContract {
 
   /** Closes the campaign (its funder): no more settlements; the buffer is released. */
   @Transaction()
-  @Returns('string')
+  @Returns(Answers.Campaign)
   async Close(ctx: Context, id: string): Promise<string> {
     const { caller, state, campaign } = await ownCampaign(ctx, id);
     const closed = closeCampaign(campaign, stampOf(ctx, caller));
@@ -131,7 +132,7 @@ export class CampaignsContract extends ImpactContract {
    * only by the funder).
    */
   @Transaction()
-  @Returns('string')
+  @Returns(Answers.Settlement)
   async Settle(ctx: Context, id: string, proofId: string): Promise<string> {
     const { caller, state, campaign } = await ownCampaign(ctx, id);
     assertCampaignOpen(campaign);
@@ -156,21 +157,21 @@ export class CampaignsContract extends ImpactContract {
 
   /** One campaign. */
   @Transaction(false)
-  @Returns('string')
+  @Returns(Answers.Campaign)
   async Get(ctx: Context, id: string): Promise<string> {
     return respond(await requireCampaign(ledgerOf(ctx), id));
   }
 
   /** Every campaign (the list is short: one per funder programme). */
   @Transaction(false)
-  @Returns('string')
+  @Returns(`${Answers.Campaign}[]`)
   async List(ctx: Context): Promise<string> {
     return respond((await ledgerOf(ctx).list(Keys.allCampaigns(), parseCampaign)).map((e) => e.value));
   }
 
   /** Budget, settled, held in buffer, remaining; impact per pillar and unit and per SDG target. */
   @Transaction(false)
-  @Returns('string')
+  @Returns(Answers.CampaignProgress)
   async Progress(ctx: Context, id: string): Promise<string> {
     const state = ledgerOf(ctx);
     const campaign = await requireCampaign(state, id);
@@ -180,7 +181,7 @@ export class CampaignsContract extends ImpactContract {
 
   /** Every settlement of a campaign, in proof id order. */
   @Transaction(false)
-  @Returns('string')
+  @Returns(`${Answers.Settlement}[]`)
   async Settlements(ctx: Context, id: string): Promise<string> {
     const state = ledgerOf(ctx);
     const campaign = await requireCampaign(state, id);
@@ -189,7 +190,7 @@ export class CampaignsContract extends ImpactContract {
 
   /** Which campaign settled a proof (NOT_FOUND when none). */
   @Transaction(false)
-  @Returns('string')
+  @Returns(Answers.Settlement)
   async SettlementOf(ctx: Context, proofId: string): Promise<string> {
     const state = ledgerOf(ctx);
     const marker = await state.require(Keys.settlementOfProof(hex64(proofId, 'proofId')), parseSettlementMarker, `a settlement of proof ${proofId}`);

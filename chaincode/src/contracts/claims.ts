@@ -4,6 +4,7 @@
  */
 import { pseudonymSaltFor } from '@impact-ledger/credentials';
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Answers } from './metadata';
 import {
   assertActive, assertProtocolAccepts, claimSubmission, newClaimRequest, assertDesignatedValidator, assertDesignatedVerifier, assertMayValidate, assertMayVote, assertNotReplayed,
   castVote, claimIdOf, doubleCounting, findConflict, findLostDay, hex64, issuanceEntry, issueProof,
@@ -71,7 +72,7 @@ export class ClaimsContract extends ImpactContract {
    * Returns the claim.
    */
   @Transaction()
-  @Returns('string')
+  @Returns(Answers.Claim)
   async Submit(ctx: Context, claimJson: string): Promise<string> {
     const caller = callerOf(ctx);
     const stamp = stampOf(ctx, caller);
@@ -104,7 +105,7 @@ export class ClaimsContract extends ImpactContract {
 
   /** Withdraws a submitted or verified claim (its submitter, or an operator of its MSP); frees its days. */
   @Transaction()
-  @Returns('string')
+  @Returns(Answers.Claim)
   async Withdraw(ctx: Context, claimId: string): Promise<string> {
     const caller = callerOf(ctx);
     const state = ledgerOf(ctx);
@@ -119,7 +120,7 @@ export class ClaimsContract extends ImpactContract {
 
   /** Records a designated verifier's vote; may close the quorum. Returns the claim. */
   @Transaction()
-  @Returns('string')
+  @Returns(Answers.Claim)
   async Verify(ctx: Context, claimId: string, decision: string, assessedQuantity: string, reportHash: string): Promise<string> {
     const { caller, state, claim, protocol } = await claimAndProtocol(ctx, claimId, 'verifier');
     assertDesignatedVerifier(protocol, caller);
@@ -138,7 +139,7 @@ export class ClaimsContract extends ImpactContract {
 
   /** Fixes the value of a verified claim and issues its one Proof of Impact. Returns the proof. */
   @Transaction()
-  @Returns('string')
+  @Returns(Answers.ProofOfImpact)
   async Validate(ctx: Context, claimId: string, quantity: string): Promise<string> {
     const { caller, state, claim, protocol } = await claimAndProtocol(ctx, claimId, 'validator');
     assertDesignatedValidator(protocol, caller);
@@ -163,28 +164,28 @@ export class ClaimsContract extends ImpactContract {
 
   /** One claim. */
   @Transaction(false)
-  @Returns('string')
+  @Returns(Answers.Claim)
   async Get(ctx: Context, claimId: string): Promise<string> {
     return respond(await requireClaim(ledgerOf(ctx), claimId));
   }
 
   /** The claim anchoring a credential hash (one key read: the id derives from the hash). */
   @Transaction(false)
-  @Returns('string')
+  @Returns(Answers.Claim)
   async GetByCredentialHash(ctx: Context, credentialHash: string): Promise<string> {
     return respond(await requireClaim(ledgerOf(ctx), claimIdOf(hex64(credentialHash, 'credentialHash'))));
   }
 
   /** The votes on a claim, in verifier order. */
   @Transaction(false)
-  @Returns('string')
+  @Returns(`${Answers.Verification}[]`)
   async Verifications(ctx: Context, claimId: string): Promise<string> {
     return respond(await verificationsOf(ledgerOf(ctx), hex64(claimId, 'claimId')));
   }
 
   /** A page of claims, all or filtered by status or by protocol version. */
   @Transaction(false)
-  @Returns('string')
+  @Returns(Answers.ClaimPage)
   async List(ctx: Context, filterJson: string, pageSize: string, bookmark: string): Promise<string> {
     const state = ledgerOf(ctx);
     const filter = parseClaimFilter(filterJson === '' ? {} : parseJsonArgument(filterJson, 'filter'));

@@ -3,6 +3,7 @@
  * provenance with bounded reads, paginated lists and per-pillar totals.
  */
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Answers } from './metadata';
 import {
   assertNotFlagged, assertOperator, assertOwnerMayMove, assertSettledMayMove, COMPACT_DEFAULT_LIMIT, COMPACT_MAX_LIMIT, foldIntoSnapshots, hex64, isSnapshotEntryId, integerArgument, MAX_SPLIT_DEPTH, moveQuantity, oneOf,
   pageRequest, parseIdentity, parsePrice, parseTotalsFilter, PILLARS, PROOF_STATUSES, retireProof, retirementEntry, slug,
@@ -90,7 +91,7 @@ export class ProofsContract extends ImpactContract {
 
   /** Transfers `quantity` units to `newOwner` (owner only), splitting when partial; optional price. */
   @Transaction()
-  @Returns('string')
+  @Returns(Answers.AssetMove)
   async Transfer(ctx: Context, proofId: string, newOwner: string, quantity: string, priceJson: string): Promise<string> {
     const { caller, state, proof } = await ownedProof(ctx, proofId, 'transfer');
     parseIdentity(newOwner, 'newOwner');
@@ -102,7 +103,7 @@ export class ProofsContract extends ImpactContract {
 
   /** Retires `quantity` units for a beneficiary (owner only), splitting when partial. Final. */
   @Transaction()
-  @Returns('string')
+  @Returns(Answers.AssetMove)
   async Retire(ctx: Context, proofId: string, quantity: string, beneficiary: string, purpose: string): Promise<string> {
     const { caller, state, proof } = await ownedProof(ctx, proofId, 'retire');
     const move = retireProof(proof, moveQuantity(proof, quantity), beneficiary, purpose, stampOf(ctx, caller));
@@ -114,7 +115,7 @@ export class ProofsContract extends ImpactContract {
 
   /** One proof. */
   @Transaction(false)
-  @Returns('string')
+  @Returns(Answers.ProofOfImpact)
   async Get(ctx: Context, proofId: string): Promise<string> {
     return respond(await requireProof(ledgerOf(ctx), proofId));
   }
@@ -124,7 +125,7 @@ export class ProofsContract extends ImpactContract {
    * most 1 + MAX_SPLIT_DEPTH proofs, 1 claim, 1 protocol and one prefix of the claim's verifications.
    */
   @Transaction(false)
-  @Returns('string')
+  @Returns(Answers.Provenance)
   async Provenance(ctx: Context, proofId: string): Promise<string> {
     const state = ledgerOf(ctx);
     const proof = await requireProof(state, proofId);
@@ -140,7 +141,7 @@ export class ProofsContract extends ImpactContract {
 
   /** A page of the proofs an identity owns (any status). */
   @Transaction(false)
-  @Returns('string')
+  @Returns(Answers.ProofPage)
   async ListByOwner(ctx: Context, owner: string, pageSize: string, bookmark: string): Promise<string> {
     parseIdentity(owner, 'owner');
     return pageOfProofs(ctx, Keys.proofsByOwner(owner), pageSize, bookmark);
@@ -148,21 +149,21 @@ export class ProofsContract extends ImpactContract {
 
   /** A page of the proofs of one protocol version. */
   @Transaction(false)
-  @Returns('string')
+  @Returns(Answers.ProofPage)
   async ListByProtocol(ctx: Context, protocolId: string, version: string, pageSize: string, bookmark: string): Promise<string> {
     return pageOfProofs(ctx, Keys.proofsByProtocol(slug(protocolId, 'protocolId'), integerArgument(version, 'version', 1)), pageSize, bookmark);
   }
 
   /** A page of the proofs in one status (active, retired, split). */
   @Transaction(false)
-  @Returns('string')
+  @Returns(Answers.ProofPage)
   async ListByStatus(ctx: Context, status: string, pageSize: string, bookmark: string): Promise<string> {
     return pageOfProofs(ctx, Keys.proofsByStatus(oneOf(status, 'status', PROOF_STATUSES)), pageSize, bookmark);
   }
 
   /** Issued and retired quantities per (pillar, unit), optionally per protocol, SDG target, period; never across pillars. */
   @Transaction(false)
-  @Returns('string')
+  @Returns(Answers.Totals)
   async Totals(ctx: Context, filterJson: string): Promise<string> {
     const filter = parseTotalsFilter(filterJson);
     // Paged: a plain range read would stop silently at the peer's totalQueryLimit (100,000).
@@ -177,7 +178,7 @@ export class ProofsContract extends ImpactContract {
    * races an issuance fails its own phantom-read check and is simply run again.
    */
   @Transaction()
-  @Returns('string')
+  @Returns(Answers.CompactedTotals)
   async CompactTotals(ctx: Context, pillar: string, unit: string, limit: string): Promise<string> {
     const caller = callerOf(ctx);
     assertOperator(caller, 'compact totals');

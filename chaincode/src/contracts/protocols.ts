@@ -1,5 +1,6 @@
 /** Contract `protocols`: registration and lifecycle of versioned, immutable protocols. */
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Answers } from './metadata';
 import {
   assertMayAddVersion, assertOperator, assertOwnerOperator, integerArgument, newProtocolDefinition, pageRequest, parseJsonArgument,
   registerProtocol, slug, transitionProtocol, type ProtocolStatus,
@@ -64,7 +65,7 @@ export class ProtocolsContract extends ImpactContract {
    * trusted-issuer index entry (il.issuer~trusted) of each of its trusted issuers.
    */
   @Transaction()
-  @Returns('string')
+  @Returns(Answers.ProtocolRecord)
   async Register(ctx: Context, protocolJson: string): Promise<string> {
     const caller = callerOf(ctx);
     assertOperator(caller, 'register protocols');
@@ -88,28 +89,28 @@ export class ProtocolsContract extends ImpactContract {
 
   /** draft|suspended -> active. */
   @Transaction()
-  @Returns('string')
+  @Returns(Answers.ProtocolRecord)
   async Activate(ctx: Context, id: string, version: string): Promise<string> {
     return transition(ctx, id, version, 'active');
   }
 
   /** active -> suspended. */
   @Transaction()
-  @Returns('string')
+  @Returns(Answers.ProtocolRecord)
   async Suspend(ctx: Context, id: string, version: string): Promise<string> {
     return transition(ctx, id, version, 'suspended');
   }
 
   /** draft|active|suspended -> retired (final). */
   @Transaction()
-  @Returns('string')
+  @Returns(Answers.ProtocolRecord)
   async Retire(ctx: Context, id: string, version: string): Promise<string> {
     return transition(ctx, id, version, 'retired');
   }
 
   /** One protocol version. */
   @Transaction(false)
-  @Returns('string')
+  @Returns(Answers.ProtocolRecord)
   async Get(ctx: Context, id: string, version: string): Promise<string> {
     const key = Keys.protocol(slug(id, 'id'), integerArgument(version, 'version', 1));
     return respond(await ledgerOf(ctx).require(key, parseProtocolRecord, `protocol ${id} v${version}`));
@@ -117,7 +118,7 @@ export class ProtocolsContract extends ImpactContract {
 
   /** Every version of a protocol, oldest first. */
   @Transaction(false)
-  @Returns('string')
+  @Returns(`${Answers.ProtocolRecord}[]`)
   async ListVersions(ctx: Context, id: string): Promise<string> {
     const versions = await ledgerOf(ctx).list(Keys.protocolVersions(slug(id, 'id')), parseProtocolRecord);
     return respond(versions.map((v) => v.value));
@@ -125,7 +126,7 @@ export class ProtocolsContract extends ImpactContract {
 
   /** A page of all protocols: `{records, bookmark, fetchedRecordsCount}`. */
   @Transaction(false)
-  @Returns('string')
+  @Returns(Answers.ProtocolPage)
   async List(ctx: Context, pageSize: string, bookmark: string): Promise<string> {
     const page = await ledgerOf(ctx).page(Keys.allProtocols(), pageRequest(pageSize, bookmark), parseProtocolRecord);
     return respond({ ...page, records: page.records.map((r) => r.value) });

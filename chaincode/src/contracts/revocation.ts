@@ -6,6 +6,7 @@
  * most CASCADE_BATCH writes per transaction; `ContinueCascade` does the next batch. No full scan.
  */
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Answers } from './metadata';
 import {
   applyFlag, assertMayFlag, CASCADE_BATCH, claimIdOf, clearFlag, flagIdOf, hex64, needsMark, parseFlagKind, parseFlagSubject,
   progressed, raiseFlag, type FlagRecord, type Stamp,
@@ -100,7 +101,7 @@ export class RevocationContract extends ImpactContract {
 
   /** Flags a credential (by hash) or an issuer (DID) as revoked (operators); cascades a first batch. */
   @Transaction()
-  @Returns('string')
+  @Returns(Answers.CascadeBatch)
   async Flag(ctx: Context, kind: string, subject: string, reason: string): Promise<string> {
     const caller = callerOf(ctx);
     assertMayFlag(caller);
@@ -117,7 +118,7 @@ export class RevocationContract extends ImpactContract {
 
   /** Clears an active flag (operators); unmarks a first batch of claims and proofs. */
   @Transaction()
-  @Returns('string')
+  @Returns(Answers.CascadeBatch)
   async Clear(ctx: Context, flagId: string): Promise<string> {
     const caller = callerOf(ctx);
     assertMayFlag(caller);
@@ -130,7 +131,7 @@ export class RevocationContract extends ImpactContract {
 
   /** The next batch of a flag's cascade (operators); a no-op batch once it is done. */
   @Transaction()
-  @Returns('string')
+  @Returns(Answers.CascadeBatch)
   async ContinueCascade(ctx: Context, flagId: string): Promise<string> {
     const caller = callerOf(ctx);
     assertMayFlag(caller);
@@ -142,7 +143,7 @@ export class RevocationContract extends ImpactContract {
 
   /** One flag record. */
   @Transaction(false)
-  @Returns('string')
+  @Returns(Answers.FlagRecord)
   async Get(ctx: Context, flagId: string): Promise<string> {
     return respond(await requireFlag(ledgerOf(ctx), flagId));
   }

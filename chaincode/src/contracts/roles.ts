@@ -1,5 +1,6 @@
 /** Contract `roles`: operators grant and revoke roles to identities of their own MSP. */
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Answers } from './metadata';
 import {
   assertCanManageRoles, grantRole, parseIdentity, parseMspId, parseRole, revokeRole, type GrantableRole,
 } from '../domain';
@@ -37,7 +38,7 @@ export class RolesContract extends ImpactContract {
 
   /** The caller's identity string, MSP, operator flag and active roles (sorted). */
   @Transaction(false)
-  @Returns('string')
+  @Returns(Answers.WhoAmI)
   async WhoAmI(ctx: Context): Promise<string> {
     const caller = callerOf(ctx);
     const grants = await ledgerOf(ctx).list(Keys.rolesOfIdentity(caller.mspId, caller.identity), parseRoleRecord);
@@ -47,21 +48,21 @@ export class RolesContract extends ImpactContract {
 
   /** Grants `role` to `identity` (operator of the identity's MSP only). Returns the role record. */
   @Transaction()
-  @Returns('string')
+  @Returns(Answers.RoleRecord)
   async Grant(ctx: Context, identity: string, role: string): Promise<string> {
     return changeRole(ctx, identity, role, 'grant');
   }
 
   /** Revokes an active grant (operator of the identity's MSP only). Returns the role record. */
   @Transaction()
-  @Returns('string')
+  @Returns(Answers.RoleRecord)
   async Revoke(ctx: Context, identity: string, role: string): Promise<string> {
     return changeRole(ctx, identity, role, 'revoke');
   }
 
   /** Active grants of one MSP, in key order. */
   @Transaction(false)
-  @Returns('string')
+  @Returns(`${Answers.RoleRecord}[]`)
   async List(ctx: Context, mspId: string): Promise<string> {
     const grants = await ledgerOf(ctx).list(Keys.rolesOfMsp(parseMspId(mspId)), parseRoleRecord);
     return respond(grants.map((g) => g.value).filter((r) => r.active));
@@ -69,7 +70,7 @@ export class RolesContract extends ImpactContract {
 
   /** Every role record (active or not, with history) of one identity. */
   @Transaction(false)
-  @Returns('string')
+  @Returns(`${Answers.RoleRecord}[]`)
   async History(ctx: Context, identity: string): Promise<string> {
     const { mspId } = parseIdentity(identity);
     const records = await ledgerOf(ctx).list(Keys.rolesOfIdentity(mspId, identity), parseRoleRecord);

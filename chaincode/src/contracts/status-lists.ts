@@ -18,6 +18,7 @@ import { ChaincodeEvents } from '../events';
 import { Keys } from '../ledger/keys';
 import { parseStatusListRecord, parseTrustedIssuerRecord } from '../ledger/records';
 import { callerOf, emit, ImpactContract, ledgerOf, requireRole, respond, stampOf } from './base';
+import { Answers } from './metadata';
 
 function parseList(listJson: string): JsonObject & { id: string } {
   const bytes = Buffer.byteLength(listJson, 'utf8');
@@ -49,7 +50,7 @@ export class StatusListsContract extends ImpactContract {
    * timestamp), STATUS_LIST_ROLLBACK (older than the list held). Returns the stored record.
    */
   @Transaction()
-  @Returns('string')
+  @Returns(Answers.StatusListRecord)
   async Publish(ctx: Context, listJson: string): Promise<string> {
     const caller = callerOf(ctx);
     const state = ledgerOf(ctx);

@@ -1,5 +1,6 @@
 /** Contract `system`: liveness of the chaincode, and the network's pseudonym secret (set once). */
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import { Answers } from './metadata';
 import { ChaincodeEvents } from '../events';
 import { callerOf, CHAINCODE, emit, ImpactContract, respond } from './base';
 import { setPseudonymSecret } from './pseudonym-secret';
@@ -13,7 +14,7 @@ export class SystemContract extends ImpactContract {
 
   /** `{"chaincode":"impact-ledger","ok":true,"version":…}`; needs no role. */
   @Transaction(false)
-  @Returns('string')
+  @Returns(Answers.Ping)
   async Ping(_ctx: Context): Promise<string> {
     return respond({ ok: true, chaincode: CHAINCODE.name, version: CHAINCODE.version });
   }
@@ -24,7 +25,7 @@ export class SystemContract extends ImpactContract {
    * created (scripts/network.sh). Refuses a second setting (PSEUDONYM_SECRET_SET).
    */
   @Transaction()
-  @Returns('string')
+  @Returns(Answers.SecretSet)
   async SetPseudonymSecret(ctx: Context): Promise<string> {
     const caller = callerOf(ctx);
     await setPseudonymSecret(ctx, caller);

@@ -21,7 +21,7 @@ export function auditRoutes(app: TypedApp, context: RouteContext): void {
     const { ledger } = context.services;
     const bundle = await assembleAuditBundle(request.params.id, {
       channel: ledger.channel, chaincode: ledger.chaincode, ledger,
-      provenance: () => context.read(request, 'proofs:Provenance', request.params.id),
+      provenance: () => context.chaincode(request).proofs.provenance(request.params.id),
     });
     void reply.header('content-disposition', `attachment; filename="audit-bundle-${request.params.id}.json"`);
     return bundle;

@@ -5,7 +5,7 @@
  * reports/campaign-export.ts).
  */
 import { Type } from '@sinclair/typebox';
-import { campaignExportCsv, EXPORT_COLUMNS, type SettlementRow } from '../reports/campaign-export.js';
+import { campaignExportCsv, EXPORT_COLUMNS } from '../reports/campaign-export.js';
 import type { RouteContext, TypedApp } from './context.js';
 import { committed, Hex64, IdempotencyHeaders, ProtocolId, READ_PROBLEMS, RecordSchema, responses, WRITE_PROBLEMS } from './schemas.js';
 
@@ -42,18 +42,18 @@ export function campaignRoutes(app: TypedApp, context: RouteContext): void {
       tags: ['campaigns'], summary: 'Open a campaign (funder); the caller becomes its funder', headers: IdempotencyHeaders, body: CampaignBody,
       response: responses({ 201: committed() }, WRITE_PROBLEMS),
     },
-  }, (request, reply) => context.mutate(request, reply, 201, () => context.submit(request, 'campaigns:Open', JSON.stringify(request.body))));
+  }, (request, reply) => context.mutate(request, reply, 201, () => context.chaincode(request).campaigns.open(request.body)));
 
   app.get('/v1/campaigns', {
     schema: { tags: ['campaigns'], summary: 'Every campaign', response: responses({ 200: Type.Object({ records: Type.Array(RecordSchema) }) }, READ_PROBLEMS) },
-  }, async (request) => ({ records: (await context.read(request, 'campaigns:List')) as unknown[] }));
+  }, async (request) => ({ records: await context.chaincode(request).campaigns.list() }));
 
   app.get('/v1/campaigns/:id', {
     schema: {
       tags: ['campaigns'], summary: 'A campaign and its progress: settled, held in buffer, remaining; impact per pillar and unit and per SDG target (never a cross-pillar sum)',
       params: Params, response: responses({ 200: Type.Object({ campaign: RecordSchema, progress: RecordSchema }) }, READ_PROBLEMS),
     },
-  }, async (request) => (await context.read(request, 'campaigns:Progress', request.params.id)) as { campaign: object; progress: object });
+  }, (request) => context.chaincode(request).campaigns.progress(request.params.id));
 
   app.post('/v1/campaigns/:id/budget', {
     schema: {
@@ -61,14 +61,14 @@ export function campaignRoutes(app: TypedApp, context: RouteContext): void {
       headers: IdempotencyHeaders, params: Params, body: Type.Object({ budget: MinorUnits }, { additionalProperties: false }),
       response: responses({ 200: committed() }, WRITE_PROBLEMS),
     },
-  }, (request, reply) => context.mutate(request, reply, 200, () => context.submit(request, 'campaigns:SetBudget', request.params.id, String(request.body.budget))));
+  }, (request, reply) => context.mutate(request, reply, 200, () => context.chaincode(request).campaigns.setBudget(request.params.id, request.body.budget)));
 
   app.post('/v1/campaigns/:id/close', {
     schema: {
       tags: ['campaigns'], summary: 'Close the campaign (its funder): nothing more is settled, the buffer is released',
       headers: IdempotencyHeaders, params: Params, response: responses({ 200: committed() }, WRITE_PROBLEMS),
     },
-  }, (request, reply) => context.mutate(request, reply, 200, () => context.submit(request, 'campaigns:Close', request.params.id)));
+  }, (request, reply) => context.mutate(request, reply, 200, () => context.chaincode(request).campaigns.close(request.params.id)));
 
   app.post('/v1/campaigns/:id/settlements', {
     schema: {
@@ -76,11 +76,11 @@ export function campaignRoutes(app: TypedApp, context: RouteContext): void {
       headers: IdempotencyHeaders, params: Params, body: Type.Object({ proofId: Hex64 }, { additionalProperties: false }),
       response: responses({ 201: committed() }, WRITE_PROBLEMS),
     },
-  }, (request, reply) => context.mutate(request, reply, 201, () => context.submit(request, 'campaigns:Settle', request.params.id, request.body.proofId)));
+  }, (request, reply) => context.mutate(request, reply, 201, () => context.chaincode(request).campaigns.settle(request.params.id, request.body.proofId)));
 
   app.get('/v1/campaigns/:id/settlements', {
     schema: { tags: ['campaigns'], summary: 'Every settlement of the campaign', params: Params, response: responses({ 200: Type.Object({ records: Type.Array(RecordSchema) }) }, READ_PROBLEMS) },
-  }, async (request) => ({ records: (await context.read(request, 'campaigns:Settlements', request.params.id)) as unknown[] }));
+  }, async (request) => ({ records: await context.chaincode(request).campaigns.settlements(request.params.id) }));
 
   app.get('/v1/campaigns/:id/export.csv', {
     schema: {
@@ -91,8 +91,9 @@ export function campaignRoutes(app: TypedApp, context: RouteContext): void {
       response: responses({ 200: Type.String({ description: 'text/csv; charset=utf-8' }) }, READ_PROBLEMS),
     },
   }, async (request, reply) => {
-    const { campaign } = (await context.read(request, 'campaigns:Get', request.params.id).then((c) => ({ campaign: c as { status: string } })));
-    const settlements = (await context.read(request, 'campaigns:Settlements', request.params.id)) as SettlementRow[];
+    const chaincode = context.chaincode(request);
+    const campaign = await chaincode.campaigns.get(request.params.id);
+    const settlements = await chaincode.campaigns.settlements(request.params.id);
     const csv = campaignExportCsv(settlements, request.query.period, campaign.status === 'closed');
     return reply.type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="${request.params.id}-${request.query.period}.csv"`)
@@ -101,5 +102,5 @@ export function campaignRoutes(app: TypedApp, context: RouteContext): void {
 
   app.get('/v1/proofs/:id/settlement', {
     schema: { tags: ['campaigns'], summary: 'The settlement of a proof: which campaign paid for it (404 when none)', params: Type.Object({ id: Hex64 }), response: responses({ 200: RecordSchema }, READ_PROBLEMS) },
-  }, (request) => context.read(request, 'campaigns:SettlementOf', request.params.id));
+  }, (request) => context.chaincode(request).campaigns.settlementOf(request.params.id));
 }

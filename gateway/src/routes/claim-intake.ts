@@ -51,7 +51,7 @@ export async function readProtocolPolicy(context: RouteContext, request: Fastify
     cache.set(key, cached);
     return cached;
   }
-  const policy = protocolPolicyOf(await context.read(request, 'protocols:Get', id, String(version)));
+  const policy = protocolPolicyOf(await context.chaincode(request).protocols.get(id, version));
   if (cache.size >= POLICY_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
   cache.set(key, policy);
   return policy;

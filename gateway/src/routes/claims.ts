@@ -36,10 +36,8 @@ export function claimRoutes(app: TypedApp, context: RouteContext): void {
     await acceptCredential(context.services, protocol, credential);
     // The early check above answers users fast (422); the endorsing peers check the credential
     // again themselves, from the transient data, and derive what the claim anchors.
-    const publicArgs = JSON.stringify({ protocolId, protocolVersion, proofLevel: proofLevel ?? protocol.minProofLevel, evidenceHashes });
-    return context.submitWithTransient(request, 'claims:Submit', [publicArgs], {
-      [CREDENTIAL_TRANSIENT_KEY]: Buffer.from(JSON.stringify(credential), 'utf8'),
-    });
+    const submission = { protocolId, protocolVersion, proofLevel: proofLevel ?? protocol.minProofLevel, evidenceHashes };
+    return context.chaincode(request).claims.submit(submission, CREDENTIAL_TRANSIENT_KEY, credential);
   }));
 
   app.get('/v1/claims', {
@@ -51,27 +49,27 @@ export function claimRoutes(app: TypedApp, context: RouteContext): void {
   }, async (request) => {
     const { status, protocolId, protocolVersion, pageSize, cursor } = request.query;
     const filter = { ...(status === undefined ? {} : { status }), ...(protocolId === undefined ? {} : { protocolId, protocolVersion }) };
-    return pageOf(await context.read(request, 'claims:List', JSON.stringify(filter), String(pageSize ?? 25), cursor ?? ''));
+    return pageOf(await context.chaincode(request).claims.list(filter, pageSize ?? 25, cursor ?? ''));
   });
 
   app.get('/v1/claims/:id', {
     schema: { tags: ['claims'], summary: 'One claim', params: ClaimParams, response: responses({ 200: RecordSchema }, READ_PROBLEMS) },
-  }, (request) => context.read(request, 'claims:Get', request.params.id));
+  }, (request) => context.chaincode(request).claims.get(request.params.id));
 
   app.get('/v1/claims/by-credential-hash/:credentialHash', {
     schema: {
       tags: ['claims'], summary: 'The claim anchoring a credential hash', params: Type.Object({ credentialHash: Hex64 }),
       response: responses({ 200: RecordSchema }, READ_PROBLEMS),
     },
-  }, (request) => context.read(request, 'claims:GetByCredentialHash', request.params.credentialHash));
+  }, (request) => context.chaincode(request).claims.getByCredentialHash(request.params.credentialHash));
 
   app.post('/v1/claims/:id/withdraw', {
     schema: { tags: ['claims'], summary: 'Withdraw a claim (its submitter or an operator of its MSP); frees its days', headers: IdempotencyHeaders, params: ClaimParams, response: responses({ 200: committed() }, WRITE_PROBLEMS) },
-  }, (request, reply) => context.mutate(request, reply, 200, () => context.submit(request, 'claims:Withdraw', request.params.id)));
+  }, (request, reply) => context.mutate(request, reply, 200, () => context.chaincode(request).claims.withdraw(request.params.id)));
 
   app.get('/v1/claims/:id/verifications', {
     schema: { tags: ['claims'], summary: 'The verifications of a claim', params: ClaimParams, response: responses({ 200: Type.Array(RecordSchema) }, READ_PROBLEMS) },
-  }, (request) => context.read(request, 'claims:Verifications', request.params.id));
+  }, (request) => context.chaincode(request).claims.verifications(request.params.id));
 
   app.post('/v1/claims/:id/verifications', {
     schema: {
@@ -79,8 +77,8 @@ export function claimRoutes(app: TypedApp, context: RouteContext): void {
       body: Type.Object({ decision: Type.Union([Type.Literal('approve'), Type.Literal('reject')]), assessedQuantity: Type.Integer({ minimum: 0 }), reportHash: Hex64 }, { additionalProperties: false }),
       response: responses({ 201: committed() }, WRITE_PROBLEMS),
     },
-  }, (request, reply) => context.mutate(request, reply, 201, () => context.submit(request, 'claims:Verify',
-    request.params.id, request.body.decision, String(request.body.assessedQuantity), request.body.reportHash)));
+  }, (request, reply) => context.mutate(request, reply, 201, () => context.chaincode(request).claims.verify(
+    request.params.id, request.body.decision, request.body.assessedQuantity, request.body.reportHash)));
 
   app.post('/v1/claims/:id/validation', {
     schema: {
@@ -88,5 +86,5 @@ export function claimRoutes(app: TypedApp, context: RouteContext): void {
       body: Type.Object({ quantity: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
       response: responses({ 201: committed() }, WRITE_PROBLEMS),
     },
-  }, (request, reply) => context.mutate(request, reply, 201, () => context.submit(request, 'claims:Validate', request.params.id, String(request.body.quantity))));
+  }, (request, reply) => context.mutate(request, reply, 201, () => context.chaincode(request).claims.validate(request.params.id, request.body.quantity)));
 }

@@ -8,7 +8,8 @@ import type { Authenticator, Caller } from '../auth.js';
 import type { DocumentLoader } from '@impact-ledger/credentials';
 import type { CredentialChecker } from '../credentials/checker.js';
 import type { EventFeed } from '../fabric/event-feed.js';
-import type { Ledger, TransientData } from '../fabric/ledger.js';
+import { chaincodeClient, ledgerTransport, type ImpactChaincode } from '../fabric/chaincode-client.js';
+import type { Ledger } from '../fabric/ledger.js';
 import type { AttemptRecorder, IdempotencyStore } from '../idempotency.js';
 import type { GatewayMetrics } from '../metrics.js';
 import { ApiError } from '../problem.js';
@@ -50,17 +51,16 @@ export interface RouteContext {
   readonly services: GatewayServices;
   /** The authenticated caller (set by the auth hook). */
   caller(request: FastifyRequest): Caller;
-  /** Evaluates `contract:function` as the caller. */
-  read(request: FastifyRequest, fqfn: string, ...args: string[]): Promise<unknown>;
+  /**
+   * The typed chaincode as the caller: its submissions report to the request's idempotency
+   * journal when they run inside `mutate`.
+   */
+  chaincode(request: FastifyRequest): ImpactChaincode;
   /**
    * Runs a mutation under the request's Idempotency-Key (if any) and sends its response with
    * `status`; `work` usually submits one transaction.
    */
   mutate(request: FastifyRequest, reply: FastifyReply, status: number, work: () => Promise<CommittedResponse>): Promise<void>;
-  /** Submits `contract:function` as the caller. */
-  submit(request: FastifyRequest, fqfn: string, ...args: string[]): Promise<CommittedResponse>;
-  /** Submits `contract:function` as the caller with transient data (seen by the endorsers only). */
-  submitWithTransient(request: FastifyRequest, fqfn: string, args: readonly string[], transient: TransientData): Promise<CommittedResponse>;
 }
 
 declare module 'fastify' {
@@ -94,11 +94,8 @@ export function createRouteContext(services: GatewayServices): RouteContext {
     if (found === undefined) throw new ApiError(401, 'UNAUTHENTICATED', 'this route needs a bearer token');
     return found;
   };
-  const submitWithTransient = async (request: FastifyRequest, fqfn: string, args: readonly string[], transient?: TransientData): Promise<CommittedResponse> => {
-    const { result, txId, blockNumber } = await services.ledger.submit(caller(request).user, fqfn, args, recorders.get(request), transient);
-    return { result, txId, blockNumber };
-  };
-  const submit = (request: FastifyRequest, fqfn: string, ...args: string[]): Promise<CommittedResponse> => submitWithTransient(request, fqfn, args);
+  // The recorder is looked up per submission: a client made before `mutate` starts still reports.
+  const chaincode = (request: FastifyRequest): ImpactChaincode => chaincodeClient(ledgerTransport(services.ledger, caller(request).user, (prepared) => recorders.get(request)?.(prepared)));
   const mutate = async (request: FastifyRequest, reply: FastifyReply, status: number, work: () => Promise<CommittedResponse>): Promise<void> => {
     const key = idempotencyKeyOf(request);
     if (key === undefined) {
@@ -126,9 +123,7 @@ export function createRouteContext(services: GatewayServices): RouteContext {
   return {
     services,
     caller,
-    read: (request, fqfn, ...args) => services.ledger.evaluate(caller(request).user, fqfn, args),
-    submit,
-    submitWithTransient,
+    chaincode,
     mutate,
   };
 }

@@ -35,9 +35,9 @@ function proofIdOf(claim: unknown): string | undefined {
 }
 
 /** The claim anchoring `credentialHash`, or undefined when there is none. */
-async function anchoredClaim(context: RouteContext, request: Parameters<RouteContext['read']>[0], credentialHash: string): Promise<unknown> {
+async function anchoredClaim(context: RouteContext, request: Parameters<RouteContext['chaincode']>[0], credentialHash: string): Promise<unknown> {
   try {
-    return await context.read(request, 'claims:GetByCredentialHash', credentialHash);
+    return await context.chaincode(request).claims.getByCredentialHash(credentialHash);
   } catch (error) {
     if (error instanceof ApiError && error.code === 'NOT_FOUND') return undefined;
     throw error;
@@ -64,7 +64,7 @@ export function credentialRoutes(app: TypedApp, context: RouteContext): void {
     if (!outcome.ok) throw refusalProblem(outcome);
     const claim = await anchoredClaim(context, request, outcome.credentialHash);
     const proofId = proofIdOf(claim);
-    const proofs = proofId === undefined ? [] : [await context.read(request, 'proofs:Get', proofId)];
+    const proofs = proofId === undefined ? [] : [await context.chaincode(request).proofs.get(proofId)];
     return { credentialHash: outcome.credentialHash, issuer: outcome.issuer, anchored: claim !== undefined, ...(claim === undefined ? {} : { claim }), proofs };
   });
 }

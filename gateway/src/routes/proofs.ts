@@ -4,6 +4,7 @@
  */
 import { txIdsOf } from '@impact-ledger/chaincode/facts';
 import { Type } from '@sinclair/typebox';
+import type { ImpactChaincode } from '../fabric/chaincode-client.js';
 import { ApiError } from '../problem.js';
 import type { RouteContext, TypedApp } from './context.js';
 import { pageOf } from './pages.js';
@@ -21,10 +22,10 @@ const ListQuery = Type.Object({
 });
 
 /** The chaincode list call for a proofs query: exactly one of owner, protocol, status. */
-function listCall(query: { owner?: string; protocolId?: string; protocolVersion?: number; status?: string }): [string, ...string[]] {
-  if (query.owner !== undefined) return ['proofs:ListByOwner', query.owner];
-  if (query.protocolId !== undefined) return ['proofs:ListByProtocol', query.protocolId, String(query.protocolVersion ?? 1)];
-  if (query.status !== undefined) return ['proofs:ListByStatus', query.status];
+function listCall(proofs: ImpactChaincode['proofs'], query: { owner?: string; protocolId?: string; protocolVersion?: number; status?: string }): (pageSize: number, bookmark: string) => Promise<unknown> {
+  if (query.owner !== undefined) return (pageSize, bookmark) => proofs.listByOwner(query.owner ?? '', pageSize, bookmark);
+  if (query.protocolId !== undefined) return (pageSize, bookmark) => proofs.listByProtocol(query.protocolId ?? '', query.protocolVersion ?? 1, pageSize, bookmark);
+  if (query.status !== undefined) return (pageSize, bookmark) => proofs.listByStatus(query.status ?? '', pageSize, bookmark);
   throw new ApiError(400, 'VALIDATION_FAILED', 'filter proofs by owner, by protocolId (and protocolVersion) or by status');
 }
 
@@ -33,13 +34,13 @@ export function proofRoutes(app: TypedApp, context: RouteContext): void {
   app.get('/v1/proofs', {
     schema: { tags: ['proofs'], summary: 'A page of proofs by owner, protocol version or status', querystring: ListQuery, response: responses({ 200: PageSchema }, READ_PROBLEMS) },
   }, async (request) => {
-    const [fqfn, ...args] = listCall(request.query);
-    return pageOf(await context.read(request, fqfn, ...args, String(request.query.pageSize ?? 25), request.query.cursor ?? ''));
+    const list = listCall(context.chaincode(request).proofs, request.query);
+    return pageOf(await list(request.query.pageSize ?? 25, request.query.cursor ?? ''));
   });
 
   app.get('/v1/proofs/:id', {
     schema: { tags: ['proofs'], summary: 'One Proof of Impact', params: ProofParams, response: responses({ 200: RecordSchema }, READ_PROBLEMS) },
-  }, (request) => context.read(request, 'proofs:Get', request.params.id));
+  }, (request) => context.chaincode(request).proofs.get(request.params.id));
 
   app.get('/v1/proofs/:id/provenance', {
     schema: {
@@ -48,7 +49,7 @@ export function proofRoutes(app: TypedApp, context: RouteContext): void {
       response: responses({ 200: Type.Object({ provenance: RecordSchema, blocks: Type.Record(Type.String(), Type.Integer()) }) }, READ_PROBLEMS),
     },
   }, async (request) => {
-    const provenance = await context.read(request, 'proofs:Provenance', request.params.id);
+    const provenance = await context.chaincode(request).proofs.provenance(request.params.id);
     const blocks: Record<string, number> = {};
     for (const txId of txIdsOf(provenance)) blocks[txId] = await context.services.ledger.blockOf(txId);
     return { provenance, blocks };
@@ -64,8 +65,8 @@ export function proofRoutes(app: TypedApp, context: RouteContext): void {
       }, { additionalProperties: false }),
       response: responses({ 201: committed() }, WRITE_PROBLEMS),
     },
-  }, (request, reply) => context.mutate(request, reply, 201, () => context.submit(request, 'proofs:Transfer', request.params.id,
-    request.body.newOwner, String(request.body.quantity), request.body.price === undefined ? '' : JSON.stringify(request.body.price))));
+  }, (request, reply) => context.mutate(request, reply, 201, () => context.chaincode(request).proofs.transfer(request.params.id,
+    request.body.newOwner, request.body.quantity, request.body.price)));
 
   app.post('/v1/proofs/:id/retirements', {
     schema: {
@@ -73,6 +74,6 @@ export function proofRoutes(app: TypedApp, context: RouteContext): void {
       body: Type.Object({ quantity: Quantity, beneficiary: Type.String({ minLength: 1, maxLength: 256 }), purpose: Type.String({ minLength: 1, maxLength: 512 }) }, { additionalProperties: false }),
       response: responses({ 201: committed() }, WRITE_PROBLEMS),
     },
-  }, (request, reply) => context.mutate(request, reply, 201, () => context.submit(request, 'proofs:Retire', request.params.id,
-    String(request.body.quantity), request.body.beneficiary, request.body.purpose)));
+  }, (request, reply) => context.mutate(request, reply, 201, () => context.chaincode(request).proofs.retire(request.params.id,
+    request.body.quantity, request.body.beneficiary, request.body.purpose)));
 }

@@ -51,7 +51,7 @@ export function protocolRoutes(app: TypedApp, context: RouteContext): void {
     },
   }, (request, reply) => {
     assertSubjectSchemaCompiles((request.body as Record<string, unknown>).subjectSchema);
-    return context.mutate(request, reply, 201, () => context.submit(request, 'protocols:Register', JSON.stringify(request.body)));
+    return context.mutate(request, reply, 201, () => context.chaincode(request).protocols.register(request.body));
   });
 
   for (const [step, fn] of Object.entries(LIFECYCLE)) {
@@ -61,7 +61,7 @@ export function protocolRoutes(app: TypedApp, context: RouteContext): void {
         headers: IdempotencyHeaders, params: VersionParams, response: responses({ 200: committed() }, WRITE_PROBLEMS),
       },
     }, (request, reply) => context.mutate(request, reply, 200, async () => {
-      const done = await context.submit(request, `protocols:${fn}`, request.params.id, String(request.params.version));
+      const done = await context.chaincode(request).protocols.transition(request.params.id, request.params.version, fn);
       // suspension flags the version's claims and proofs, re-activation unflags them (revocations.ts)
       if (step !== 'retire') await cascadeProtocolFlag(context, request, request.params.id, request.params.version);
       return done;
@@ -70,13 +70,13 @@ export function protocolRoutes(app: TypedApp, context: RouteContext): void {
 
   app.get('/v1/protocols', {
     schema: { tags: ['protocols'], summary: 'A page of protocols', querystring: Type.Object(PageQuerySchema), response: responses({ 200: PageSchema }, READ_PROBLEMS) },
-  }, async (request) => pageOf(await context.read(request, 'protocols:List', String(request.query.pageSize ?? 25), request.query.cursor ?? '')));
+  }, async (request) => pageOf(await context.chaincode(request).protocols.list(request.query.pageSize ?? 25, request.query.cursor ?? '')));
 
   app.get('/v1/protocols/:id', {
     schema: { tags: ['protocols'], summary: 'Every version of a protocol', params: Type.Object({ id: ProtocolId }), response: responses({ 200: Type.Array(RecordSchema) }, READ_PROBLEMS) },
-  }, (request) => context.read(request, 'protocols:ListVersions', request.params.id));
+  }, (request) => context.chaincode(request).protocols.listVersions(request.params.id));
 
   app.get('/v1/protocols/:id/versions/:version', {
     schema: { tags: ['protocols'], summary: 'One protocol version', params: VersionParams, response: responses({ 200: RecordSchema }, READ_PROBLEMS) },
-  }, (request) => context.read(request, 'protocols:Get', request.params.id, String(request.params.version)));
+  }, (request) => context.chaincode(request).protocols.get(request.params.id, request.params.version));
 }

@@ -9,13 +9,14 @@ import { Type } from '@sinclair/typebox';
 import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../problem.js';
-import type { CommittedResponse, RouteContext, TypedApp } from './context.js';
+import type { CascadeBatch } from '../fabric/chaincode-client.js';
+import type { Committed } from '../fabric/ledger.js';
+import type { RouteContext, TypedApp } from './context.js';
 import { Hex64, IdempotencyHeaders, READ_PROBLEMS, RecordSchema, responses, WRITE_PROBLEMS } from './schemas.js';
 
 /** Most batches one request runs; the cascade of a larger set continues with POST …/continue. */
 const MAX_BATCHES = 40;
 
-interface Batch { flag: { id: string; cascadeDone: boolean }; claims: string[]; proofs: string[] }
 
 const CascadeSchema = Type.Object({
   flagId: Hex64,
@@ -34,10 +35,10 @@ export function flagIdOf(kind: 'credential' | 'issuer' | 'protocol', subject: st
 }
 
 /** Runs cascade batches of `flagId` (after `first`, if given) until done or MAX_BATCHES. */
-export async function runCascade(context: RouteContext, request: FastifyRequest, flagId: string, first?: CommittedResponse): Promise<typeof CascadeSchema.static> {
+export async function runCascade(context: RouteContext, request: FastifyRequest, flagId: string, first?: Committed<CascadeBatch>): Promise<typeof CascadeSchema.static> {
   const cascade = { flagId, done: false, batches: 0, claims: [] as string[], proofs: [] as string[], txIds: [] as string[] };
-  const take = (committed: CommittedResponse): void => {
-    const batch = committed.result as Batch;
+  const take = (committed: Committed<CascadeBatch>): void => {
+    const batch = committed.result;
     cascade.batches++;
     cascade.claims.push(...batch.claims);
     cascade.proofs.push(...batch.proofs);
@@ -45,17 +46,17 @@ export async function runCascade(context: RouteContext, request: FastifyRequest,
     cascade.done = batch.flag.cascadeDone;
   };
   if (first !== undefined) take(first);
-  while (!cascade.done && cascade.batches < MAX_BATCHES) take(await context.submit(request, 'revocation:ContinueCascade', flagId));
+  while (!cascade.done && cascade.batches < MAX_BATCHES) take(await context.chaincode(request).revocation.continueCascade(flagId));
   return cascade;
 }
 
 /** After a protocol version's suspension or re-activation: runs its flag's cascade, if it has one pending. */
 export async function cascadeProtocolFlag(context: RouteContext, request: FastifyRequest, protocolId: string, version: number): Promise<void> {
   const flagId = flagIdOf('protocol', `${protocolId}@${version}`);
-  const flag = await context.read(request, 'revocation:Get', flagId).catch((error: unknown) => {
+  const flag = await context.chaincode(request).revocation.get(flagId).catch((error: unknown) => {
     if (error instanceof ApiError && error.code === 'NOT_FOUND') return undefined;
     throw error;
-  }) as { cascadeDone?: boolean } | undefined;
+  });
   if (flag !== undefined && flag.cascadeDone === false) await runCascade(context, request, flagId);
 }
 
@@ -74,9 +75,9 @@ export function revocationRoutes(app: TypedApp, context: RouteContext): void {
     },
   }, (request, reply) => context.mutate(request, reply, 201, async () => {
     const { kind, subject, reason } = request.body;
-    const first = await context.submit(request, 'revocation:Flag', kind, subject, reason);
-    const cascade = await runCascade(context, request, (first.result as Batch).flag.id, first);
-    return { ...first, result: (first.result as Batch).flag, cascade };
+    const first = await context.chaincode(request).revocation.flag(kind, subject, reason);
+    const cascade = await runCascade(context, request, first.result.flag.id, first);
+    return { ...first, result: first.result.flag, cascade };
   }));
 
   app.post('/v1/revocations/:flagId/clear', {
@@ -85,9 +86,9 @@ export function revocationRoutes(app: TypedApp, context: RouteContext): void {
       headers: IdempotencyHeaders, params: Type.Object({ flagId: Hex64 }), response: responses({ 200: FlagResponse }, WRITE_PROBLEMS),
     },
   }, (request, reply) => context.mutate(request, reply, 200, async () => {
-    const first = await context.submit(request, 'revocation:Clear', request.params.flagId);
+    const first = await context.chaincode(request).revocation.clear(request.params.flagId);
     const cascade = await runCascade(context, request, request.params.flagId, first);
-    return { ...first, result: (first.result as Batch).flag, cascade };
+    return { ...first, result: first.result.flag, cascade };
   }));
 
   app.post('/v1/revocations/:flagId/continue', {
@@ -96,12 +97,12 @@ export function revocationRoutes(app: TypedApp, context: RouteContext): void {
       headers: IdempotencyHeaders, params: Type.Object({ flagId: Hex64 }), response: responses({ 200: FlagResponse }, WRITE_PROBLEMS),
     },
   }, (request, reply) => context.mutate(request, reply, 200, async () => {
-    const first = await context.submit(request, 'revocation:ContinueCascade', request.params.flagId);
+    const first = await context.chaincode(request).revocation.continueCascade(request.params.flagId);
     const cascade = await runCascade(context, request, request.params.flagId, first);
-    return { ...first, result: (first.result as Batch).flag, cascade };
+    return { ...first, result: first.result.flag, cascade };
   }));
 
   app.get('/v1/revocations/:flagId', {
     schema: { tags: ['revocations'], summary: 'One flag record', params: Type.Object({ flagId: Hex64 }), response: responses({ 200: RecordSchema }, READ_PROBLEMS) },
-  }, (request) => context.read(request, 'revocation:Get', request.params.flagId));
+  }, (request) => context.chaincode(request).revocation.get(request.params.flagId));
 }

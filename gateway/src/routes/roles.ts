@@ -10,7 +10,7 @@ const Identity = Type.String({ minLength: 3, maxLength: 1024, description: '`${m
 export function roleRoutes(app: TypedApp, context: RouteContext): void {
   app.get('/v1/roles/me', {
     schema: { tags: ['roles'], summary: "The caller's identity string, MSP, operator flag and roles", response: responses({ 200: RecordSchema }, READ_PROBLEMS) },
-  }, (request) => context.read(request, 'roles:WhoAmI'));
+  }, (request) => context.chaincode(request).roles.whoAmI());
 
   app.get('/v1/roles', {
     schema: {
@@ -18,7 +18,7 @@ export function roleRoutes(app: TypedApp, context: RouteContext): void {
       querystring: Type.Object({ mspId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9.-]+$' })) }),
       response: responses({ 200: Type.Array(RecordSchema) }, READ_PROBLEMS),
     },
-  }, (request) => context.read(request, 'roles:List', request.query.mspId ?? context.services.mspId));
+  }, (request) => context.chaincode(request).roles.list(request.query.mspId ?? context.services.mspId));
 
   app.post('/v1/roles', {
     schema: {
@@ -26,7 +26,7 @@ export function roleRoutes(app: TypedApp, context: RouteContext): void {
       headers: IdempotencyHeaders, body: Type.Object({ identity: Identity, role: Role }),
       response: responses({ 201: committed() }, WRITE_PROBLEMS),
     },
-  }, (request, reply) => context.mutate(request, reply, 201, () => context.submit(request, 'roles:Grant', request.body.identity, request.body.role)));
+  }, (request, reply) => context.mutate(request, reply, 201, () => context.chaincode(request).roles.grant(request.body.identity, request.body.role)));
 
   app.delete('/v1/roles/:identity/:role', {
     schema: {
@@ -34,12 +34,12 @@ export function roleRoutes(app: TypedApp, context: RouteContext): void {
       headers: IdempotencyHeaders, params: Type.Object({ identity: Identity, role: Role }),
       response: responses({ 200: committed() }, WRITE_PROBLEMS),
     },
-  }, (request, reply) => context.mutate(request, reply, 200, () => context.submit(request, 'roles:Revoke', request.params.identity, request.params.role)));
+  }, (request, reply) => context.mutate(request, reply, 200, () => context.chaincode(request).roles.revoke(request.params.identity, request.params.role)));
 
   app.get('/v1/roles/:identity/history', {
     schema: {
       tags: ['roles'], summary: 'Grant and revocation history of an identity',
       params: Type.Object({ identity: Identity }), response: responses({ 200: Type.Array(RecordSchema) }, READ_PROBLEMS),
     },
-  }, (request) => context.read(request, 'roles:History', request.params.identity));
+  }, (request) => context.chaincode(request).roles.history(request.params.identity));
 }

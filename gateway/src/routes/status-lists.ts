@@ -28,7 +28,7 @@ export function statusListRoutes(app: TypedApp, context: RouteContext): void {
         200: committed(Type.Object({}, { additionalProperties: true, description: 'the status list record on the ledger: id (URL), issuer, validFrom, credential, published (actor, txId, timestamp)' })),
       }, [400, 401, 403, 409, 422, 503]),
     },
-  }, (request, reply) => context.mutate(request, reply, 200, () => context.submit(request, 'statusLists:Publish', JSON.stringify(request.body.credential))));
+  }, (request, reply) => context.mutate(request, reply, 200, () => context.chaincode(request).statusLists.publish(request.body.credential)));
 
   app.get('/v1/status-lists', {
     schema: {
@@ -36,5 +36,5 @@ export function statusListRoutes(app: TypedApp, context: RouteContext): void {
       querystring: Type.Object({ id: Type.String({ minLength: 1, maxLength: 2048 }) }),
       response: responses({ 200: RecordSchema }, [400, 401, 404, 503]),
     },
-  }, async (request) => context.read(request, 'statusLists:Get', request.query.id));
+  }, async (request) => context.chaincode(request).statusLists.get(request.query.id));
 }

@@ -46,6 +46,6 @@ export function totalsRoutes(app: TypedApp, context: RouteContext): void {
   }, (request) => {
     const { groupBy, ...filter } = request.query;
     const chaincodeFilter = groupBy === undefined ? filter : { ...filter, groupBy: groupBy.split(',') };
-    return context.read(request, 'proofs:Totals', JSON.stringify(chaincodeFilter));
+    return context.chaincode(request).proofs.totals(chaincodeFilter);
   });
 }
