@@ -1,7 +1,9 @@
 /**
  * The chaincode's one error type and its stable codes. Imported by the gateway through
- * `@impact-ledger/chaincode/errors`, so this module imports nothing from Fabric.
+ * `@impact-ledger/chaincode/errors`, so this module imports nothing from Fabric (only the
+ * credential refusal codes, from the shared package's dependency-free `result` module).
  */
+import { CREDENTIAL_REFUSAL_CODES } from '@impact-ledger/credentials/result';
 
 /** Every stable error code a transaction can fail with. Clients map on these, never on prose. */
 export const ErrorCodes = [
@@ -43,22 +45,10 @@ export const ErrorCodes = [
   'PROOF_FLAGGED',
   'CLAIM_FLAGGED',
   'CREDENTIAL_REVOKED',
-  // refusals of the credential carried in a claim's transient data (the same codes as the
-  // gateway's early check, @impact-ledger/credentials CREDENTIAL_REFUSAL_CODES)
+  // refusals of the credential carried in a claim's transient data: the codes of the shared
+  // credential checks (the gateway's early check answers with the same ones)
   'INVALID_CREDENTIAL',
-  'CREDENTIAL_TOO_LARGE',
-  'INVALID_CREDENTIAL_SCHEMA',
-  'REMOTE_CONTEXT_REFUSED',
-  'INVALID_JSON_LD',
-  'UNSUPPORTED_CRYPTOSUITE',
-  'UNTRUSTED_ISSUER',
-  'INVALID_SIGNATURE',
-  'CREDENTIAL_NOT_YET_VALID',
-  'CREDENTIAL_EXPIRED',
-  'INVALID_SUBJECT_SCHEMA',
-  'INVALID_QUANTITY',
-  'INVALID_PERIOD',
-  'INVALID_SUBJECT_ID',
+  ...CREDENTIAL_REFUSAL_CODES,
   'TX_TIMESTAMP_SKEW',
   // status lists on the ledger (statusLists:Publish; claims:Submit for STATUS_LIST_UNAVAILABLE)
   'INVALID_STATUS_LIST',
