@@ -97,6 +97,11 @@ const REQUEST_FIELDS = ['protocolId', 'protocolVersion', 'proofLevel', 'evidence
 export function newClaimRequest(value: unknown): ClaimRequest {
   const input = asFields(value, 'claim');
   onlyFields(input, REQUEST_FIELDS, 'claim');
+  return claimArguments(input);
+}
+
+/** The public arguments of a claim (protocol version, proof level, evidence), validated. */
+function claimArguments(input: Fields): ClaimRequest {
   return {
     protocolId: slug(input.protocolId, 'protocolId'),
     protocolVersion: integer(input.protocolVersion, 'protocolVersion', 1),
@@ -145,14 +150,11 @@ export function newClaimSubmission(value: unknown): ClaimSubmission {
   const input = asFields(value, 'claim');
   onlyFields(input, FIELDS, 'claim');
   return {
-    protocolId: slug(input.protocolId, 'protocolId'),
-    protocolVersion: integer(input.protocolVersion, 'protocolVersion', 1),
+    ...claimArguments(input),
     credentialHash: hex64(input.credentialHash, 'credentialHash'),
     subjectPseudonym: hex64(input.subjectPseudonym, 'subjectPseudonym'),
     ...period(input),
     quantity: integer(input.quantity, 'quantity', 1),
-    proofLevel: oneOf(input.proofLevel, 'proofLevel', PROOF_LEVELS),
-    evidenceHashes: list(input.evidenceHashes, 'evidenceHashes', hex64, MAX_EVIDENCE_HASHES),
     ...(input.issuer === undefined ? {} : { issuer: parseIssuer(input.issuer) }),
   };
 }
