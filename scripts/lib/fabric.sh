@@ -20,21 +20,18 @@ FABRIC_BIN="${FABRIC_BIN:-$REPO_ROOT/.fabric/bin}"
 FABRIC_SAMPLECONFIG="$REPO_ROOT/.fabric/sampleconfig"
 export FABRIC_BIN
 
-fabric_binaries_present() {
-  local cmd
-  for cmd in "${FABRIC_COMMANDS[@]}"; do
+# binaries_present VERSION_COMMAND VERSION COMMAND...: every COMMAND is in FABRIC_BIN and
+# VERSION_COMMAND reports VERSION.
+binaries_present() {
+  local probe=$1 version=$2 cmd; shift 2
+  for cmd in "$@"; do
     [[ -x "$FABRIC_BIN/$cmd" ]] || return 1
   done
-  "$FABRIC_BIN/peer" version 2>/dev/null | grep -q "Version: $FABRIC_VERSION\$"
+  "$FABRIC_BIN/$probe" version 2>/dev/null | grep -q "Version: $version\$"
 }
 
-fabric_ca_binaries_present() {
-  local cmd
-  for cmd in "${FABRIC_CA_COMMANDS[@]}"; do
-    [[ -x "$FABRIC_BIN/$cmd" ]] || return 1
-  done
-  "$FABRIC_BIN/fabric-ca-server" version 2>/dev/null | grep -q "Version: $FABRIC_CA_VERSION\$"
-}
+fabric_binaries_present()    { binaries_present peer "$FABRIC_VERSION" "${FABRIC_COMMANDS[@]}"; }
+fabric_ca_binaries_present() { binaries_present fabric-ca-server "$FABRIC_CA_VERSION" "${FABRIC_CA_COMMANDS[@]}"; }
 
 # Copies the stock core.yaml / orderer.yaml of the pinned module (kept stock; everything is
 # overridden by environment, because unknown keys in orderer.yaml are fatal).

@@ -3,6 +3,7 @@
  * operators, members with roles granted on the ledger, and active protocols.
  */
 import { createHash } from 'node:crypto';
+import { expect } from 'chai';
 import { CREDENTIAL_TRANSIENT_KEY, PSEUDONYM_SECRET_TRANSIENT_KEY } from '@impact-ledger/chaincode/domain';
 import {
   createStaticDocumentLoader, credentialHash, generateIssuerKey, pseudonymSaltFor, signCredential, subjectPseudonym, type IssuerKeyPair, type JsonObject,
@@ -172,6 +173,15 @@ export function claimDoc(protocol: TestProtocol, overrides: ClaimOverrides = {})
 /** Submits `doc` as `member` (claims:Submit with the credential in the transient data). */
 export function submitClaim<T = unknown>(net: FakeNetwork, member: Member, doc: ClaimDoc): Promise<TxOutcome<T>> {
   return net.invokeWith<T>(member, 'claims:Submit', [doc.args], doc.transient);
+}
+
+/** Submits `doc` as `member` and asserts the refusal `code` with nothing written and the world state unchanged. */
+export async function expectClaimRefused(net: FakeNetwork, member: Member, doc: ClaimDoc, code: string): Promise<void> {
+  const before = new Map(net.world.entries);
+  const outcome = await submitClaim(net, member, doc);
+  expect(outcome.error?.code, outcome.message).to.equal(code);
+  expect(outcome.writes.size, 'nothing written').to.equal(0);
+  expect(net.world.entries).to.deep.equal(before);
 }
 
 /** Submits `doc` as `member` and returns the claim, or throws. */

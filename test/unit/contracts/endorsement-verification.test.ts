@@ -8,7 +8,7 @@ import '../../helpers/quiet-logs';
 import { expect } from 'chai';
 import { CREDENTIAL_TRANSIENT_KEY } from '@impact-ledger/chaincode/domain';
 import { generateIssuerKey, signCredential, type JsonObject } from '@impact-ledger/credentials';
-import { buildCast, claimDoc, hashOf, protocolDoc, registerAndActivate, submitClaim, testIssuer, type Cast, type ClaimDoc } from '../../helpers/cast';
+import { buildCast, claimDoc, expectClaimRefused, hashOf, protocolDoc, registerAndActivate, submitClaim, testIssuer, type Cast, type ClaimDoc } from '../../helpers/cast';
 import { commuteCredential, conformanceVector } from '../../helpers/credentials-fixtures';
 
 interface Claim { id: string; credentialHash: string; subjectPseudonym: string; quantity: number; periodStart: string; periodEnd: string; issuer: string }
@@ -35,13 +35,7 @@ describe('contract claims: credential verified at endorsement (in-memory peer)',
     c = await buildCast();
   });
 
-  async function expectRefused(doc: ClaimDoc, code: string): Promise<void> {
-    const before = new Map(c.net.world.entries);
-    const outcome = await submitClaim(c.net, c.submitter1, doc);
-    expect(outcome.error?.code, outcome.message).to.equal(code);
-    expect(outcome.writes.size, 'nothing written').to.equal(0);
-    expect(c.net.world.entries).to.deep.equal(before);
-  }
+  const expectRefused = (doc: ClaimDoc, code: string): Promise<void> => expectClaimRefused(c.net, c.submitter1, doc, code);
 
   it('derives hash, pseudonym, quantity, period and issuer from the credential itself', async () => {
     const doc = await claimDoc(c.p1, { subject: 'zoe', quantity: 4321, periodStart: '2026-02-01', periodEnd: '2026-02-10' });

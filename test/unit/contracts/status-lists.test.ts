@@ -10,7 +10,7 @@ import '../../helpers/quiet-logs';
 import { expect } from 'chai';
 import { Keys } from '@impact-ledger/chaincode';
 import { generateIssuerKey, type IssuerKeyPair, type JsonObject } from '@impact-ledger/credentials';
-import { buildCast, claimDoc, submitClaim, testIssuer, type Cast, type ClaimDoc } from '../../helpers/cast';
+import { buildCast, claimDoc, expectClaimRefused, submitClaim, testIssuer, type Cast, type ClaimDoc } from '../../helpers/cast';
 import { compositeKey, type Member } from '../../helpers/fake-fabric';
 import { signedStatusList, statusEntry } from '../../helpers/status-lists';
 
@@ -101,25 +101,19 @@ describe('contract statusLists: status lists on the ledger (in-memory peer)', fu
   });
 
   describe('claims:Submit reads the status bits from the ledger', () => {
-    async function expectClaimRefused(doc: ClaimDoc, code: string): Promise<void> {
-      const before = new Map(c.net.world.entries);
-      const outcome = await submitClaim(c.net, c.submitter1, doc);
-      expect(outcome.error?.code, outcome.message).to.equal(code);
-      expect(outcome.writes.size, 'nothing written').to.equal(0);
-      expect(c.net.world.entries).to.deep.equal(before);
-    }
+    const expectRefused = (doc: ClaimDoc, code: string): Promise<void> => expectClaimRefused(c.net, c.submitter1, doc, code);
     const withStatus = (subject: string, entry: JsonObject | JsonObject[]) => claimDoc(c.p1, { subject, credentialStatus: entry });
 
     it('refuses a credential whose bit is set (CREDENTIAL_REVOKED), accepts one whose bit is clear (one extra read)', async () => {
       await c.net.ok(c.op1, 'statusLists:Publish', JSON.stringify(await signedStatusList(issuer, LIST, [5], MARCH)));
-      await expectClaimRefused(await withStatus('revoked', statusEntry(LIST, 5)), 'CREDENTIAL_REVOKED');
+      await expectRefused(await withStatus('revoked', statusEntry(LIST, 5)), 'CREDENTIAL_REVOKED');
       const current = await submitClaim(c.net, c.submitter1, await withStatus('current', statusEntry(LIST, 6)));
       expect(current.ok, current.message).to.equal(true);
       expect(current.reads.has(listKey(LIST)), 'the list is in the read set').to.equal(true);
       // the issuer revokes index 7 by publishing a newer list: the next submission is refused
       await c.net.ok(c.op1, 'statusLists:Publish', JSON.stringify(await signedStatusList(issuer, LIST, [5, 7], MID_MARCH)));
-      await expectClaimRefused(await withStatus('later', statusEntry(LIST, 7)), 'CREDENTIAL_REVOKED');
-      await expectClaimRefused(await withStatus('several', [statusEntry(LIST, 6), statusEntry(LIST, 7)]), 'CREDENTIAL_REVOKED');
+      await expectRefused(await withStatus('later', statusEntry(LIST, 7)), 'CREDENTIAL_REVOKED');
+      await expectRefused(await withStatus('several', [statusEntry(LIST, 6), statusEntry(LIST, 7)]), 'CREDENTIAL_REVOKED');
     });
 
     it('gives identical read and write sets on two peers for the same publication and the same claim', async () => {
@@ -136,10 +130,10 @@ describe('contract statusLists: status lists on the ledger (in-memory peer)', fu
     });
 
     it('refuses a credential whose list is not on the ledger, or is another issuer\'s (STATUS_LIST_UNAVAILABLE)', async () => {
-      await expectClaimRefused(await withStatus('missing', statusEntry(LIST, 5)), 'STATUS_LIST_UNAVAILABLE');
+      await expectRefused(await withStatus('missing', statusEntry(LIST, 5)), 'STATUS_LIST_UNAVAILABLE');
       const foreign = 'https://status.example/second/1';
       await c.net.ok(c.op1, 'statusLists:Publish', JSON.stringify(await signedStatusList(second, foreign, [], MARCH)));
-      await expectClaimRefused(await withStatus('foreign', statusEntry(foreign, 5)), 'STATUS_LIST_UNAVAILABLE');
+      await expectRefused(await withStatus('foreign', statusEntry(foreign, 5)), 'STATUS_LIST_UNAVAILABLE');
     });
   });
 });
