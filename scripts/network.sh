@@ -83,7 +83,7 @@ peer_joined() {  # ORG_INDEX
 }
 
 # Waits for a node's operations endpoint; a process started here that dies fails at once.
-await_healthy() {  # NAME OPERATIONS_PORT
+await_healthy() {  # NAME OPERATIONS_ENDPOINT
   if processes_managed_here; then
     wait_node "$1" 60 healthz "$2" || die "$1 did not start; see $(log_file "$1")"
   else
@@ -98,7 +98,7 @@ start_orderers() {
     processes_managed_here || break
     node_alive "$(orderer_name "$i")" || { log "starting $(orderer_name "$i")"; start_orderer "$i"; }
   done
-  for i in $(orderer_indexes); do await_healthy "$(orderer_name "$i")" "$(orderer_ops_port "$i")"; done
+  for i in $(orderer_indexes); do await_healthy "$(orderer_name "$i")" "$(orderer_ops_endpoint "$i")"; done
   for i in $(orderer_indexes); do
     if ! orderer_channel_active "$i"; then
       log "joining $(orderer_name "$i") to channel '$CHANNEL'"
@@ -117,7 +117,7 @@ start_orderers() {
 orderer_leader_known() {
   local i
   for i in $(orderer_indexes); do
-    curl -fsS --max-time 2 "http://127.0.0.1:$(orderer_ops_port "$i")/metrics" 2>/dev/null \
+    curl -fsS --max-time 2 "http://$(orderer_ops_endpoint "$i")/metrics" 2>/dev/null \
       | grep -qE "^consensus_(etcdraft|BFT)_is_leader\{channel=\"$CHANNEL\"\} 1" && return 0
   done
   return 1
@@ -131,7 +131,7 @@ start_peers() {
     node_alive "$(peer_name "$j")" || { log "starting $(peer_name "$j")"; start_peer "$j"; }
   done
   for j in $(org_indexes); do
-    await_healthy "$(peer_name "$j")" "$(peer_ops_port "$j")"
+    await_healthy "$(peer_name "$j")" "$(peer_ops_endpoint "$j")"
     if ! peer_joined "$j"; then
       log "joining $(peer_name "$j") to channel '$CHANNEL'"
       wait_for "$(peer_name "$j") channel join" 30 peer_cli "$j" channel join -b "$CHANNEL_BLOCK" \
@@ -295,10 +295,10 @@ cmd_start_node() {
       wait_node "$1" 60 ca_ready "$idx" || die "$1 did not start" ;;
     orderer)
       start_orderer "$idx"
-      await_healthy "$1" "$(orderer_ops_port "$idx")" ;;
+      await_healthy "$1" "$(orderer_ops_endpoint "$idx")" ;;
     peer)
       start_peer "$idx"
-      await_healthy "$1" "$(peer_ops_port "$idx")"
+      await_healthy "$1" "$(peer_ops_endpoint "$idx")"
       wait_for "$1 ledger" 30 peer_joined "$idx" || die "$1 has no ledger"
       wait_for "$1 to catch up with the other peers" 120 peer_caught_up "$idx" || die "$1 does not catch up"
       # Ready for clients once its discovery service sees every organisation again.

@@ -14,7 +14,7 @@
 # One CA issues both the identities and the TLS certificates (its "tls" enrolment profile).
 
 ca_registrar_home() { echo "$(party_dir "$1")/ca/registrar"; }
-ca_url()            { echo "https://127.0.0.1:$(ca_port "$1")"; }
+ca_url()            { echo "https://$(party_address "$1"):$(ca_port "$1")"; }
 
 # A random secret (hex), for the CA's bootstrap registrar and each registered identity.
 random_secret() { openssl rand -hex 16; }
@@ -26,9 +26,9 @@ start_ca() {  # PARTY
   boot="$home/bootstrap-registrar"
   if [[ ! -f $boot ]]; then (umask 077; echo "registrar:$(random_secret)" > "$boot"); fi
   spawn "$(ca_name "$p")" "$FABRIC_BIN/fabric-ca-server" start --home "$home" --boot "$(cat "$boot")" \
-    --address 127.0.0.1 --port "$(ca_port "$p")" --tls.enabled \
-    --csr.cn "$(ca_host "$p")" --csr.hosts "$(ca_host "$p"),localhost,127.0.0.1" \
-    --operations.listenaddress "127.0.0.1:$(ca_ops_port "$p")" --metrics.provider prometheus
+    --address "$(party_address "$p")" --port "$(ca_port "$p")" --tls.enabled \
+    --csr.cn "$(ca_host "$p")" --csr.hosts "$(ca_host "$p"),$(party_address "$p")" \
+    --operations.listenaddress "$(ca_ops_endpoint "$p")" --metrics.provider prometheus
 }
 
 # fabric-ca-client for PARTY's CA, with client home HOME (where its config file goes).
@@ -66,7 +66,7 @@ ca_register() {  # PARTY ID TYPE
 ca_enroll() {  # PARTY ID SECRET DIR [TLS_ROLE HOSTS]
   local p=$1 id=$2 secret=$3 dir=$4 tls_role=${5:-} hosts=${6:-} tmp key
   local url
-  url="https://$id:$secret@127.0.0.1:$(ca_port "$p")"
+  url="https://$id:$secret@$(party_address "$p"):$(ca_port "$p")"
   mkdir -p "$dir"
   tmp=$(mktemp -d "$dir/.enroll.XXXXXX")
   ca_client "$p" "$tmp" enroll -u "$url" -M "$tmp/msp" --csr.names "O=$(party_msp "$p")" ${hosts:+--csr.hosts "$hosts"} >/dev/null \
@@ -124,7 +124,7 @@ enroll_orderer_org() {
   local i host jobs=() domain=$ORDERER_DOMAIN
   for i in $(seq 0 3); do  # four orderers: Raft uses the first three, BFT all four
     host=$(orderer_host "$i")
-    jobs+=("register_and_enroll orderer $host orderer '$(orderer_dir "$i")' server '$host,localhost,127.0.0.1'")
+    jobs+=("register_and_enroll orderer $host orderer '$(orderer_dir "$i")' server '$host,$(orderer_address)'")
   done
   jobs+=("register_and_enroll orderer 'Admin@$domain' admin '$(orderer_admin_msp)' client localhost")
   run_all "${jobs[@]}"
@@ -136,18 +136,18 @@ enroll_peer_org() {  # ORG_INDEX
   local j=$1 u domain host jobs=()
   domain=$(org_domain "$j")
   host=$(peer_host "$j")
-  jobs+=("register_and_enroll $j $host peer '$(peer_dir "$j")' server '$host,localhost,127.0.0.1'")
+  jobs+=("register_and_enroll $j $host peer '$(peer_dir "$j")' server '$host,$(org_address "$j")'")
   # Users and the admin also get a TLS client certificate (mutual TLS to their gateway).
   jobs+=("register_and_enroll $j 'Admin@$domain' admin '$(org_user_dir "$j" Admin)' client localhost")
   for u in "${!USER_ROLES[@]}"; do
     jobs+=("register_and_enroll $j 'User$(( u + 1 ))@$domain' client '$(org_user_dir "$j" "User$(( u + 1 ))")' client localhost")
   done
-  jobs+=("register_and_enroll $j 'chaincode.$domain' client '$(party_dir "$j")/chaincode-server' server 'chaincode.$domain,localhost,127.0.0.1'")
+  jobs+=("register_and_enroll $j 'chaincode.$domain' client '$(party_dir "$j")/chaincode-server' server 'chaincode.$domain,$(org_address "$j")'")
   run_all "${jobs[@]}"
 }
 
 ca_ready() {  # PARTY
-  healthz "$(ca_ops_port "$1")" && [[ -s "$(ca_root_cert "$1")" ]]
+  healthz "$(ca_ops_endpoint "$1")" && [[ -s "$(ca_root_cert "$1")" ]]
 }
 
 # Starts every CA that is not running and waits until each answers.
@@ -167,7 +167,7 @@ enroll_all() {
   for p in $(ca_parties); do
     (
       mkdir -p "$(ca_registrar_home "$p")"
-      ca_client "$p" "$(ca_registrar_home "$p")" enroll -u "https://$(cat "$(ca_home "$p")/bootstrap-registrar")@127.0.0.1:$(ca_port "$p")" \
+      ca_client "$p" "$(ca_registrar_home "$p")" enroll -u "https://$(cat "$(ca_home "$p")/bootstrap-registrar")@$(party_address "$p"):$(ca_port "$p")" \
         -M "$(ca_registrar_home "$p")/msp" >/dev/null || die "could not enrol the registrar of $(ca_name "$p")"
       write_party_msp "$p"
       if [[ $p == orderer ]]; then enroll_orderer_org; else enroll_peer_org "$p"; fi

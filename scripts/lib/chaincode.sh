@@ -108,7 +108,7 @@ commit_definition() {
   local j peers=()
   chaincode_committed && return 0
   for j in $(org_indexes); do
-    peers+=(--peerAddresses "127.0.0.1:$(peer_port "$j")" --tlsRootCertFiles "$(peer_tls_ca "$j")")
+    peers+=(--peerAddresses "$(org_address "$j"):$(peer_port "$j")" --tlsRootCertFiles "$(peer_tls_ca "$j")")
   done
   peer_cli 1 lifecycle chaincode commit $(orderer_args) -C "$CHANNEL" -n "$CHAINCODE_NAME" \
     -v "$CHAINCODE_VERSION" --sequence "$CHAINCODE_SEQUENCE" --collections-config "$COLLECTIONS_CONFIG" "${peers[@]}" --waitForEvent
@@ -123,7 +123,7 @@ set_pseudonym_secret() {
   mkdir -p "$(dirname "$secret_file")"
   [[ -f "$secret_file" ]] || (umask 077; openssl rand -hex 32 > "$secret_file")
   for j in $(org_indexes); do
-    peers+=(--peerAddresses "127.0.0.1:$(peer_port "$j")" --tlsRootCertFiles "$(peer_tls_ca "$j")")
+    peers+=(--peerAddresses "$(org_address "$j"):$(peer_port "$j")" --tlsRootCertFiles "$(peer_tls_ca "$j")")
   done
   out=$(peer_cli 1 chaincode invoke $(orderer_args) -C "$CHANNEL" -n "$CHAINCODE_NAME" "${peers[@]}" --waitForEvent \
     -c '{"function":"system:SetPseudonymSecret","Args":[]}' \

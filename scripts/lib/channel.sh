@@ -3,12 +3,9 @@
 # configtx.yaml and makes the application channel's genesis block (no system channel). Source
 # after topology.sh.
 
+# The host part of the endpoints other nodes dial (topology.sh: the party's address natively).
 node_address_host() {  # KIND INDEX
-  if [[ "$IL_HOST_MODE" == docker ]]; then
-    if [[ $1 == orderer ]]; then orderer_host "$2"; else peer_host "$2"; fi
-  else
-    echo 127.0.0.1
-  fi
+  if [[ $1 == orderer ]]; then orderer_dial_host "$2"; else peer_dial_host "$2"; fi
 }
 
 CONFIGTX_TEMPLATES="$REPO_ROOT/network/configtx"

@@ -6,7 +6,7 @@
 GATEWAY_DIR="$IL_HOME/gateway"
 gateway_name() { echo "gateway.org$1"; }
 gateway_port() { echo $(( 3000 + $1 + PORT_OFFSET )); }
-gateway_url()  { echo "http://127.0.0.1:$(gateway_port "$1")"; }
+gateway_url()  { echo "http://$(org_address "$1"):$(gateway_port "$1")"; }
 gateway_home() { echo "$GATEWAY_DIR/org$1"; }
 
 # Bearer tokens for org J's Admin and User1..5: the plaintext tokens go to tokens.json (mode
@@ -45,7 +45,7 @@ start_gateway() {  # ORG_INDEX
   spawn "$(gateway_name "$j")" env \
     IL_GATEWAY_MSP_ID="$(org_msp "$j")" \
     IL_NETWORK_JSON="$NETWORK_JSON" \
-    IL_GATEWAY_HOST=127.0.0.1 \
+    IL_GATEWAY_HOST="$(org_address "$j")" \
     IL_GATEWAY_PORT="$(gateway_port "$j")" \
     IL_GATEWAY_API_KEYS="$home/api-keys.json" \
     IL_GATEWAY_DATA_DIR="$home/data" \

@@ -82,7 +82,7 @@ _alive_and() {
   return 1
 }
 
-healthz() { curl -fsS --max-time 2 "http://127.0.0.1:$1/healthz"; }
+healthz() { curl -fsS --max-time 2 "http://$1/healthz"; }  # ADDRESS:PORT
 
 # node_settings TEMPLATE NAME=VALUE...: the KEY=VALUE lines of a node's settings template, filled.
 node_settings() {
@@ -94,7 +94,7 @@ start_orderer() {  # INDEX
   name=$(orderer_name "$i")
   mkdir -p "$LEDGER_DIR/$name"
   mapfile -t settings < <(node_settings "$REPO_ROOT/network/nodes/orderer.env.tmpl" \
-    LOGGING="${IL_ORDERER_LOGGING:-info:grpc=error}" LISTEN_HOST=127.0.0.1 NODE_DIR="$(orderer_dir "$i")" \
+    LOGGING="${IL_ORDERER_LOGGING:-info:grpc=error}" LISTEN_HOST="$(orderer_address)" NODE_DIR="$(orderer_dir "$i")" \
     PORT="$(orderer_port "$i")" ADMIN_PORT="$(orderer_admin_port "$i")" OPS_PORT="$(orderer_ops_port "$i")" \
     LEDGER="$LEDGER_DIR/$name")
   spawn "$name" env FABRIC_CFG_PATH="$FABRIC_SAMPLECONFIG" "${settings[@]}" "$FABRIC_BIN/orderer"
@@ -105,7 +105,7 @@ start_peer() {  # ORG_INDEX
   name=$(peer_name "$j")
   mkdir -p "$LEDGER_DIR/$name"
   mapfile -t settings < <(node_settings "$REPO_ROOT/network/nodes/peer.env.tmpl" \
-    LOGGING="${IL_PEER_LOGGING:-info:grpc=error}" LISTEN_HOST=127.0.0.1 NODE_DIR="$(peer_dir "$j")" \
+    LOGGING="${IL_PEER_LOGGING:-info:grpc=error}" LISTEN_HOST="$(org_address "$j")" NODE_DIR="$(peer_dir "$j")" \
     PEER_HOST="$(peer_host "$j")" MSP="$(org_msp "$j")" PORT="$(peer_port "$j")" CC_PORT="$(peer_cc_port "$j")" \
     OPS_PORT="$(peer_ops_port "$j")" GOSSIP_RECONNECT="${IL_GOSSIP_RECONNECT:-5s}" LEDGER="$LEDGER_DIR/$name" \
     BUILDER_DIR="$BUILDER_DIR")
@@ -118,7 +118,7 @@ start_chaincode_server() {  # ORG_INDEX PACKAGE_ID
   spawn "$(chaincode_name "$j")" env -i PATH="$PATH" HOME="${HOME:-/tmp}" IL_NODE="$(chaincode_name "$j")" \
     NODE_ENV=production ${IL_BENCH_CONTRACT:+IL_BENCH_CONTRACT="$IL_BENCH_CONTRACT"} \
     "$(command -v node)" "$REPO_ROOT/node_modules/fabric-shim/cli.js" server \
-    --chaincode-address "127.0.0.1:$(chaincode_port "$j")" \
+    --chaincode-address "$(org_address "$j"):$(chaincode_port "$j")" \
     --chaincode-id "$id" \
     --chaincode-tls-cert-file "$(chaincode_tls_dir "$j")/server.crt" \
     --chaincode-tls-key-file "$(chaincode_tls_dir "$j")/server.key" \
@@ -133,7 +133,7 @@ peer_cli() {  # ORG_INDEX peer-subcommand...
     FABRIC_LOGGING_SPEC=warn:grpc=error \
     CORE_PEER_LOCALMSPID="$(org_msp "$j")" \
     CORE_PEER_MSPCONFIGPATH="$(org_admin_msp "$j")" \
-    CORE_PEER_ADDRESS="127.0.0.1:$(peer_port "$j")" \
+    CORE_PEER_ADDRESS="$(org_address "$j"):$(peer_port "$j")" \
     CORE_PEER_TLS_ENABLED=true \
     CORE_PEER_TLS_ROOTCERT_FILE="$(peer_tls_ca "$j")" \
     "$FABRIC_BIN/peer" "$@"
@@ -143,7 +143,7 @@ peer_cli() {  # ORG_INDEX peer-subcommand...
 discover_cli() {  # ORG_INDEX discover-subcommand args...
   local j=$1 admin; shift
   admin=$(org_admin_msp "$j")
-  env FABRIC_LOGGING_SPEC=error "$FABRIC_BIN/discover" "$@" --server "127.0.0.1:$(peer_port "$j")" \
+  env FABRIC_LOGGING_SPEC=error "$FABRIC_BIN/discover" "$@" --server "$(org_address "$j"):$(peer_port "$j")" \
     --peerTLSCA "$(peer_tls_ca "$j")" --MSP "$(org_msp "$j")" \
     --userKey "$(ls "$admin"/keystore/*_sk)" --userCert "$(ls "$admin"/signcerts/*.pem)"
 }
@@ -151,12 +151,12 @@ discover_cli() {  # ORG_INDEX discover-subcommand args...
 osnadmin_cli() {  # ORDERER_INDEX osnadmin-args...
   local i=$1 admin; shift
   admin=$(orderer_admin_msp)
-  "$FABRIC_BIN/osnadmin" "$@" -o "127.0.0.1:$(orderer_admin_port "$i")" \
+  "$FABRIC_BIN/osnadmin" "$@" -o "$(orderer_address):$(orderer_admin_port "$i")" \
     --ca-file "$(orderer_tls_ca)" \
     --client-cert "$admin/tls/client.crt" --client-key "$admin/tls/client.key"
 }
 
 # Arguments that point a peer CLI command at an orderer (for approve, commit, invoke).
 orderer_args() {
-  echo -o "127.0.0.1:$(orderer_port 0)" --tls --cafile "$(orderer_tls_ca)"
+  echo -o "$(orderer_address):$(orderer_port 0)" --tls --cafile "$(orderer_tls_ca)"
 }

@@ -58,7 +58,7 @@ peer_ops_port()      { echo $(( 7053 + 1000 * ($1 - 1) + PORT_OFFSET )); }
 chaincode_port()     { echo $(( 7054 + 1000 * ($1 - 1) + PORT_OFFSET )); }
 chaincode_name()     { echo "chaincode.org$1"; }
 # Where a peer dials org J's chaincode server.
-chaincode_dial_host() { if processes_managed_here; then echo 127.0.0.1; else echo "chaincode.$(org_domain "$1")"; fi; }
+chaincode_dial_host() { if processes_managed_here; then org_address "$1"; else echo "chaincode.$(org_domain "$1")"; fi; }
 org_dir()            { echo "$CRYPTO_DIR/peerOrganizations/$(org_domain "$1")"; }
 peer_dir()           { echo "$(org_dir "$1")/peers/$(peer_host "$1")"; }
 peer_tls_ca()        { echo "$(org_dir "$1")/tlsca/tlsca.$(org_domain "$1")-cert.pem"; }
@@ -78,6 +78,27 @@ ca_port()            { if [[ $1 == orderer ]]; then echo $(( 6095 + PORT_OFFSET 
 ca_ops_port()        { echo $(( $(ca_port "$1") + 1 )); }
 ca_home()            { echo "$(party_dir "$1")/ca/server"; }
 ca_root_cert()       { echo "$(ca_home "$1")/ca-cert.pem"; }
+
+# Each party is its own host. Natively every party's nodes (CA, peer or orderers, chaincode
+# server, gateway) listen only on that party's own loopback address (Linux routes the whole of
+# 127.0.0.0/8 to lo, nothing to configure): organisation J on 127.0.0.(J+1) (org1 127.0.0.2, org2
+# 127.0.0.3, ...), the ordering organisation on 127.0.0.254. Nodes are named by their TLS host
+# names (peer0.org1.impact.local, ...); each server certificate also carries its party's address,
+# so these names need no resolver. The one place where names meet addresses.
+org_address()     { (( $1 >= 1 && $1 <= 252 )) || die "no address for organisation $1"; echo "127.0.0.$(( $1 + 1 ))"; }
+orderer_address() { echo 127.0.0.254; }
+party_address()   { if [[ $1 == orderer ]]; then orderer_address; else org_address "$1"; fi; }
+# Where another node dials a party's nodes: its address natively; with IL_HOST_MODE=docker, the
+# containers' names on the compose network (the host's scripts reach the published ports on the
+# party's address).
+peer_dial_host()      { if processes_managed_here; then org_address "$1"; else peer_host "$1"; fi; }
+orderer_dial_host()   { if processes_managed_here; then orderer_address; else orderer_host "$1"; fi; }
+
+# Operations endpoints (/healthz, /metrics), on the party's address in both modes (with Docker,
+# the ports are published there).
+orderer_ops_endpoint() { echo "$(orderer_address):$(orderer_ops_port "$1")"; }
+peer_ops_endpoint()    { echo "$(org_address "$1"):$(peer_ops_port "$1")"; }
+ca_ops_endpoint()      { echo "$(party_address "$1"):$(ca_ops_port "$1")"; }
 
 orderer_indexes() { seq 0 $(( ORDERER_COUNT - 1 )); }
 org_indexes()     { seq 1 "$ORG_COUNT"; }

@@ -61,8 +61,10 @@ describe('e2e: mutual TLS authentication', function () {
     ] }));
     const config = loadConfig({
       IL_GATEWAY_MSP_ID: org1.mspId, IL_NETWORK_JSON: process.env.IL_NETWORK_JSON, IL_GATEWAY_PORT: '0',
+      // on org1's own address: the only address (with its host name) in org1's peer certificate
+      IL_GATEWAY_HOST: org1.address,
       IL_GATEWAY_API_KEYS: path.join(dir, 'api-keys.json'), IL_GATEWAY_DATA_DIR: path.join(dir, 'data'), IL_NETWORK_SECRET: NETWORK_SECRET,
-      // the peer's TLS pair stands in for the gateway's own server certificate (SAN 127.0.0.1)
+      // the peer's TLS pair stands in for the gateway's own server certificate (SAN: org1's address)
       IL_GATEWAY_TLS_CERT: path.join(peerTls, 'server.crt'), IL_GATEWAY_TLS_KEY: path.join(peerTls, 'server.key'),
       IL_GATEWAY_TLS_CLIENT_CA: path.join(peerTls, 'ca.crt'), IL_GATEWAY_TLS_REQUIRE_CLIENT_CERT: String(requireClientCertificate),
     });

@@ -20,6 +20,8 @@ export interface PeerInfo { name: string; host: string; endpoint: string; tlsRoo
 export interface OrgInfo {
   mspId: string;
   domain: string;
+  /** The loopback address every node of the organisation listens on (scripts/lib/topology.sh). */
+  address: string;
   peer: PeerInfo;
   chaincodeServer: { name: string; address: string };
   admin: UserInfo;
@@ -31,6 +33,8 @@ export interface NetworkInfo {
   consensus: 'raft' | 'bft';
   home: string;
   ordererTlsCa: string;
+  /** The loopback address of the ordering organisation's nodes. */
+  ordererAddress: string;
   orderers: { name: string; host: string; endpoint: string; adminEndpoint: string; operations: string }[];
   orgs: OrgInfo[];
 }
