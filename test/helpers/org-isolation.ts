@@ -4,7 +4,7 @@
  * address. Used against the real network (test/integration/hosts.test.ts) and, with planted
  * faults, by the unit tests (test/unit/org-isolation.test.ts).
  */
-import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
+import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import path from 'node:path';
 
@@ -32,10 +32,23 @@ function filesUnder(folder: string): string[] {
     .filter((file) => statSync(file).isFile() && statSync(file).size < 1_000_000);
 }
 
+/** A PEM private key: PKCS#8, or SEC1 under a PKCS#8 label (Fabric CA's Idemix revocation key). */
+function privateKey(pem: string): KeyObject {
+  try {
+    return createPrivateKey(pem);
+  } catch {
+    const der = Buffer.from(pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, ''), 'base64');
+    return createPrivateKey({ key: der, format: 'der', type: 'sec1' });
+  }
+}
+
 function publicKeyOf(pem: string, kind: 'private' | 'certificate'): string {
-  const key = kind === 'private' ? createPublicKey(createPrivateKey(pem)) : new X509Certificate(pem).publicKey;
+  const key = kind === 'private' ? createPublicKey(privateKey(pem)) : new X509Certificate(pem).publicKey;
   return key.export({ type: 'spki', format: 'der' }).toString('base64');
 }
+
+/** Keys a party holds that no certificate names: its Fabric CA's Idemix revocation key (in the CA's own home). */
+const UNCERTIFIED_CA_KEYS = new Set(['IssuerRevocationPrivateKey']);
 
 /** Every PEM block (of a kind) in the files of some folders, with the file it is in. */
 function blocksIn(folders: readonly string[], kind: (label: string) => boolean): { file: string; pem: string }[] {
@@ -47,7 +60,8 @@ function blocksIn(folders: readonly string[], kind: (label: string) => boolean):
 
 /**
  * Every private key in a party's folders must be the key of a certificate in those folders that
- * the party's own CA issued (or of that CA's own certificate). Returns what breaks this rule,
+ * the party's own CA issued (or of that CA's own certificate); the one exception is the CA's own
+ * Idemix revocation key, in its server home, which no certificate names. Returns what breaks this rule,
  * naming the party whose certificate the key belongs to when it is another's.
  */
 export function foreignKeys(parties: readonly Party[]): { checked: number; findings: KeyFinding[] } {
@@ -58,7 +72,13 @@ export function foreignKeys(parties: readonly Party[]): { checked: number; findi
   const owners = new Map<string, string>();
   for (const party of parties) {
     for (const { pem } of blocksIn(party.folders, (label) => label === 'CERTIFICATE')) {
-      const owner = issuedBy(new X509Certificate(pem));
+      let cert: X509Certificate;
+      try {
+        cert = new X509Certificate(pem);
+      } catch {
+        continue;  // a PEM torn across a database page (the CA's sqlite file): only keys are judged
+      }
+      const owner = issuedBy(cert);
       if (owner !== undefined) owners.set(publicKeyOf(pem, 'certificate'), owner);
     }
   }
@@ -75,6 +95,7 @@ export function foreignKeys(parties: readonly Party[]): { checked: number; findi
         continue;
       }
       const owner = owners.get(publicKey);
+      if (owner === undefined && UNCERTIFIED_CA_KEYS.has(path.basename(file)) && path.dirname(file).endsWith(path.join('ca', 'server', 'msp', 'keystore'))) continue;
       if (owner !== party.name) {
         findings.push({ party: party.name, file, problem: owner === undefined ? 'the key of no certificate of the network' : `a private key of ${owner}` });
       }
@@ -104,9 +125,24 @@ export function decodeProcAddress(hex: string): Listener {
   return { address, port: parseInt(port, 16) };
 }
 
-/** The TCP sockets process `pid` listens on (from /proc: its fds' socket inodes, LISTEN rows). */
-export function listenersOf(pid: number): Listener[] {
-  const inodes = new Set<string>();
+/** Every listening TCP socket of the network namespace of process `pid`, by socket inode. */
+export function listeningSockets(pid: number = process.pid): Map<string, Listener> {
+  const sockets = new Map<string, Listener>();
+  for (const table of ['tcp', 'tcp6']) {
+    const file = `/proc/${pid}/net/${table}`;
+    if (!existsSync(file)) continue;
+    for (const row of readFileSync(file, 'utf8').trim().split('\n').slice(1)) {
+      const columns = row.trim().split(/\s+/);
+      // columns: sl local_address rem_address st ... inode (10th); st 0A = LISTEN
+      if (columns[3] === '0A') sockets.set(columns[9] ?? '', decodeProcAddress(columns[1] ?? ''));
+    }
+  }
+  return sockets;
+}
+
+/** The TCP sockets process `pid` listens on (its fds' socket inodes among the listening sockets). */
+export function listenersOf(pid: number, sockets: Map<string, Listener> = listeningSockets(pid)): Listener[] {
+  const listeners: Listener[] = [];
   for (const fd of readdirSync(`/proc/${pid}/fd`)) {
     let target: string;
     try {
@@ -114,18 +150,8 @@ export function listenersOf(pid: number): Listener[] {
     } catch {
       continue;  // closed meanwhile
     }
-    const match = /^socket:\[(\d+)\]$/.exec(target);
-    if (match?.[1]) inodes.add(match[1]);
-  }
-  const listeners: Listener[] = [];
-  for (const table of ['tcp', 'tcp6']) {
-    const file = `/proc/${pid}/net/${table}`;
-    if (!existsSync(file)) continue;
-    for (const row of readFileSync(file, 'utf8').trim().split('\n').slice(1)) {
-      const columns = row.trim().split(/\s+/);
-      // columns: sl local_address rem_address st ... inode (10th)
-      if (columns[3] === '0A' && inodes.has(columns[9] ?? '')) listeners.push(decodeProcAddress(columns[1] ?? ''));
-    }
+    const listener = sockets.get(/^socket:\[(\d+)\]$/.exec(target)?.[1] ?? '');
+    if (listener) listeners.push(listener);
   }
   return listeners;
 }

@@ -4,10 +4,19 @@
  * and every endpoint a client dials is the address of the party that runs the node.
  */
 import { expect } from 'chai';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { currentNetwork, type NetworkInfo } from '../helpers/network';
-import { foreignKeys, listenersOf, type Party } from '../helpers/org-isolation';
+import { currentNetwork, networkScript, type NetworkInfo } from '../helpers/network';
+import { foreignKeys, listenersOf, listeningSockets, type Party } from '../helpers/org-isolation';
+
+/** KEY='value' lines of an env file written by `network.sh env`. */
+function envFile(file: string): Map<string, string> {
+  return new Map(readFileSync(file, 'utf8').trim().split('\n').map((line) => {
+    const match = /^([A-Z_][A-Z0-9_]*)='(.*)'$/.exec(line);
+    if (!match) throw new Error(`${file}: not a KEY='value' line: ${line}`);
+    return [match[1] ?? '', match[2] ?? ''] as const;
+  }));
+}
 
 const ORDERER_DOMAIN = 'orderer.impact.local';
 
@@ -38,7 +47,9 @@ function alive(pid: number): boolean {
   return existsSync(`/proc/${pid}/fd`);
 }
 
-describe('each organisation is its own host (real network)', () => {
+describe('each organisation is its own host (real network)', function () {
+  this.timeout(60_000);
+
   it('gives every party its own loopback address, and clients dial each node at its party\'s address', () => {
     const net = currentNetwork();
     const addresses = parties(net).map((party) => party.address);
@@ -86,14 +97,43 @@ describe('each organisation is its own host (real network)', () => {
     expect(names).to.include('ca.orderer');
     expect(names.filter((name) => /^orderer\d+$/.test(name))).to.have.length(net.orderers.length);
     const wrong: string[] = [];
+    const sockets = listeningSockets();
     for (const node of nodes) {
       const expected = addressOf.get(partyOfNode(net, node.name));
-      const listeners = listenersOf(node.pid);
+      const listeners = listenersOf(node.pid, sockets);
       expect(listeners, `${node.name} listens nowhere`).to.not.be.empty;
       for (const listener of listeners) {
         if (listener.address !== expected) wrong.push(`${node.name} (pid ${node.pid}) listens on ${listener.address}:${listener.port}, not ${String(expected)}`);
       }
     }
     expect(wrong, wrong.join('\n')).to.deep.equal([]);
+  });
+
+  it('writes what a party needs to run on its own host, on its own address, and an exchange folder with no secret', async () => {
+    const net = currentNetwork();
+    const org2 = net.orgs[1];
+    if (org2 === undefined) throw new Error('no org 2');
+    await networkScript(net, 'env', '2');
+    await networkScript(net, 'env', 'orderer');
+    const dir = path.join(net.home, 'hosts', '2');
+    const peer = envFile(path.join(dir, 'peer0.org2.env'));
+    for (const key of ['CORE_PEER_LISTENADDRESS', 'CORE_PEER_CHAINCODELISTENADDRESS', 'CORE_OPERATIONS_LISTENADDRESS', 'CORE_PEER_GOSSIP_EXTERNALENDPOINT']) {
+      expect(peer.get(key), key).to.match(new RegExp(`^${org2.address.replaceAll('.', '\\.')}:\\d+$`));
+    }
+    expect(envFile(path.join(dir, 'gateway.org2.env')).get('IL_GATEWAY_HOST')).to.equal(org2.address);
+    const chaincode = readFileSync(path.join(dir, 'chaincode.org2.args'), 'utf8').split('\n');
+    expect(chaincode[chaincode.indexOf('--chaincode-address') + 1]).to.match(new RegExp(`^${org2.address.replaceAll('.', '\\.')}:`));
+    const ca = readFileSync(path.join(dir, 'ca.org2.args'), 'utf8').split('\n');
+    expect(ca[ca.indexOf('--address') + 1]).to.equal(org2.address);
+    const orderer0 = envFile(path.join(net.home, 'hosts', 'orderer', 'orderer0.env'));
+    expect(orderer0.get('ORDERER_GENERAL_LISTENADDRESS')).to.equal(net.ordererAddress);
+    // what the parties hand each other holds certificates and endpoints, never a private key
+    for (const party of ['2', 'orderer']) {
+      const exchange = path.join(net.home, 'hosts', party, 'exchange');
+      const texts = readdirSync(exchange, { recursive: true, encoding: 'utf8' }).map((f) => path.join(exchange, f))
+        .filter((f) => statSync(f).isFile()).map((f) => readFileSync(f, 'utf8'));
+      expect(texts.join('\n')).to.contain('BEGIN CERTIFICATE').and.not.contain('PRIVATE KEY');
+    }
+    expect(readFileSync(path.join(net.home, 'hosts', 'orderer', 'exchange', 'endpoints.txt'), 'utf8')).to.contain(`${net.ordererAddress}:`);
   });
 });
