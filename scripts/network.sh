@@ -13,6 +13,7 @@ source "$REPO_ROOT/scripts/lib/channel-update.sh"
 source "$REPO_ROOT/scripts/lib/chaincode.sh"
 source "$REPO_ROOT/scripts/lib/connection.sh"
 source "$REPO_ROOT/scripts/lib/gateway.sh"
+source "$REPO_ROOT/scripts/lib/hosts.sh"
 
 usage() {
   cat <<USAGE
@@ -28,6 +29,9 @@ Commands:
   kill-node NODE   kill one node (SIGKILL)                      e.g. kill-node orderer0
   start-node NODE  start one stopped node on its existing data
   nodes            list the node names
+  env PARTY        what PARTY (an organisation's number, or orderer) needs to run its nodes on a
+                   host of its own: node settings and command lines, and exchange/ (what it hands
+                   the other parties), in IL_HOME/hosts/PARTY   e.g. env 2
   revoke-user ORG NAME [REASON]
                    ORG's registrar revokes NAME at ORG's CA (all its certificates) and ORG's admin
                    puts the new CRL into ORG's MSP in the channel configuration (a config update);
@@ -401,6 +405,7 @@ main() {
     down) cmd_down ;;
     status) cmd_status ;;
     nodes) load_recorded_consensus; all_node_names ;;
+    env) [[ -n "${2:-}" ]] || die "usage: env PARTY (1..$ORG_COUNT or orderer)"; ensure_node; load_recorded_consensus; cmd_env "$2" ;;
     stop-node) [[ -n "${2:-}" ]] || die "usage: stop-node NODE"; node_kind_index "$2" >/dev/null; stop_node "$2" TERM; ok "$2 stopped" ;;
     kill-node) [[ -n "${2:-}" ]] || die "usage: kill-node NODE"; node_kind_index "$2" >/dev/null; stop_node "$2" KILL; ok "$2 killed" ;;
     start-node) [[ -n "${2:-}" ]] || die "usage: start-node NODE"; ensure_node; cmd_start_node "$2" ;;

@@ -19,16 +19,24 @@ ca_url()            { echo "https://$(party_address "$1"):$(ca_port "$1")"; }
 # A random secret (hex), for the CA's bootstrap registrar and each registered identity.
 random_secret() { openssl rand -hex 16; }
 
+# The command line of PARTY's CA, one argument a line (the bootstrap registrar's secret is read
+# from the server home by the caller: `--boot "$(cat HOME/bootstrap-registrar)"`).
+ca_server_args() {  # PARTY
+  local p=$1
+  printf '%s\n' "$FABRIC_BIN/fabric-ca-server" start --home "$(ca_home "$p")" \
+    --address "$(party_address "$p")" --port "$(ca_port "$p")" --tls.enabled \
+    --csr.cn "$(ca_host "$p")" --csr.hosts "$(ca_host "$p"),$(party_address "$p")" \
+    --operations.listenaddress "$(ca_ops_endpoint "$p")" --metrics.provider prometheus
+}
+
 start_ca() {  # PARTY
-  local p=$1 home boot
+  local p=$1 home boot args
   home=$(ca_home "$p")
   mkdir -p "$home"
   boot="$home/bootstrap-registrar"
   if [[ ! -f $boot ]]; then (umask 077; echo "registrar:$(random_secret)" > "$boot"); fi
-  spawn "$(ca_name "$p")" "$FABRIC_BIN/fabric-ca-server" start --home "$home" --boot "$(cat "$boot")" \
-    --address "$(party_address "$p")" --port "$(ca_port "$p")" --tls.enabled \
-    --csr.cn "$(ca_host "$p")" --csr.hosts "$(ca_host "$p"),$(party_address "$p")" \
-    --operations.listenaddress "$(ca_ops_endpoint "$p")" --metrics.provider prometheus
+  mapfile -t args < <(ca_server_args "$p")
+  spawn "$(ca_name "$p")" "${args[@]}" --boot "$(cat "$boot")"
 }
 
 # fabric-ca-client for PARTY's CA, with client home HOME (where its config file goes).

@@ -39,19 +39,20 @@ gateway_ready() {  # ORG_INDEX
   curl -fsS --max-time 3 "$(gateway_url "$1")/ready" >/dev/null
 }
 
-start_gateway() {  # ORG_INDEX
+# The settings of org J's gateway (KEY=VALUE lines; the network secret included, so the output
+# is secret).
+gateway_settings() {  # ORG_INDEX
   local j=$1 home
   home=$(gateway_home "$j")
-  spawn "$(gateway_name "$j")" env \
-    IL_GATEWAY_MSP_ID="$(org_msp "$j")" \
-    IL_NETWORK_JSON="$NETWORK_JSON" \
-    IL_GATEWAY_HOST="$(org_address "$j")" \
-    IL_GATEWAY_PORT="$(gateway_port "$j")" \
-    IL_GATEWAY_API_KEYS="$home/api-keys.json" \
-    IL_GATEWAY_DATA_DIR="$home/data" \
-    IL_NETWORK_SECRET="$(cat "$GATEWAY_DIR/network-secret")" \
-    NODE_ENV=production \
-    "$(command -v node)" "$REPO_ROOT/gateway/dist/server.js"
+  printf '%s\n' "IL_GATEWAY_MSP_ID=$(org_msp "$j")" "IL_NETWORK_JSON=$NETWORK_JSON" "IL_GATEWAY_HOST=$(org_address "$j")" \
+    "IL_GATEWAY_PORT=$(gateway_port "$j")" "IL_GATEWAY_API_KEYS=$home/api-keys.json" "IL_GATEWAY_DATA_DIR=$home/data" \
+    "IL_NETWORK_SECRET=$(cat "$GATEWAY_DIR/network-secret")" NODE_ENV=production
+}
+
+start_gateway() {  # ORG_INDEX
+  local j=$1 settings
+  mapfile -t settings < <(gateway_settings "$j")
+  spawn "$(gateway_name "$j")" env "${settings[@]}" "$(command -v node)" "$REPO_ROOT/gateway/dist/server.js"
 }
 
 # gateways.json: each gateway's MSP, URL and the demo tokens (for the seeder and the README).

@@ -89,41 +89,59 @@ node_settings() {
   render_template "$@" | grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$'
 }
 
-start_orderer() {  # INDEX
-  local i=$1 name settings
-  name=$(orderer_name "$i")
-  mkdir -p "$LEDGER_DIR/$name"
-  mapfile -t settings < <(node_settings "$REPO_ROOT/network/nodes/orderer.env.tmpl" \
+# The settings of orderer I (KEY=VALUE lines, its whole environment): what start_orderer runs it
+# with and what `network.sh env orderer` writes for a host of its own.
+orderer_settings() {  # INDEX
+  local i=$1
+  echo "FABRIC_CFG_PATH=$FABRIC_SAMPLECONFIG"
+  node_settings "$REPO_ROOT/network/nodes/orderer.env.tmpl" \
     LOGGING="${IL_ORDERER_LOGGING:-info:grpc=error}" LISTEN_HOST="$(orderer_address)" NODE_DIR="$(orderer_dir "$i")" \
     PORT="$(orderer_port "$i")" ADMIN_PORT="$(orderer_admin_port "$i")" OPS_PORT="$(orderer_ops_port "$i")" \
-    LEDGER="$LEDGER_DIR/$name")
-  spawn "$name" env FABRIC_CFG_PATH="$FABRIC_SAMPLECONFIG" "${settings[@]}" "$FABRIC_BIN/orderer"
+    LEDGER="$LEDGER_DIR/$(orderer_name "$i")"
+}
+
+start_orderer() {  # INDEX
+  local i=$1 settings
+  mkdir -p "$LEDGER_DIR/$(orderer_name "$i")"
+  mapfile -t settings < <(orderer_settings "$i")
+  spawn "$(orderer_name "$i")" env "${settings[@]}" "$FABRIC_BIN/orderer"
+}
+
+# The settings of org J's peer (KEY=VALUE lines), as for orderer_settings.
+peer_settings() {  # ORG_INDEX
+  local j=$1
+  echo "FABRIC_CFG_PATH=$FABRIC_SAMPLECONFIG"
+  node_settings "$REPO_ROOT/network/nodes/peer.env.tmpl" \
+    LOGGING="${IL_PEER_LOGGING:-info:grpc=error}" LISTEN_HOST="$(org_address "$j")" NODE_DIR="$(peer_dir "$j")" \
+    PEER_HOST="$(peer_host "$j")" MSP="$(org_msp "$j")" PORT="$(peer_port "$j")" CC_PORT="$(peer_cc_port "$j")" \
+    OPS_PORT="$(peer_ops_port "$j")" GOSSIP_RECONNECT="${IL_GOSSIP_RECONNECT:-5s}" LEDGER="$LEDGER_DIR/$(peer_name "$j")" \
+    BUILDER_DIR="$BUILDER_DIR"
 }
 
 start_peer() {  # ORG_INDEX
-  local j=$1 name settings
-  name=$(peer_name "$j")
-  mkdir -p "$LEDGER_DIR/$name"
-  mapfile -t settings < <(node_settings "$REPO_ROOT/network/nodes/peer.env.tmpl" \
-    LOGGING="${IL_PEER_LOGGING:-info:grpc=error}" LISTEN_HOST="$(org_address "$j")" NODE_DIR="$(peer_dir "$j")" \
-    PEER_HOST="$(peer_host "$j")" MSP="$(org_msp "$j")" PORT="$(peer_port "$j")" CC_PORT="$(peer_cc_port "$j")" \
-    OPS_PORT="$(peer_ops_port "$j")" GOSSIP_RECONNECT="${IL_GOSSIP_RECONNECT:-5s}" LEDGER="$LEDGER_DIR/$name" \
-    BUILDER_DIR="$BUILDER_DIR")
-  spawn "$name" env FABRIC_CFG_PATH="$FABRIC_SAMPLECONFIG" "${settings[@]}" "$FABRIC_BIN/peer" node start
+  local j=$1 settings
+  mkdir -p "$LEDGER_DIR/$(peer_name "$j")"
+  mapfile -t settings < <(peer_settings "$j")
+  spawn "$(peer_name "$j")" env "${settings[@]}" "$FABRIC_BIN/peer" node start
 }
 
-# One chaincode server per organisation: each operator runs its own (chaincode as a service).
-start_chaincode_server() {  # ORG_INDEX PACKAGE_ID
-  local j=$1 id=$2
-  spawn "$(chaincode_name "$j")" env -i PATH="$PATH" HOME="${HOME:-/tmp}" IL_NODE="$(chaincode_name "$j")" \
-    NODE_ENV=production ${IL_BENCH_CONTRACT:+IL_BENCH_CONTRACT="$IL_BENCH_CONTRACT"} \
-    "$(command -v node)" "$REPO_ROOT/node_modules/fabric-shim/cli.js" server \
-    --chaincode-address "$(org_address "$j"):$(chaincode_port "$j")" \
-    --chaincode-id "$id" \
+# The command line of org J's chaincode server, one argument a line.
+chaincode_server_args() {  # ORG_INDEX PACKAGE_ID
+  local j=$1
+  printf '%s\n' "$(command -v node)" "$REPO_ROOT/node_modules/fabric-shim/cli.js" server \
+    --chaincode-address "$(org_address "$j"):$(chaincode_port "$j")" --chaincode-id "$2" \
     --chaincode-tls-cert-file "$(chaincode_tls_dir "$j")/server.crt" \
     --chaincode-tls-key-file "$(chaincode_tls_dir "$j")/server.key" \
     --chaincode-tls-client-cacert-file "$(chaincode_tls_dir "$j")/client-ca.crt" \
     --module-path "$REPO_ROOT/chaincode"
+}
+
+# One chaincode server per organisation: each operator runs its own (chaincode as a service).
+start_chaincode_server() {  # ORG_INDEX PACKAGE_ID
+  local j=$1 args
+  mapfile -t args < <(chaincode_server_args "$j" "$2")
+  spawn "$(chaincode_name "$j")" env -i PATH="$PATH" HOME="${HOME:-/tmp}" IL_NODE="$(chaincode_name "$j")" \
+    NODE_ENV=production ${IL_BENCH_CONTRACT:+IL_BENCH_CONTRACT="$IL_BENCH_CONTRACT"} "${args[@]}"
 }
 
 # Environment for the peer CLI acting as org J's admin (its operator) against its own peer.
