@@ -88,7 +88,8 @@ async function main(argv: readonly string[]): Promise<number> {
     console.log(help());
     return values.help === true || name === undefined ? 0 : 2;
   }
-  const url = values.url ?? process.env.IL_GATEWAY_URL ?? 'http://127.0.0.1:3001';
+  // default: Org1's gateway as `npm start` runs it (on Org1's own address, scripts/lib/topology.sh)
+  const url = values.url ?? process.env.IL_GATEWAY_URL ?? 'http://127.0.0.2:3001';
   const token = values.token ?? process.env.IL_GATEWAY_TOKEN;
   const { method, path, body } = command.request(args);
   const headers: Record<string, string> = {
