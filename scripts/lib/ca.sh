@@ -19,8 +19,40 @@ ca_url()            { echo "https://$(party_address "$1"):$(ca_port "$1")"; }
 # A random secret (hex), for the CA's bootstrap registrar and each registered identity.
 random_secret() { openssl rand -hex 16; }
 
-# The command line of PARTY's CA, one argument a line (the bootstrap registrar's secret is read
-# from the server home by the caller: `--boot "$(cat HOME/bootstrap-registrar)"`).
+# The bootstrap registrar's secret reaches fabric-ca-server only once, at `init`, through its
+# environment (a command line is readable by every local user; /proc/PID/environ only by the
+# owner), and is then taken out of the config file init writes: the CA database keeps only its
+# bcrypt hash. The secret itself stays in the CA's own folder (mode 600) for the registrar's
+# enrolment.
+init_ca() {  # PARTY
+  local p=$1 home boot
+  home=$(ca_home "$p")
+  [[ -f "$home/fabric-ca-server.db" ]] && return 0
+  mkdir -p "$home" "$LOG_DIR"
+  boot="$home/bootstrap-registrar"
+  [[ -f $boot ]] || (umask 077; echo "registrar:$(random_secret)" > "$boot")
+  FABRIC_CA_SERVER_BOOT="$(cat "$boot")" "$FABRIC_BIN/fabric-ca-server" init --home "$home" \
+    --csr.cn "$(ca_host "$p")" --csr.hosts "$(ca_host "$p"),$(party_address "$p")" \
+    >> "$(log_file "$(ca_name "$p")")" 2>&1 || die "could not initialise $(ca_name "$p"); see $(log_file "$(ca_name "$p")")"
+  scrub_bootstrap_identity "$home/fabric-ca-server-config.yaml"
+}
+
+# Empties the registry.identities list of a fabric-ca-server config file (the bootstrap entry
+# init wrote, with its password in clear).
+scrub_bootstrap_identity() {  # CONFIG_FILE
+  local tmp
+  tmp=$(mktemp "$1.XXXXXX")
+  awk '
+    /^registry:/ { in_registry = 1 }
+    /^[^ #]/ && !/^registry:/ { in_registry = 0 }
+    in_registry && /^  identities:/ { print; skipping = 1; next }
+    skipping && /^     *- name:|^       / { next }
+    { skipping = 0; print }
+  ' "$1" > "$tmp" && mv "$tmp" "$1" || die "could not remove the bootstrap identity from $1"
+  ! grep -q '^ *pass:' "$1" || die "$1 still holds a password after init"
+}
+
+# The command line of PARTY's CA (on a server home init_ca made), one argument a line.
 ca_server_args() {  # PARTY
   local p=$1
   printf '%s\n' "$FABRIC_BIN/fabric-ca-server" start --home "$(ca_home "$p")" \
@@ -30,13 +62,10 @@ ca_server_args() {  # PARTY
 }
 
 start_ca() {  # PARTY
-  local p=$1 home boot args
-  home=$(ca_home "$p")
-  mkdir -p "$home"
-  boot="$home/bootstrap-registrar"
-  if [[ ! -f $boot ]]; then (umask 077; echo "registrar:$(random_secret)" > "$boot"); fi
+  local p=$1 args
+  init_ca "$p"
   mapfile -t args < <(ca_server_args "$p")
-  spawn "$(ca_name "$p")" "${args[@]}" --boot "$(cat "$boot")"
+  spawn "$(ca_name "$p")" "${args[@]}"
 }
 
 # fabric-ca-client for PARTY's CA, with client home HOME (where its config file goes).

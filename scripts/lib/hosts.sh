@@ -5,7 +5,8 @@
 #   <node>.env        the node's whole environment (peer, orderers, gateway), one KEY='value' a
 #                     line: `set -a; . <node>.env; set +a` before starting it, or systemd's
 #                     EnvironmentFile=
-#   <node>.args       the node's command line (CA, chaincode server), one argument a line
+#   <node>.args       the node's command line (CA, on the server home `up`/`generate` initialised;
+#                     chaincode server), one argument a line
 #   exchange/         what the party gives the others, and nothing secret: its organisation MSP
 #                     (msp/: CA root, TLS root, NodeOU config), its TLS root, and endpoints.txt
 #                     (its anchor peer, or its orderers' endpoints and TLS certificates)

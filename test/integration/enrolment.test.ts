@@ -11,7 +11,7 @@ import { enrollWithSecret, loadWallet, newKeyAndRequest, storeWallet } from '@im
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -93,6 +93,21 @@ describe('enrolment with the user\'s own key, re-enrolment and revocation (Org1 
   after(() => {
     user?.close();
     rmSync(wallet, { recursive: true, force: true });
+  });
+
+  it("keeps each CA's bootstrap registrar secret off its command line and out of its config file", () => {
+    const cas = readdirSync(path.join(w.net.home, 'pids')).filter((file) => /^ca\..*\.pid$/.test(file));
+    expect(cas.length).to.equal(w.net.orgs.length + 1); // every organisation's CA and the ordering organisation's
+    for (const file of cas) {
+      const pid = readFileSync(path.join(w.net.home, 'pids', file), 'utf8').trim();
+      const commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      expect(commandLine.join(' '), file).to.include('fabric-ca-server start');
+      const home = commandLine[commandLine.indexOf('--home') + 1] ?? '';
+      const secret = readFileSync(path.join(home, 'bootstrap-registrar'), 'utf8').trim().split(':')[1] ?? '';
+      expect(secret.length, file).to.be.at.least(16);
+      expect(commandLine.join(' '), file).not.to.include(secret);
+      expect(readFileSync(path.join(home, 'fabric-ca-server-config.yaml'), 'utf8'), file).not.to.include(secret);
+    }
   });
 
   it('registers a user (operator), who enrols with a key made here: only a CSR goes to the CA; the secret is one-time', async () => {
