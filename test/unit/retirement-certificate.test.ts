@@ -133,5 +133,9 @@ describe('retirement certificates', function () {
     expect(json).to.deep.equal(certificate);
     expect((await verifyRetirementCertificate(json, { issuers: [key.info.did] })).ok).to.equal(true);
     expect(Buffer.from(await renderCertificatePdf(certificate)).equals(Buffer.from(pdf))).to.equal(true);
+    // the same certificate in another key order (as an HTTP response serialises it) renders the same PDF
+    const reordered = JSON.parse(JSON.stringify(certificate, Object.keys(certificate).reverse().concat(Object.keys(certificate.credentialSubject)))) as RetirementCertificate;
+    expect(Object.keys(reordered)[0]).to.not.equal(Object.keys(certificate)[0]);
+    expect(Buffer.from(await renderCertificatePdf({ ...reordered, proof: certificate.proof })).equals(Buffer.from(pdf))).to.equal(true);
   });
 });

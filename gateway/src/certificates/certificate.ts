@@ -85,7 +85,7 @@ export interface RetirementFacts {
 /** The retirement of `proof` and the organisation that retired it; a clear problem when it is not retired. */
 export function retirementOf(proof: ProofOfImpact): { retirement: NonNullable<ProofOfImpact['retirement']>; retiredBy: string } {
   if (proof.status !== 'retired' || proof.retirement === undefined) {
-    throw new ApiError(409, 'PROOF_NOT_RETIRED', `proof ${proof.id} is ${proof.status}, not retired: a certificate exists only for a retired proof (retire it with POST /v1/proofs/${proof.id}/retirements)`, { proofId: proof.id, status: proof.status });
+    throw new ApiError(409, 'PROOF_NOT_RETIRED', `proof ${proof.id} is ${proof.status}, not retired: a certificate exists only for a retired proof (retire it with POST /v1/proofs/${proof.id}/retirements)`, { proofId: proof.id, proofStatus: proof.status });
   }
   // the owner of a retired proof is the identity that retired it (only the owner retires)
   return { retirement: proof.retirement, retiredBy: parseIdentity(proof.owner, 'owner').mspId };

@@ -6,6 +6,7 @@
  * document's keywords. Dates come from the retirement, so a certificate renders the same PDF.
  */
 import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRawStream, PDFString, rgb, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
+import { sortKeysDeep } from '@impact-ledger/chaincode/facts';
 import QRCode from 'qrcode';
 import type { RetirementCertificate } from './certificate.js';
 
@@ -117,7 +118,8 @@ export async function renderCertificatePdf(certificate: RetirementCertificate): 
   const bundleQr = await doc.embedPng(await qrPng(subject.auditBundle));
   page.drawImage(bundleQr, { x: qrX, y: pageHeight - MARGIN - 150 - 2 * QR_SIZE, width: QR_SIZE, height: QR_SIZE });
   page.drawText('audit bundle', { x: qrX + 8, y: pageHeight - MARGIN - 162 - 2 * QR_SIZE, size: 8, font: fonts.regular, color: MUTED });
-  await doc.attach(new TextEncoder().encode(`${JSON.stringify(certificate, null, 2)}\n`), CERTIFICATE_ATTACHMENT, {
+  // keys sorted: the same certificate gives the same PDF whatever order its JSON came in
+  await doc.attach(new TextEncoder().encode(`${JSON.stringify(sortKeysDeep(certificate), null, 2)}\n`), CERTIFICATE_ATTACHMENT, {
     mimeType: 'application/json', description: 'the signed retirement certificate (W3C Verifiable Credential)', creationDate: date, modificationDate: date,
   });
   return doc.save({ useObjectStreams: false });
