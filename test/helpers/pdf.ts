@@ -36,6 +36,8 @@ export async function pdfText(pdf: Uint8Array): Promise<string[]> {
   return strings;
 }
 
+const UPSCALE = 4;
+
 /** The payloads of the QR codes found in the PDF's images (8-bit RGB or gray, Flate or raw). */
 export async function pdfQrCodes(pdf: Uint8Array): Promise<string[]> {
   const doc = await PDFDocument.load(pdf);
@@ -47,12 +49,18 @@ export async function pdfQrCodes(pdf: Uint8Array): Promise<string[]> {
     const bytes = streamBytes(object);
     const channels = bytes.length / (width * height);
     if (channels !== 3 && channels !== 1) continue; // soft masks and other layouts
-    const rgba = new Uint8ClampedArray(width * height * 4);
-    for (let i = 0; i < width * height; i += 1) {
-      for (let c = 0; c < 3; c += 1) rgba[i * 4 + c] = bytes[i * channels + (channels === 3 ? c : 0)] ?? 0;
-      rgba[i * 4 + 3] = 255;
+    // as a viewer shows it: each pixel UPSCALE times wider and taller (a one-pixel-per-module image is too small to scan)
+    const w = width * UPSCALE;
+    const h = height * UPSCALE;
+    const rgba = new Uint8ClampedArray(w * h * 4);
+    for (let y = 0; y < h; y += 1) {
+      for (let x = 0; x < w; x += 1) {
+        const source = Math.floor(y / UPSCALE) * width + Math.floor(x / UPSCALE);
+        for (let c = 0; c < 3; c += 1) rgba[(y * w + x) * 4 + c] = bytes[source * channels + (channels === 3 ? c : 0)] ?? 0;
+        rgba[(y * w + x) * 4 + 3] = 255;
+      }
     }
-    const code = jsQR(rgba, width, height);
+    const code = jsQR(rgba, w, h);
     if (code !== null) found.push(code.data);
   }
   return found;

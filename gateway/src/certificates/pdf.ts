@@ -5,7 +5,10 @@
  * it (`impact-ledger verify-certificate certificate.pdf`). The QR payloads are also in the
  * document's keywords. Dates come from the retirement, so a certificate renders the same PDF.
  */
-import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRawStream, PDFString, rgb, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
+import {
+  concatTransformationMatrix, decodePDFRawStream, drawObject, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRawStream, PDFString, popGraphicsState,
+  pushGraphicsState, rgb, StandardFonts, type PDFFont, type PDFPage,
+} from 'pdf-lib';
 import { sortKeysDeep } from '@impact-ledger/chaincode/facts';
 import QRCode from 'qrcode';
 import type { RetirementCertificate } from './certificate.js';
@@ -53,8 +56,27 @@ function wrap(font: PDFFont, size: number, text: string, width: number): string[
   return lines;
 }
 
-async function qrPng(payload: string): Promise<Buffer> {
-  return QRCode.toBuffer(payload, { type: 'png', errorCorrectionLevel: 'M', margin: 4, scale: 6 });
+/** Light modules around the symbol, as the QR specification asks. */
+const QUIET_ZONE = 4;
+
+/**
+ * Draws a QR code of `payload` as an image of one 8-bit gray pixel per module, scaled up without
+ * interpolation (crisp at any zoom; a PNG would cost a decode and re-encode per certificate).
+ */
+function drawQr(doc: PDFDocument, page: PDFPage, payload: string, at: { x: number; y: number; size: number }): void {
+  const { modules } = QRCode.create(payload, { errorCorrectionLevel: 'M' });
+  const side = modules.size + 2 * QUIET_ZONE;
+  const pixels = new Uint8Array(side * side).fill(255);
+  for (let row = 0; row < modules.size; row += 1) {
+    for (let col = 0; col < modules.size; col += 1) {
+      if (modules.get(row, col) !== 0) pixels[(row + QUIET_ZONE) * side + col + QUIET_ZONE] = 0;
+    }
+  }
+  const image = doc.context.flateStream(pixels, {
+    Type: 'XObject', Subtype: 'Image', Width: side, Height: side, ColorSpace: 'DeviceGray', BitsPerComponent: 8, Interpolate: false,
+  });
+  const name = page.node.newXObject('QR', doc.context.register(image));
+  page.pushOperators(pushGraphicsState(), concatTransformationMatrix(at.size, 0, 0, at.size, at.x, at.y), drawObject(name), popGraphicsState());
 }
 
 interface Writer {
@@ -112,11 +134,9 @@ export async function renderCertificatePdf(certificate: RetirementCertificate): 
     'Check it offline with `impact-ledger verify-certificate <this file> --issuer <did:key published by the issuing organisation>`, ' +
     'and the retirement itself with `impact-ledger verify-bundle` on the audit bundle.', textWidth);
   const qrX = pageWidth - MARGIN - QR_SIZE;
-  const proofQr = await doc.embedPng(await qrPng(subject.proofId));
-  page.drawImage(proofQr, { x: qrX, y: pageHeight - MARGIN - 110 - QR_SIZE, width: QR_SIZE, height: QR_SIZE });
+  drawQr(doc, page, subject.proofId, { x: qrX, y: pageHeight - MARGIN - 110 - QR_SIZE, size: QR_SIZE });
   page.drawText('proof id', { x: qrX + 8, y: pageHeight - MARGIN - 122 - QR_SIZE, size: 8, font: fonts.regular, color: MUTED });
-  const bundleQr = await doc.embedPng(await qrPng(subject.auditBundle));
-  page.drawImage(bundleQr, { x: qrX, y: pageHeight - MARGIN - 150 - 2 * QR_SIZE, width: QR_SIZE, height: QR_SIZE });
+  drawQr(doc, page, subject.auditBundle, { x: qrX, y: pageHeight - MARGIN - 150 - 2 * QR_SIZE, size: QR_SIZE });
   page.drawText('audit bundle', { x: qrX + 8, y: pageHeight - MARGIN - 162 - 2 * QR_SIZE, size: 8, font: fonts.regular, color: MUTED });
   // keys sorted: the same certificate gives the same PDF whatever order its JSON came in
   await doc.attach(new TextEncoder().encode(`${JSON.stringify(sortKeysDeep(certificate), null, 2)}\n`), CERTIFICATE_ATTACHMENT, {
