@@ -17,6 +17,7 @@ export { verificationIdOf, type Verification } from './domain/quorum';
 export { flagIdOf, type FlagRecord } from './domain/revocation';
 export type { ProtocolRecord } from './domain/protocol';
 export { ChaincodeError } from './errors';
+export { parseIdentity } from './domain/identity';
 export { parseCampaign, parseRoleRecord, parseSettlement, parseStatusListRecord } from './ledger/records';
 export type { Campaign, Settlement, RoleRecord, StatusListRecord } from './domain';
 export { qualifiedName, Transactions, type ContractName, type QualifiedTransaction, type TransactionOf } from './transactions';

@@ -21,6 +21,7 @@ export {
   CREDENTIALS_V1_URL,
   CREDENTIALS_V2_URL,
   IMPACT_LEDGER_CONTEXT_V1_URL,
+  RETIREMENT_CERTIFICATE_CONTEXT_V1_URL,
 } from './contexts/index.js';
 export { CREDENTIAL_ENVELOPE_SCHEMA, compileSubjectSchema, type SchemaViolation, type SubjectValidator } from './schemas.js';
 export {

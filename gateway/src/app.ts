@@ -27,6 +27,7 @@ import { reportRoutes } from './routes/reports.js';
 import { roleRoutes } from './routes/roles.js';
 import { totalsRoutes } from './routes/totals.js';
 import { auditRoutes } from './routes/audit.js';
+import { certificateRoutes } from './routes/certificates.js';
 import { revocationRoutes } from './routes/revocations.js';
 import { statusListRoutes } from './routes/status-lists.js';
 
@@ -173,7 +174,7 @@ export async function buildApp(services: GatewayServices, options: AppOptions = 
   registerHooks(app, services);
   await registerOpenApi(app, services);
   const context = createRouteContext(services);
-  for (const routes of [operationsRoutes, roleRoutes, protocolRoutes, claimRoutes, proofRoutes, credentialRoutes, totalsRoutes, eventRoutes, campaignRoutes, reportRoutes, auditRoutes, revocationRoutes, statusListRoutes]) {
+  for (const routes of [operationsRoutes, roleRoutes, protocolRoutes, claimRoutes, proofRoutes, credentialRoutes, totalsRoutes, eventRoutes, campaignRoutes, reportRoutes, auditRoutes, certificateRoutes, revocationRoutes, statusListRoutes]) {
     routes(app, context);
   }
   await registerDashboard(app, options.dashboardDir);

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { verifyBundleFile } from './audit/cli-verify.js';
+import { certificatePdfFile, verifyCertificateFile } from './certificates/cli.js';
 import { ENROL_USAGE, enroll, reenroll, register } from './enrol/commands.js';
 
 interface Command {
@@ -48,6 +49,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   'proofs:provenance': { usage: 'proofs:provenance <proofId>', summary: 'provenance with block numbers', request: (a) => ({ method: 'GET', path: `/v1/proofs/${arg(a, 0, 'proofId')}/provenance` }) },
   'proofs:transfer': { usage: 'proofs:transfer <proofId> <newOwner> <quantity>', summary: 'transfer (owner)', request: (a) => ({ method: 'POST', path: `/v1/proofs/${arg(a, 0, 'proofId')}/transfers`, body: { newOwner: arg(a, 1, 'newOwner'), quantity: Number(arg(a, 2, 'quantity')) } }) },
   'proofs:retire': { usage: 'proofs:retire <proofId> <quantity> <beneficiary> <purpose>', summary: 'retire (owner)', request: (a) => ({ method: 'POST', path: `/v1/proofs/${arg(a, 0, 'proofId')}/retirements`, body: { quantity: Number(arg(a, 1, 'quantity')), beneficiary: arg(a, 2, 'beneficiary'), purpose: arg(a, 3, 'purpose') } }) },
+  'proofs:certificate': { usage: 'proofs:certificate <proofId>', summary: 'the retirement certificate of a retired proof (JSON; PDF: certificate-pdf)', request: (a) => ({ method: 'GET', path: `/v1/proofs/${arg(a, 0, 'proofId')}/retirement-certificate` }) },
+  'certificate-issuer': { usage: 'certificate-issuer', summary: "the did:key this organisation signs certificates with", request: () => ({ method: 'GET', path: '/v1/certificate-issuer' }) },
   'credentials:check': { usage: 'credentials:check <credential.json|->', summary: 'is a credential anchored?', request: (a) => ({ method: 'POST', path: '/v1/credentials/check', body: { credential: jsonFile(a[0]) } }) },
   totals: { usage: 'totals [pillar]', summary: 'totals per pillar and unit', request: (a) => ({ method: 'GET', path: `/v1/totals${a[0] ? `?pillar=${enc(a[0])}` : ''}` }) },
   ready: { usage: 'ready', summary: 'is the gateway ready?', request: () => ({ method: 'GET', path: '/ready' }) },
@@ -70,11 +73,15 @@ function help(): string {
     `  ${ENROL_USAGE.reenroll.padEnd(72)} new key and certificate, authorised by the current key`,
     '',
     `  ${'verify-bundle <bundle.json> [--trust genesis.block|sha256] [--credential f]'.padEnd(72)} verify an audit bundle offline (no network); exit 1 naming each failed step (verify-bundle --help)`,
+    `  ${'verify-certificate <certificate.json|.pdf> [--issuer did:key]'.padEnd(72)} verify a retirement certificate offline (no network; verify-certificate --help)`,
+    `  ${'certificate-pdf <certificate.json> [-o out.pdf]'.padEnd(72)} render a retirement certificate as PDF, offline`,
   ].join('\n');
 }
 
 async function main(argv: readonly string[]): Promise<number> {
   if (argv[0] === 'verify-bundle') return verifyBundleFile(argv.slice(1));
+  if (argv[0] === 'verify-certificate') return verifyCertificateFile(argv.slice(1));
+  if (argv[0] === 'certificate-pdf') return certificatePdfFile(argv.slice(1));
   if (argv[0] === 'users:register') return register(argv.slice(1));
   if (argv[0] === 'enroll') return enroll(argv.slice(1));
   if (argv[0] === 'reenroll') return reenroll(argv.slice(1));

@@ -65,6 +65,8 @@ const ConfigSchema = Type.Object({
   deadlines: DeadlinesSchema,
   connections: ConnectionsSchema,
   tls: Type.Optional(TlsSchema),
+  /** Base URL clients reach this gateway at (links in retirement certificates); default: the URL it listens on. */
+  publicUrl: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+[^/\\s]$' })),
   logLevel: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('silent')]),
 });
 
@@ -122,6 +124,7 @@ const ENV_FIELDS = {
   IL_NETWORK_SECRET: 'networkSecret',
   IL_GATEWAY_LOG_LEVEL: 'logLevel',
   IL_GATEWAY_CHECK_THREADS: 'credentialCheckThreads',
+  IL_GATEWAY_PUBLIC_URL: 'publicUrl',
 } as const;
 
 const NUMERIC_FIELDS = new Set<string>(['port', 'credentialCheckThreads']);

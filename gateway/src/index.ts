@@ -24,3 +24,10 @@ export { blockHash, blockHeaderBytes, bftQuorum, genesisBlockHash, requiredOrder
 export { newKeyAndRequest, inspectRequest, type KeyAndRequest } from './enrol/csr.js';
 export { caToken, enrollWithSecret, lowSSignature, parseCaAnswer, reenrollWithKey, type CaAnswer } from './enrol/ca-client.js';
 export { keyFileName, loadWallet, storeWallet, type Wallet, type WalletInfo } from './enrol/wallet.js';
+export {
+  assertIssuedHere, auditBundleUrl, parseRetirementCertificate, retirementCertificate, retirementOf, RETIREMENT_CERTIFICATE_TYPE, RetirementCertificateSchema,
+  type CertificateIssuer, type CertificateSubject, type RetirementCertificate, type RetirementFacts,
+} from './certificates/certificate.js';
+export { CERTIFICATE_ISSUER_FILE, CERTIFICATE_KEY_FILE, loadOrCreateCertificateKey, type CertificateIssuerInfo, type CertificateKey } from './certificates/issuer-key.js';
+export { CERTIFICATE_ATTACHMENT, pdfAttachment, QR_KEYWORDS, renderCertificatePdf } from './certificates/pdf.js';
+export { signRetirementCertificate, verifyRetirementCertificate, type CertificateFailure, type CertificateReport, type CertificateVerifyOptions } from './certificates/sign-verify.js';

@@ -11,6 +11,7 @@ import { buildApp } from './app.js';
 import { createAuthenticator } from './auth.js';
 import { ConfigError, loadApiKeys, loadConfig, type GatewayConfig } from './config.js';
 import { createStaticDocumentLoader } from '@impact-ledger/credentials';
+import { loadOrCreateCertificateKey } from './certificates/issuer-key.js';
 import { inlineChecker, threadPoolChecker } from './credentials/checker.js';
 import { createEventFeed } from './fabric/event-feed.js';
 import { openLedger } from './fabric/ledger.js';
@@ -78,7 +79,12 @@ function httpsOptions(tls: NonNullable<GatewayConfig['tls']>): HttpsServerOption
 
 /** Opens the services of `config`, starts the event feed and listens. */
 export async function startGateway(config: GatewayConfig, options: StartOptions = {}): Promise<RunningGateway> {
-  const services = openServices(config, options);
+  const certificateKey = await loadOrCreateCertificateKey(config.dataDir, config.mspId);
+  let listening = '';
+  const services: GatewayServices = {
+    ...openServices(config, options),
+    certificates: { key: certificateKey, publicUrl: () => config.publicUrl ?? listening },
+  };
   const app = await buildApp(services, {
     logger: options.logger === false ? false : { level: config.logLevel },
     connections: config.connections,
@@ -86,6 +92,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   });
   services.events.start();
   const url = await app.listen({ host: config.host, port: config.port });
+  listening = url;
   return {
     app,
     url,

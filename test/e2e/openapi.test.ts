@@ -8,7 +8,7 @@ const ROUTES = [
   'post /v1/protocols/{id}/versions/{version}/retire', 'get /v1/protocols', 'get /v1/protocols/{id}/versions/{version}',
   'post /v1/claims', 'get /v1/claims/{id}', 'post /v1/claims/{id}/withdraw', 'post /v1/claims/{id}/verifications', 'post /v1/claims/{id}/validation',
   'get /v1/proofs', 'get /v1/proofs/{id}', 'get /v1/proofs/{id}/provenance', 'post /v1/proofs/{id}/transfers', 'post /v1/proofs/{id}/retirements',
-  'get /v1/proofs/{id}/audit-bundle', 'post /v1/revocations', 'post /v1/revocations/{flagId}/clear', 'post /v1/revocations/{flagId}/continue',
+  'get /v1/proofs/{id}/audit-bundle', 'get /v1/proofs/{id}/retirement-certificate', 'get /v1/certificate-issuer', 'post /v1/revocations', 'post /v1/revocations/{flagId}/clear', 'post /v1/revocations/{flagId}/continue',
   'get /v1/revocations/{flagId}', 'put /v1/status-lists', 'get /v1/status-lists',
   'post /v1/credentials/check', 'get /v1/totals', 'get /v1/events', 'get /v1/openapi.json', 'get /health', 'get /ready', 'get /metrics',
 ];

@@ -8,6 +8,7 @@ import { contexts as bitstringStatusListContexts } from '@digitalbazaar/vc-bitst
 import { isJsonObject, type JsonObject } from '../json.js';
 import examplesV2 from './credentials-examples-v2.json' with { type: 'json' };
 import impactLedgerV1 from './impact-ledger-v1.json' with { type: 'json' };
+import retirementCertificateV1 from './retirement-certificate-v1.json' with { type: 'json' };
 
 /** URL of the W3C credentials v1 context (VCDM 1.1). */
 export const CREDENTIALS_V1_URL = 'https://www.w3.org/2018/credentials/v1';
@@ -17,6 +18,8 @@ export const CREDENTIALS_V2_URL = 'https://www.w3.org/ns/credentials/v2';
 export const CREDENTIALS_EXAMPLES_V2_URL = 'https://www.w3.org/ns/credentials/examples/v2';
 /** URL of impact-ledger's own context: the terms of impact claim subjects. */
 export const IMPACT_LEDGER_CONTEXT_V1_URL = 'https://impact-ledger.org/contexts/v1';
+/** URL of the context of retirement certificates (the credentials the gateway issues when a proof is retired). */
+export const RETIREMENT_CERTIFICATE_CONTEXT_V1_URL = 'https://impact-ledger.org/contexts/retirement-certificate/v1';
 
 function entries(source: ReadonlyMap<string, unknown>): Array<[string, JsonObject]> {
   return [...source].map(([url, document]) => {
@@ -33,5 +36,6 @@ export const BUNDLED_CONTEXTS: ReadonlyMap<string, JsonObject> = new Map([
   ...entries(new Map<string, unknown>([
     [CREDENTIALS_EXAMPLES_V2_URL, examplesV2],
     [IMPACT_LEDGER_CONTEXT_V1_URL, impactLedgerV1],
+    [RETIREMENT_CERTIFICATE_CONTEXT_V1_URL, retirementCertificateV1],
   ])),
 ]);

@@ -6,6 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { Authenticator, Caller } from '../auth.js';
 import type { DocumentLoader } from '@impact-ledger/credentials';
+import type { CertificateKey } from '../certificates/issuer-key.js';
 import type { CredentialChecker } from '../credentials/checker.js';
 import type { EventFeed } from '../fabric/event-feed.js';
 import { chaincodeClient, ledgerTransport, type ImpactChaincode } from '../fabric/chaincode-client.js';
@@ -28,6 +29,13 @@ export interface CredentialSettings {
   readonly networkSecret: string;
 }
 
+/** Retirement certificates: the organisation's certificate key and where certificates link to. */
+export interface CertificateSettings {
+  readonly key: CertificateKey;
+  /** Base URL of this gateway in certificates' audit bundle links (`publicUrl`, else the URL it listens on). */
+  readonly publicUrl: () => string;
+}
+
 /** The services a gateway app is built from (injected, so tests can replace any of them). */
 export interface GatewayServices {
   readonly mspId: string;
@@ -37,6 +45,8 @@ export interface GatewayServices {
   readonly events: EventFeed;
   readonly metrics: GatewayMetrics;
   readonly credentials: CredentialSettings;
+  /** Absent: this gateway issues no retirement certificates (503 CERTIFICATES_UNAVAILABLE). */
+  readonly certificates?: CertificateSettings;
 }
 
 /** The response of a mutation. */
