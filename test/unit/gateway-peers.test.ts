@@ -105,6 +105,24 @@ describe('gateway peer failover', () => {
     expect(calls, 'still each peer once').to.deep.equal(['peer0.org1', 'peer0.org2', 'peer0.org3']);
   });
 
+  it('skips a peer whose connection cannot be made (and fails at the start for its own)', async () => {
+    const unreadable = (name: string) => (peer: PeerTarget): Fake => {
+      if (peer.name === name) throw new Error(`ENOENT: ${peer.tlsRootCertPath}`);
+      return { name: peer.name };
+    };
+    const options = { isDown: (error: unknown) => error instanceof DownError, probe: async () => undefined, close: () => undefined };
+    expect(() => new PeerPool<Fake>(peers, { ...options, connect: unreadable('peer0.org1') })).to.throw(/ENOENT/);
+    const pool = new PeerPool<Fake>(peers, { ...options, connect: unreadable('peer0.org2'), probeIntervalMs: 60_000 });
+    try {
+      const calls: string[] = [];
+      await pool.run(async (peer) => { calls.push(peer.peer.name); if (peer.own) throw new DownError('down'); });
+      expect(calls).to.deep.equal(['peer0.org1', 'peer0.org3']);
+      expect(pool.state().peers.map((p) => p.down)).to.deep.equal([true, true, false]);
+    } finally {
+      pool.close();
+    }
+  });
+
   it('ends a stream read through a peer when the gateway switches, and reports a stream that breaks', async () => {
     let closed = 0;
     const endless = (): CloseableStream<number> => {

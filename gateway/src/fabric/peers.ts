@@ -103,16 +103,29 @@ export class PeerPool<C> {
   #probing = false;
   #closed = false;
 
-  /** `peers[0]` is the organisation's own peer. */
+  /**
+   * `peers[0]` is the organisation's own peer: its connection is made now (a configuration error
+   * stops the gateway at its start), the others' on their first use.
+   */
   constructor(peers: readonly PeerTarget[], private readonly options: PeerPoolOptions<C>) {
-    if (peers.length === 0) throw new Error('a peer pool needs at least one peer');
-    this.#slots = peers.map((peer, index) => ({ peer, own: index === 0, down: false }));
-    this.#inUse = this.#slots[0] as Slot<C>;
+    const [own, ...others] = peers;
+    if (own === undefined) throw new Error('a peer pool needs at least one peer');
+    this.#inUse = { peer: own, own: true, down: false, connection: options.connect(own) };
+    this.#slots = [this.#inUse, ...others.map((peer) => ({ peer, own: false, down: false }))];
   }
 
   /** The peer calls go to now: the first that is not down (the own peer when all are). */
   current(): PeerConnection<C> {
-    return this.#view(this.#inUse);
+    for (;;) {
+      const slot = this.#inUse;
+      try {
+        return this.#view(slot);
+      } catch (error) {
+        // a peer whose connection cannot be made is down: the next one (the own one is made at the start)
+        this.#markDown(slot, error);
+        if (this.#inUse === slot) throw error;
+      }
+    }
   }
 
   state(): PeerState {
