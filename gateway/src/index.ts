@@ -17,6 +17,7 @@ export { openIdempotencyStore, idempotencyJournalPath, type IdempotencyStore, ty
 export { openLedger, type Ledger, type PreparedTransaction, type Committed } from './fabric/ledger.js';
 export { chaincodeClient, ledgerTransport, type ChaincodeTransport, type ImpactChaincode } from './fabric/chaincode-client.js';
 export { loadOrgNetwork, type OrgNetwork } from './fabric/network-info.js';
+export { PeerPool, isPeerDown, peerClient, type CloseableStream, type PeerConnection, type PeerPoolOptions, type PeerState, type PeerSwitch, type PeerTarget } from './fabric/peers.js';
 export * from './reports/index.js';
 export { verifyAuditBundle, type VerifyOptions } from './audit/verify.js';
 export { AUDIT_BUNDLE_FORMAT, VERIFY_STEPS, type AuditBundle, type VerifyFailure, type VerifyReport, type VerifyStep } from './audit/bundle.js';

@@ -14,10 +14,10 @@ import { createStaticDocumentLoader } from '@impact-ledger/credentials';
 import { loadOrCreateCertificateKey } from './certificates/issuer-key.js';
 import { inlineChecker, threadPoolChecker } from './credentials/checker.js';
 import { createEventFeed } from './fabric/event-feed.js';
-import { openLedger } from './fabric/ledger.js';
+import { openLedger, type LedgerObserver } from './fabric/ledger.js';
 import { loadOrgNetwork } from './fabric/network-info.js';
 import { openIdempotencyStore } from './idempotency.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, type GatewayMetrics } from './metrics.js';
 import type { GatewayServices, TypedApp } from './routes/context.js';
 
 /** A running gateway. */
@@ -37,7 +37,25 @@ export interface StartOptions {
   readonly now?: () => Date;
 }
 
-function openServices(config: GatewayConfig, options: StartOptions): GatewayServices {
+/** Where the services log before the app's logger exists (then: the app's JSON logger). */
+interface ServiceLog { warn(object: object, message: string): void; info(object: object, message: string): void }
+
+/** Shows the peers' state in the metrics, and logs a failover or a return to the own peer. */
+function peerReporter(metrics: GatewayMetrics, log: () => ServiceLog): NonNullable<LedgerObserver['onPeers']> {
+  return (state, change) => {
+    for (const peer of state.peers) {
+      metrics.fabricPeerInUse.set({ peer: peer.name }, peer.name === state.inUse ? 1 : 0);
+      metrics.fabricPeerDown.set({ peer: peer.name }, peer.down ? 1 : 0);
+    }
+    if (change === undefined) return;
+    metrics.fabricPeerSwitches.inc({ to: change.to });
+    const fields = { from: change.from, to: change.to, down: state.peers.filter((p) => p.down).map((p) => p.name), ...(change.reason === undefined ? {} : { reason: change.reason }) };
+    if (change.backToOwn) log().info(fields, `back on its own peer ${change.to}`);
+    else log().warn(fields, `peer ${change.from} is down: failing over to ${change.to}`);
+  };
+}
+
+function openServices(config: GatewayConfig, options: StartOptions, log: () => ServiceLog): GatewayServices {
   const org = loadOrgNetwork(config.networkJson, config.mspId);
   mkdirSync(config.dataDir, { recursive: true });
   const documentLoader = createStaticDocumentLoader();
@@ -47,6 +65,7 @@ function openServices(config: GatewayConfig, options: StartOptions): GatewayServ
       metrics.fabricSubmit.observe(timings.endorseAndSubmitSeconds);
       metrics.fabricCommit.observe(timings.commitSeconds);
     },
+    onPeers: peerReporter(metrics, log),
   });
   return {
     mspId: config.mspId,
@@ -81,8 +100,9 @@ function httpsOptions(tls: NonNullable<GatewayConfig['tls']>): HttpsServerOption
 export async function startGateway(config: GatewayConfig, options: StartOptions = {}): Promise<RunningGateway> {
   const certificateKey = await loadOrCreateCertificateKey(config.dataDir, config.mspId);
   let listening = '';
+  let log: ServiceLog = { warn: (o, m) => console.warn(`${m} ${JSON.stringify(o)}`), info: (o, m) => console.log(`${m} ${JSON.stringify(o)}`) };
   const services: GatewayServices = {
-    ...openServices(config, options),
+    ...openServices(config, options, () => log),
     certificates: { key: certificateKey, publicUrl: () => config.publicUrl ?? listening },
   };
   const app = await buildApp(services, {
@@ -90,6 +110,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     connections: config.connections,
     ...(config.tls !== undefined ? { https: httpsOptions(config.tls) } : {}),
   });
+  log = app.log;
   services.events.start();
   const url = await app.listen({ host: config.host, port: config.port });
   listening = url;

@@ -47,7 +47,7 @@ export async function fakeGateway(options: AppOptions = {}): Promise<FakeGateway
     waitForBlock: async () => new Promise((resolve) => setTimeout(resolve, 2_000)),
     blockOf: async () => 1,
     rawBlock: async () => new Uint8Array(),
-    ping: async () => undefined,
+    ping: async () => ({ peer: 'peer0.fake', ownPeer: true }),
     chaincodeEvents: async () => { throw new Error('no events in the fake ledger'); },
     close: () => undefined,
   };

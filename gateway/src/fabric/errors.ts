@@ -116,7 +116,7 @@ export function toApiError(error: unknown, what: string): ApiError {
   const refusal = chaincodeErrorOf(error);
   if (refusal !== undefined) return new ApiError(CHAINCODE_ERROR_STATUS[refusal.code], refusal.code, refusal.message, refusal.details ?? {}, { cause: error });
   if (isUnavailable(error)) {
-    return new ApiError(503, 'FABRIC_UNAVAILABLE', `the organisation's peer did not answer ${what} in time; retry later`, {}, { cause: error });
+    return new ApiError(503, 'FABRIC_UNAVAILABLE', `no peer answered ${what} in time; retry later`, {}, { cause: error });
   }
   return new ApiError(502, 'FABRIC_ERROR', `Fabric refused ${what}: ${error instanceof Error ? error.message : String(error)}`, {}, { cause: error });
 }

@@ -1,10 +1,13 @@
 /**
- * Fabric access of one gateway: one long-lived gRPC connection to the organisation's peer, one
- * fabric-gateway `Gateway` per mapped identity (created on first use), per-call deadlines,
- * evaluate for reads, submit + commit status for writes, bounded retries of MVCC/phantom
- * conflicts (a new transaction each time) and of the transient planning error after a peer restart.
+ * Fabric access of one gateway: long-lived gRPC connections to the organisation's peer and, to
+ * fail over to while it is down, the other organisations' peers (./peers.ts), one fabric-gateway
+ * `Gateway` per mapped identity and peer (created on first use), per-call deadlines, evaluate for
+ * reads, submit + commit status for writes, bounded retries of MVCC/phantom conflicts (a new
+ * transaction each time) and of the transient planning error after a peer restart. A transaction
+ * is endorsed, sent and its commit status asked with the same bytes (the same transaction id) on
+ * whichever peer answers.
  */
-import * as grpc from '@grpc/grpc-js';
+import type * as grpc from '@grpc/grpc-js';
 import { connect, hash, signers, type ChaincodeEvent, type CloseableAsyncIterable, type Gateway, type Network, type Transaction } from '@hyperledger/fabric-gateway';
 import fabricProtos from '@hyperledger/fabric-protos';
 import { createPrivateKey } from 'node:crypto';
@@ -14,6 +17,7 @@ import type { GatewayConfig } from '../config.js';
 import { ApiError } from '../problem.js';
 import { isTransientPlanningError, toApiError } from './errors.js';
 import type { NetworkUser, OrgNetwork } from './network-info.js';
+import { isPeerDown, isPingTimeout, peerClient, PeerPool, type PeerConnection, type PeerState, type PeerSwitch } from './peers.js';
 
 const { common, peer } = fabricProtos;
 
@@ -45,7 +49,7 @@ export interface Ledger {
   /** The channel and chaincode this ledger serves. */
   readonly channel: string;
   readonly chaincode: string;
-  /** Evaluates `contract:function` as `user` on the organisation's peer; the parsed JSON result. */
+  /** Evaluates `contract:function` as `user` on the peer in use; the parsed JSON result. */
   evaluate(user: string, fqfn: string, args: readonly string[]): Promise<unknown>;
   /**
    * Submits `contract:function` as `user` and waits for its commit. `onPrepared` hears of each
@@ -60,7 +64,7 @@ export interface Ledger {
    */
   recover(user: string, prepared: readonly PreparedTransaction[]): Promise<Committed<unknown> | undefined>;
   /**
-   * Resolves once the organisation's peer has committed block `blockNumber` (a number another
+   * Resolves once the peer in use has committed block `blockNumber` (a number another
    * gateway answered with); 412 BLOCK_NOT_YET_COMMITTED after `deadlines.minBlockWaitMs`, and at
    * once for a block more than 100 ahead of the peer.
    */
@@ -69,17 +73,27 @@ export interface Ledger {
   blockOf(txId: string): Promise<number>;
   /** The raw block (protobuf common.Block) holding transaction `txId`, or block number `number` (qscc, as the Admin). */
   rawBlock(query: { txId: string } | { number: number }): Promise<Uint8Array>;
-  /** A `system:Ping` with the short readiness deadline; throws when Fabric is unreachable. */
-  ping(): Promise<void>;
+  /** A `system:Ping` with the short readiness deadline; the peer that answered. Throws when Fabric is unreachable. */
+  ping(): Promise<PeerInUse>;
   /** Chaincode events from `startBlock`, read as the organisation's Admin. */
   chaincodeEvents(startBlock: bigint): Promise<CloseableAsyncIterable<ChaincodeEvent>>;
   /** Closes every Gateway and the gRPC connection. */
   close(): void;
 }
 
-/** Hooks the ledger reports latencies through. */
+/** The peer the gateway's calls go to. */
+export interface PeerInUse {
+  /** Its node name, e.g. `peer0.org1`. */
+  readonly peer: string;
+  /** True when it is the organisation's own peer (false while failed over). */
+  readonly ownPeer: boolean;
+}
+
+/** Hooks the ledger reports latencies and its peers' state through. */
 export interface LedgerObserver {
   onSubmitted?(timings: SubmitTimings): void;
+  /** Once at the start, then at each change: a peer down or up, with the switch when the peer in use changed. */
+  onPeers?(state: PeerState, change: PeerSwitch | undefined): void;
 }
 
 const utf8 = new TextDecoder();
@@ -119,12 +133,17 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+type Peer = PeerConnection<grpc.Client>;
+
 class FabricLedger implements Ledger {
-  readonly #client: grpc.Client;
+  readonly #peers: PeerPool<grpc.Client>;
+  /** Gateways by peer name and user name. */
   readonly #gateways = new Map<string, Gateway>();
   readonly #blocks = new Map<string, number>();
-  /** The highest chain height seen on the organisation's peer (never goes down). */
-  #height = 0;
+  /** The highest chain height seen on each peer (never goes down). */
+  readonly #heights = new Map<string, number>();
+  /** The highest chain height the gateway has seen on any peer or committed to (never goes down). */
+  #seen = 0;
   readonly channel: string;
   readonly chaincode: string;
 
@@ -135,33 +154,58 @@ class FabricLedger implements Ledger {
   ) {
     this.channel = org.channel;
     this.chaincode = org.chaincode;
-    const tls = grpc.credentials.createSsl(readFileSync(org.peer.tlsRootCertPath));
-    this.#client = new grpc.Client(org.peer.endpoint, tls, {
-      'grpc.ssl_target_name_override': org.peer.host,
-      // The peer drops clients that ping more often than its keepalive minInterval (60 s).
-      'grpc.keepalive_time_ms': 120_000,
+    this.#peers = new PeerPool(org.peers, {
+      connect: peerClient,
+      isDown: isPeerDown,
+      probe: (peer) => this.#probe(peer),
+      close: (client) => client.close(),
+      onChange: (state, change) => observer.onPeers?.(state, change),
     });
+    observer.onPeers?.(this.#peers.state(), undefined);
   }
 
-  #gateway(userName: string): Gateway {
-    let gateway = this.#gateways.get(userName);
+  #gateway(userName: string, peer: Peer = this.#peers.current()): Gateway {
+    const key = `${peer.peer.name}\n${userName}`;
+    let gateway = this.#gateways.get(key);
     if (gateway === undefined) {
-      gateway = this.#connect(userName);
-      this.#gateways.set(userName, gateway);
+      gateway = this.#connect(userName, peer.connection);
+      this.#gateways.set(key, gateway);
     }
     return gateway;
   }
 
-  #network(userName: string): Network {
-    return this.#gateway(userName).getNetwork(this.org.channel);
+  #network(userName: string, peer?: Peer): Network {
+    return this.#gateway(userName, peer).getNetwork(this.org.channel);
   }
 
-  #connect(userName: string): Gateway {
+  /** Runs `call` with `userName`'s Gateway on the peer in use, or on the next ones while peers are down. */
+  #onPeer<T>(userName: string, call: (gateway: Gateway, peer: Peer) => Promise<T>): Promise<T> {
+    return this.#peers.run((peer) => call(this.#gateway(userName, peer), peer));
+  }
+
+  /** `qscc` function `fn` on the channel, evaluated as the Admin on the peer in use. */
+  #qscc(fn: string, args: readonly string[]): Promise<Uint8Array> {
+    return this.#onPeer(this.org.admin.name, (gateway) => gateway.getNetwork(this.org.channel).getContract('qscc').evaluateTransaction(fn, this.org.channel, ...args));
+  }
+
+  /**
+   * A peer that was down can serve again when it endorses a `system:Ping` (its Gateway plans
+   * endorsements again: it sees the other organisations) within the readiness deadline, and has
+   * caught up with the blocks the gateway has seen (so reads do not go back in time).
+   */
+  async #probe(peer: Peer): Promise<void> {
+    const deadline = (): { deadline: number } => ({ deadline: Date.now() + this.config.deadlines.readyMs });
+    await this.#network(this.org.admin.name, peer).getContract(this.org.chaincode, 'system').newProposal('Ping').endorse(deadline());
+    const height = await this.#chainHeight(peer);
+    if (height < this.#seen) throw new Error(`${peer.peer.name} has ${height} blocks, the gateway has seen ${this.#seen}`);
+  }
+
+  #connect(userName: string, client: grpc.Client): Gateway {
     const user = this.org.users.get(userName);
     if (user === undefined) throw new ApiError(500, 'UNKNOWN_IDENTITY', `API key maps to ${userName}, who is not a user of ${this.org.mspId}`);
     const { evaluateMs, endorseMs, submitMs, commitStatusMs } = this.config.deadlines;
     return connect({
-      client: this.#client,
+      client,
       identity: { mspId: this.org.mspId, credentials: readFileSync(user.certPath) },
       signer: signers.newPrivateKeySigner(privateKeyOf(user)),
       hash: hash.sha256,
@@ -175,7 +219,7 @@ class FabricLedger implements Ledger {
   async evaluate(user: string, fqfn: string, args: readonly string[]): Promise<unknown> {
     const { contract, fn } = splitName(fqfn);
     try {
-      const bytes = await this.#network(user).getContract(this.org.chaincode, contract).evaluate(fn, { arguments: [...args] });
+      const bytes = await this.#onPeer(user, (gateway) => gateway.getNetwork(this.org.channel).getContract(this.org.chaincode, contract).evaluate(fn, { arguments: [...args] }));
       return parseResult(bytes);
     } catch (error) {
       throw toApiError(error, fqfn);
@@ -202,17 +246,24 @@ class FabricLedger implements Ledger {
     const { contract, fn } = splitName(fqfn);
     const started = performance.now();
     const proposal = this.#network(user).getContract(this.org.chaincode, contract)
-      .newProposal(fn, { arguments: [...args], ...(transient === undefined ? {} : { transientData: transient }) });
-    const transaction = await proposal.endorse();
+      .newProposal(fn, { arguments: [...args], ...(transient === undefined ? {} : { transientData: transient }) }).getBytes();
+    const transaction = await this.#onPeer(user, (gateway) => gateway.newProposal(proposal).endorse());
     onPrepared?.({ txId: transaction.getTransactionId(), transaction: Buffer.from(transaction.getBytes()).toString('base64') });
-    return this.#send(transaction, started);
+    return this.#send(user, transaction, started);
   }
 
-  /** Sends an endorsed transaction to the orderer and waits for its commit status. */
-  async #send(transaction: Transaction, started: number): Promise<{ committed?: Committed<unknown> }> {
-    const submitted = await transaction.submit();
+  /**
+   * Sends an endorsed transaction to the orderer and waits for its commit status; on a peer that
+   * is down, sends the same transaction again (same id: at most one copy can be valid) and asks
+   * its status of the next peer.
+   */
+  async #send(user: string, transaction: Transaction, started: number): Promise<{ committed?: Committed<unknown> }> {
+    const bytes = transaction.getBytes();
+    const submitted = await this.#onPeer(user, (gateway) => gateway.newTransaction(bytes).submit());
     const sent = performance.now();
-    const status = await submitted.getStatus();
+    const commit = submitted.getBytes();
+    const status = await this.#onPeer(user, (gateway) => gateway.newCommit(commit).getStatus());
+    this.#seen = Math.max(this.#seen, Number(status.blockNumber) + 1);
     this.observer.onSubmitted?.({ endorseAndSubmitSeconds: (sent - started) / 1000, commitSeconds: (performance.now() - sent) / 1000 });
     if (status.successful) {
       const blockNumber = Number(status.blockNumber);
@@ -237,7 +288,7 @@ class FabricLedger implements Ledger {
       }
       const newest = prepared[prepared.length - 1];
       if (newestSeen || newest === undefined) return undefined;
-      const outcome = await this.#send(gateway.newTransaction(Buffer.from(newest.transaction, 'base64')), performance.now());
+      const outcome = await this.#send(user, gateway.newTransaction(Buffer.from(newest.transaction, 'base64')), performance.now());
       return outcome.committed;
     } catch (error) {
       if (error instanceof ApiError && error.code === 'TRANSACTION_INVALID') return undefined;
@@ -248,7 +299,7 @@ class FabricLedger implements Ledger {
   /** The validation code of a transaction the ledger holds, or undefined when it holds none with this id. */
   async #validationCode(txId: string): Promise<number | undefined> {
     try {
-      const bytes = await this.#network(this.org.admin.name).getContract('qscc').evaluateTransaction('GetTransactionByID', this.org.channel, txId);
+      const bytes = await this.#qscc('GetTransactionByID', [txId]);
       return peer.ProcessedTransaction.deserializeBinary(bytes).getValidationcode();
     } catch (error) {
       if (/no such transaction ID|Failed to get transaction with id/i.test(messageOf(error))) return undefined;
@@ -257,33 +308,36 @@ class FabricLedger implements Ledger {
   }
 
   async waitForBlock(blockNumber: number): Promise<void> {
-    if (blockNumber < this.#height) return;
+    if (blockNumber < (this.#heights.get(this.#peers.current().peer.name) ?? 0)) return;
     const deadline = Date.now() + this.config.deadlines.minBlockWaitMs;
     for (;;) {
-      this.#height = Math.max(this.#height, await this.#chainHeight());
-      if (blockNumber < this.#height) return;
+      const height = await this.#chainHeight().catch((error: unknown) => { throw toApiError(error, 'the block height lookup'); });
+      if (blockNumber < height) return;
       // A block far ahead is not about to arrive: say so now rather than after the whole wait.
-      if (Date.now() >= deadline || blockNumber >= this.#height + MAX_AWAITED_BLOCKS) {
-        throw new ApiError(412, 'BLOCK_NOT_YET_COMMITTED', `this organisation's peer has committed blocks up to ${this.#height - 1}, not yet ${blockNumber}; retry shortly`, { blockNumber, height: this.#height });
+      if (Date.now() >= deadline || blockNumber >= height + MAX_AWAITED_BLOCKS) {
+        throw new ApiError(412, 'BLOCK_NOT_YET_COMMITTED', `the peer this gateway reads from has committed blocks up to ${height - 1}, not yet ${blockNumber}; retry shortly`, { blockNumber, height });
       }
       await delay(BLOCK_POLL_MS);
     }
   }
 
-  async #chainHeight(): Promise<number> {
-    try {
-      const bytes = await this.#network(this.org.admin.name).getContract('qscc').evaluateTransaction('GetChainInfo', this.org.channel);
-      return common.BlockchainInfo.deserializeBinary(bytes).getHeight();
-    } catch (error) {
-      throw toApiError(error, 'the block height lookup');
-    }
+  /** The chain height of `only`, or of the peer in use; recorded as seen. */
+  async #chainHeight(only?: Peer): Promise<number> {
+    const read = async (peer: Peer): Promise<number> => {
+      const bytes = await this.#gateway(this.org.admin.name, peer).getNetwork(this.org.channel).getContract('qscc').evaluateTransaction('GetChainInfo', this.org.channel);
+      const height = Math.max(this.#heights.get(peer.peer.name) ?? 0, common.BlockchainInfo.deserializeBinary(bytes).getHeight());
+      this.#heights.set(peer.peer.name, height);
+      this.#seen = Math.max(this.#seen, height);
+      return height;
+    };
+    return only === undefined ? this.#peers.run(read) : read(only);
   }
 
   async blockOf(txId: string): Promise<number> {
     const cached = this.#blocks.get(txId);
     if (cached !== undefined) return cached;
     try {
-      const bytes = await this.#network(this.org.admin.name).getContract('qscc').evaluateTransaction('GetBlockByTxID', this.org.channel, txId);
+      const bytes = await this.#qscc('GetBlockByTxID', [txId]);
       const blockNumber = Number(common.Block.deserializeBinary(bytes).getHeader()?.getNumber() ?? -1);
       if (blockNumber < 0) throw new Error(`block of ${txId} has no header`);
       this.#blocks.set(txId, blockNumber);
@@ -294,34 +348,43 @@ class FabricLedger implements Ledger {
   }
 
   async rawBlock(query: { txId: string } | { number: number }): Promise<Uint8Array> {
-    const qscc = this.#network(this.org.admin.name).getContract('qscc');
     const what = 'txId' in query ? `the block of ${query.txId}` : `block ${query.number}`;
     try {
       return 'txId' in query
-        ? await qscc.evaluateTransaction('GetBlockByTxID', this.org.channel, query.txId)
-        : await qscc.evaluateTransaction('GetBlockByNumber', this.org.channel, String(query.number));
+        ? await this.#qscc('GetBlockByTxID', [query.txId])
+        : await this.#qscc('GetBlockByNumber', [String(query.number)]);
     } catch (error) {
       throw toApiError(error, what);
     }
   }
 
-  async ping(): Promise<void> {
-    const contract = this.#network(this.org.admin.name).getContract(this.org.chaincode, 'system');
+  async ping(): Promise<PeerInUse> {
     try {
-      await contract.newProposal('Ping').evaluate({ deadline: Date.now() + this.config.deadlines.readyMs });
+      // A ping without an answer in time counts as down even on an open connection (a hung peer).
+      return await this.#peers.run(async (peer) => {
+        await this.#network(this.org.admin.name, peer).getContract(this.org.chaincode, 'system').newProposal('Ping').evaluate({ deadline: Date.now() + this.config.deadlines.readyMs });
+        return { peer: peer.peer.name, ownPeer: peer.own };
+      }, isPingTimeout);
     } catch (error) {
       throw toApiError(error, 'system:Ping');
     }
   }
 
-  chaincodeEvents(startBlock: bigint): Promise<CloseableAsyncIterable<ChaincodeEvent>> {
-    return this.#network(this.org.admin.name).getChaincodeEvents(this.org.chaincode, { startBlock });
+  /** Read from the peer in use; the stream ends when the gateway switches peer (the feed then reopens it there). */
+  async chaincodeEvents(startBlock: bigint): Promise<CloseableAsyncIterable<ChaincodeEvent>> {
+    const peer = this.#peers.current();
+    try {
+      return this.#peers.watch(peer, await this.#network(this.org.admin.name, peer).getChaincodeEvents(this.org.chaincode, { startBlock }));
+    } catch (error) {
+      this.#peers.report(peer, error);
+      throw error;
+    }
   }
 
   close(): void {
     for (const gateway of this.#gateways.values()) gateway.close();
     this.#gateways.clear();
-    this.#client.close();
+    this.#peers.close();
   }
 }
 

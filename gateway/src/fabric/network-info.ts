@@ -1,11 +1,13 @@
 /**
  * The part of network.json (written by scripts/network.sh) that one organisation's gateway needs:
- * the channel, the chaincode, its peer and its users' certificates and key directories.
+ * the channel, the chaincode, its peer, the other organisations' peers (to fail over to) and its
+ * users' certificates and key directories.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config.js';
+import type { PeerTarget } from './peers.js';
 
 const UserSchema = Type.Object({ name: Type.String(), certPath: Type.String(), keyDir: Type.String() });
 const PeerSchema = Type.Object({ name: Type.String(), host: Type.String(), endpoint: Type.String(), tlsRootCertPath: Type.String() });
@@ -23,6 +25,8 @@ export interface OrgNetwork {
   readonly chaincode: string;
   readonly mspId: string;
   readonly peer: PeerEndpoint;
+  /** Every organisation's peer, the own one first, then the others in network.json's order. */
+  readonly peers: readonly PeerTarget[];
   /** The organisation's Admin (the operator), used for system reads (readiness, blocks, events). */
   readonly admin: NetworkUser;
   /** Every user of the organisation by name, the Admin included. */
@@ -41,5 +45,7 @@ export function loadOrgNetwork(file: string, mspId: string): OrgNetwork {
   const org = parsed.orgs.find((candidate) => candidate.mspId === mspId);
   if (org === undefined) throw new ConfigError([`${file} has no organisation ${mspId} (it has ${parsed.orgs.map((o) => o.mspId).join(', ')})`]);
   const users = new Map([org.admin, ...org.users].map((user) => [user.name, user]));
-  return { channel: parsed.channel, chaincode: parsed.chaincode, mspId, peer: org.peer, admin: org.admin, users };
+  const peers = [org, ...parsed.orgs.filter((other) => other !== org)]
+    .map(({ mspId: owner, peer: { name, host, endpoint, tlsRootCertPath } }) => ({ name, host, endpoint, tlsRootCertPath, mspId: owner }));
+  return { channel: parsed.channel, chaincode: parsed.chaincode, mspId, peer: org.peer, peers, admin: org.admin, users };
 }

@@ -4,6 +4,11 @@ import type { RouteContext, TypedApp } from './context.js';
 import { responses } from './schemas.js';
 
 const Status = Type.Object({ status: Type.String() });
+const Ready = Type.Object({
+  status: Type.String(),
+  peer: Type.String({ description: "The peer the gateway's Fabric calls go to, e.g. peer0.org1" }),
+  ownPeer: Type.Boolean({ description: "False while the gateway's own organisation's peer is down and it uses another organisation's" }),
+});
 
 /** Public: answered without a caller (every other route is authenticated, see app.ts). */
 const PUBLIC = { public: true } as const;
@@ -17,11 +22,12 @@ export function operationsRoutes(app: TypedApp, context: RouteContext): void {
 
   app.get('/ready', {
     config: PUBLIC,
-    schema: { tags: ['operations'], summary: "The organisation's peer answers a system:Ping within the readiness deadline", response: responses({ 200: Status }, [503]) },
-  }, async () => {
-    await context.services.ledger.ping();
-    return { status: 'ready' };
-  });
+    schema: {
+      tags: ['operations'], summary: 'A peer answers a system:Ping within the readiness deadline',
+      description: "The gateway's own organisation's peer, or while that one is down another organisation's peer it failed over to (named in the answer).",
+      response: responses({ 200: Ready }, [503]),
+    },
+  }, async () => ({ status: 'ready', ...await context.services.ledger.ping() }));
 
   app.get('/metrics', {
     config: PUBLIC,
