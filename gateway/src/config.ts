@@ -65,6 +65,11 @@ const ConfigSchema = Type.Object({
   deadlines: DeadlinesSchema,
   connections: ConnectionsSchema,
   tls: Type.Optional(TlsSchema),
+  /**
+   * The user (network.json name) the settlement worker signs as: the funder's service account,
+   * which the operator declares custodial. Unset: no worker (campaigns in automatic mode wait).
+   */
+  settlementUser: Type.Optional(Type.String({ minLength: 1 })),
   logLevel: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('silent')]),
 });
 
@@ -122,6 +127,7 @@ const ENV_FIELDS = {
   IL_NETWORK_SECRET: 'networkSecret',
   IL_GATEWAY_LOG_LEVEL: 'logLevel',
   IL_GATEWAY_CHECK_THREADS: 'credentialCheckThreads',
+  IL_GATEWAY_SETTLEMENT_USER: 'settlementUser',
 } as const;
 
 const NUMERIC_FIELDS = new Set<string>(['port', 'credentialCheckThreads']);

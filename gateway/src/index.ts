@@ -24,3 +24,5 @@ export { blockHash, blockHeaderBytes, bftQuorum, genesisBlockHash, requiredOrder
 export { newKeyAndRequest, inspectRequest, type KeyAndRequest } from './enrol/csr.js';
 export { caToken, enrollWithSecret, lowSSignature, parseCaAnswer, reenrollWithKey, type CaAnswer } from './enrol/ca-client.js';
 export { keyFileName, loadWallet, storeWallet, type Wallet, type WalletInfo } from './enrol/wallet.js';
+export { campaignsFor, refusalOutcome, parseCheckpoint, type Checkpoint, type RefusalOutcome } from './settlement/rules.js';
+export { startSettlementWorker, readCheckpoint, type SettlementWorker, type SettlementWorkerOptions, type WorkerOutcome } from './settlement/worker.js';

@@ -18,6 +18,8 @@ import { loadOrgNetwork } from './fabric/network-info.js';
 import { openIdempotencyStore } from './idempotency.js';
 import { createMetrics } from './metrics.js';
 import type { GatewayServices, TypedApp } from './routes/context.js';
+import { chaincodeClient, ledgerTransport } from './fabric/chaincode-client.js';
+import { startSettlementWorker, type SettlementWorker, type WorkerOutcome } from './settlement/worker.js';
 
 /** A running gateway. */
 export interface RunningGateway {
@@ -34,10 +36,15 @@ export interface StartOptions {
   readonly logger?: boolean;
   /** The clock credentials are judged against (tests). */
   readonly now?: () => Date;
+  /** Hears of each proof the settlement worker handled (tests, measurements). */
+  readonly onSettlement?: (outcome: WorkerOutcome) => void;
 }
 
 function openServices(config: GatewayConfig, options: StartOptions): GatewayServices {
   const org = loadOrgNetwork(config.networkJson, config.mspId);
+  if (config.settlementUser !== undefined && !org.users.has(config.settlementUser)) {
+    throw new ConfigError([`/settlementUser: ${config.settlementUser} is not a user of ${config.mspId} in ${config.networkJson} (IL_GATEWAY_SETTLEMENT_USER)`]);
+  }
   mkdirSync(config.dataDir, { recursive: true });
   const documentLoader = createStaticDocumentLoader();
   const metrics = createMetrics();
@@ -76,7 +83,20 @@ function httpsOptions(tls: NonNullable<GatewayConfig['tls']>): HttpsServerOption
   };
 }
 
-/** Opens the services of `config`, starts the event feed and listens. */
+/** The settlement worker of campaigns in automatic mode, when `settlementUser` names its identity. */
+function settlementWorker(config: GatewayConfig, services: GatewayServices, options: StartOptions): SettlementWorker | undefined {
+  const user = config.settlementUser;
+  if (user === undefined) return undefined;
+  return startSettlementWorker({
+    chaincode: chaincodeClient(ledgerTransport(services.ledger, user)),
+    feed: services.events,
+    dataDir: config.dataDir,
+    logger: { info: () => undefined, warn: (o, m) => console.warn(`${m} ${JSON.stringify(o)}`) },
+    ...(options.onSettlement !== undefined ? { onOutcome: options.onSettlement } : {}),
+  });
+}
+
+/** Opens the services of `config`, starts the event feed (and the settlement worker) and listens. */
 export async function startGateway(config: GatewayConfig, options: StartOptions = {}): Promise<RunningGateway> {
   const services = openServices(config, options);
   const app = await buildApp(services, {
@@ -85,11 +105,13 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     ...(config.tls !== undefined ? { https: httpsOptions(config.tls) } : {}),
   });
   services.events.start();
+  const worker = settlementWorker(config, services, options);
   const url = await app.listen({ host: config.host, port: config.port });
   return {
     app,
     url,
     close: async () => {
+      await worker?.close();
       services.events.close();
       await app.close();
       services.idempotency.close();
