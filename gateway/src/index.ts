@@ -26,3 +26,4 @@ export { caToken, enrollWithSecret, lowSSignature, parseCaAnswer, reenrollWithKe
 export { keyFileName, loadWallet, storeWallet, type Wallet, type WalletInfo } from './enrol/wallet.js';
 export { campaignsFor, refusalOutcome, parseCheckpoint, type Checkpoint, type RefusalOutcome } from './settlement/rules.js';
 export { startSettlementWorker, readCheckpoint, type SettlementWorker, type SettlementWorkerOptions, type WorkerOutcome } from './settlement/worker.js';
+export { PRODUCTION_MEASURES, productionCredential, productionProtocol, productionSubjectSchema, type ProductionMeasure } from './demo/production-data.js';
