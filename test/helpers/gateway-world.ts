@@ -49,6 +49,8 @@ function orgGatewayConfig(net: NetworkInfo, org: number, dir: string, tokens: Ma
     IL_GATEWAY_API_KEYS: path.join(dir, 'api-keys.json'),
     IL_GATEWAY_DATA_DIR: path.join(dir, 'data'),
     IL_NETWORK_SECRET: NETWORK_SECRET,
+    // org 1's gateway runs the settlement worker of campaigns in automatic mode as its funder's service account
+    ...(org === 1 ? { IL_GATEWAY_SETTLEMENT_USER: `User5@${orgInfo.domain}` } : {}),
   });
 }
 
