@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { getGatewayWorld, type GatewayWorld } from '../helpers/gateway-world';
 import { issueProductionProof, productionProtocols, type IssuedProof, type ProductionProtocols } from './production-data';
-import { claimRequest, commuteCredential, newIssuer, reportHash, settled, type Committed, type IssuerKeyPair, type TestProtocol } from './scenario';
+import { claimRequest, commuteCredential, newIssuer, reportHash, settled, SUBJECT_SCHEMA, type Committed, type IssuerKeyPair, type TestProtocol } from './scenario';
 
 interface Origin { origin: string; value: number; proofId?: string; txId?: string; blockNumber?: number; source?: string; auditBundle?: string }
 interface CarbonReport { clientPartKg: number; producerPartKg: number; marketPartKg: number; totalKg: number; presentValueKg: number;
@@ -190,7 +190,7 @@ describe('e2e: funders\' reports from proofs, campaigns that settle themselves',
       const definition = {
         id: `commute-auto-${suffix}`, version: 1, title: 'Commute (auto settlement e2e)', category: `commute-auto-${suffix}`, unit: 'gCO2e', pillar: 'B', sdgTargets: ['11.2'],
         minProofLevel: 'declared', verifiers: [1, 2, 3].map((org) => world.identity(org, 'User2')), quorum: 2, validators: [2, 3].map((org) => world.identity(org, 'User4')),
-        trustedIssuers: [issuer.controller], subjectSchema: { type: 'object', required: ['id', 'activityPeriodStart', 'activityPeriodEnd', 'quantity', 'unit'] }, quantityField: 'quantity',
+        trustedIssuers: [issuer.controller], subjectSchema: SUBJECT_SCHEMA, quantityField: 'quantity',
         periodFields: { start: 'activityPeriodStart', end: 'activityPeriodEnd' },
         additionality: { method: { baseline: 'car', counterfactual: 'no allowance', emissionFactors: [{ name: 'car', value: '0.218', unit: 'kgCO2e/km', source: 'ADEME' }] } },
       };
