@@ -88,6 +88,8 @@ describe('settlement worker', () => {
     expect(refusalOutcome('ALREADY_SETTLED')).to.equal('settled');
     expect(['NOT_ELIGIBLE', 'BUDGET_EXCEEDED', 'CAMPAIGN_CLOSED'].map(refusalOutcome)).to.deep.equal(['next', 'next', 'next']);
     expect(['MVCC_CONFLICT', 'FABRIC_UNAVAILABLE', undefined].map(refusalOutcome)).to.deep.equal(['retry', 'retry', 'retry']);
+    // the event's proof exists: an endorsing peer that has not received its block yet answers NOT_FOUND (seen on the e2e network)
+    expect(refusalOutcome('NOT_FOUND')).to.equal('retry');
   });
 
   it('settles each proof as it is issued, retries transient failures, and resumes after a crash without settling twice or missing one', async () => {

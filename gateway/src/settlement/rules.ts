@@ -28,14 +28,17 @@ export function campaignsFor(proof: Pick<ProofOfImpact, 'protocolId' | 'protocol
  *   or by another campaign): done, never settled again;
  * - `next`: this campaign does not take the proof (criteria, budget, closed, not the funder's,
  *   a flagged proof): try the next campaign, then move on;
- * - `retry`: the ledger could not answer (MVCC conflict, peer or orderer unavailable, timeout):
- *   the same event is tried again later, the checkpoint does not move.
+ * - `retry`: the ledger could not answer (MVCC conflict, peer or orderer unavailable, timeout),
+ *   or answered NOT_FOUND: the proof of a committed `ProofIssued` event exists, but the event
+ *   comes from this organisation's peer as soon as it commits the block, and an endorsing peer
+ *   of another organisation that has not received that block yet does not know the proof. The
+ *   same event is tried again later, the checkpoint does not move.
  */
 export type RefusalOutcome = 'settled' | 'next' | 'retry';
 
 const DONE = new Set(['ALREADY_SETTLED', 'PROOF_SETTLED']);
 const NEXT = new Set([
-  'NOT_ELIGIBLE', 'BUDGET_EXCEEDED', 'CAMPAIGN_CLOSED', 'FORBIDDEN_ROLE', 'PROOF_FLAGGED', 'PROOF_RETIRED', 'NOT_FOUND',
+  'NOT_ELIGIBLE', 'BUDGET_EXCEEDED', 'CAMPAIGN_CLOSED', 'FORBIDDEN_ROLE', 'PROOF_FLAGGED', 'PROOF_RETIRED',
   'QUANTITY_OVERFLOW', 'INVALID_ARGUMENT', 'INVALID_STATE_TRANSITION',
 ]);
 
