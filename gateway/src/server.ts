@@ -91,7 +91,7 @@ function settlementWorker(config: GatewayConfig, services: GatewayServices, opti
     chaincode: chaincodeClient(ledgerTransport(services.ledger, user)),
     feed: services.events,
     dataDir: config.dataDir,
-    logger: { info: () => undefined, warn: (o, m) => console.warn(`${m} ${JSON.stringify(o)}`) },
+    logger: { info: (o, m) => console.log(`${m} ${JSON.stringify(o)}`), warn: (o, m) => console.warn(`${m} ${JSON.stringify(o)}`) },
     ...(options.onSettlement !== undefined ? { onOutcome: options.onSettlement } : {}),
   });
 }

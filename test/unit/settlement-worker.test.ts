@@ -118,6 +118,16 @@ describe('settlement worker', () => {
     expect([...settled.entries()].sort()).to.deep.equal([1, 2, 3, 4, 5].map((n) => [id(n), 1]));
   });
 
+  it('settles without an outcome listener (the gateway starts it without one)', async () => {
+    const feed = new ListFeed();
+    const settled = new Map<string, number>();
+    feed.issue(1, id(1));
+    const worker = startSettlementWorker({ feed, dataDir: dir, logger: quiet, chaincode: fakeChaincode(settled, [campaign()], { transient: 0 }) });
+    await until(() => worker.checkpoint()?.block === 1);
+    await worker.close();
+    expect([...settled.keys()]).to.deep.equal([id(1)]);
+  });
+
   it('moves on when no campaign takes the proof (no automatic campaign, or refused by all)', async () => {
     const feed = new ListFeed();
     const outcomes: WorkerOutcome[] = [];

@@ -158,7 +158,9 @@ class Worker implements SettlementWorker {
     let delay = this.options.retryDelayMs ?? 500;
     while (!this.#closed) {
       try {
-        this.options.onOutcome?.(await this.#settle(proofId));
+        // not `onOutcome?.(await ...)`: an absent listener would skip evaluating its argument
+        const outcome = await this.#settle(proofId);
+        this.options.onOutcome?.(outcome);
         return true;
       } catch (error) {
         this.options.logger.warn({ proofId, event: event.id, code: errorCode(error), error: error instanceof Error ? error.message : String(error) }, 'settlement worker: the ledger did not answer; retrying this event');
@@ -174,7 +176,8 @@ class Worker implements SettlementWorker {
     const chaincode = this.options.chaincode;
     this.#funder ??= (await chaincode.roles.whoAmI()).identity;
     const proof = await chaincode.proofs.get(proofId);
-    for (const campaign of campaignsFor(proof, await chaincode.campaigns.list(), this.#funder)) {
+    const offered = campaignsFor(proof, await chaincode.campaigns.list(), this.#funder);
+    for (const campaign of offered) {
       try {
         const settled = await chaincode.campaigns.settle(campaign.id, proofId);
         this.options.logger.info({ proofId, campaignId: campaign.id, txId: settled.txId, amount: settled.result.amount }, 'settlement worker settled a proof');
@@ -183,6 +186,7 @@ class Worker implements SettlementWorker {
         const outcome = refusalOutcome(errorCode(error));
         if (outcome === 'settled') return { proofId, result: 'already' };
         if (outcome === 'retry') throw error;
+        this.options.logger.info({ proofId, campaignId: campaign.id, code: errorCode(error), error: error instanceof Error ? error.message : String(error) }, 'settlement worker: the campaign did not take the proof');
       }
     }
     return { proofId, result: 'skipped' };
