@@ -22,6 +22,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { ChaincodeEvents } from '@impact-ledger/chaincode/events';
+import type { Campaign } from '@impact-ledger/chaincode/facts';
 import type { ImpactChaincode } from '../fabric/chaincode-client.js';
 import type { EventFeed, FeedEvent, Subscription } from '../fabric/event-feed.js';
 import { campaignsFor, parseCheckpoint, refusalOutcome, type Checkpoint } from './rules.js';
@@ -64,6 +65,8 @@ export interface SettlementWorker {
 }
 
 const FILE = 'settlement-worker.json';
+/** Events after which the campaign list is read again. */
+const CAMPAIGN_EVENTS = new Set<string>([ChaincodeEvents.CampaignOpened, ChaincodeEvents.CampaignClosed, ChaincodeEvents.CampaignBudgetChanged]);
 const MAX_RETRY_MS = 10_000;
 
 function errorCode(error: unknown): string | undefined {
@@ -114,6 +117,8 @@ class Worker implements SettlementWorker {
   #closed = false;
   readonly #done: Promise<void>;
   #funder: string | undefined;
+  /** The funder's open automatic campaigns, until a campaign event says they changed. */
+  #campaigns: Campaign[] | undefined;
 
   constructor(private readonly options: SettlementWorkerOptions) {
     this.#checkpoint = readCheckpoint(options.dataDir);
@@ -149,6 +154,7 @@ class Worker implements SettlementWorker {
 
   /** Handles one event until it is done; false when the worker was closed first. */
   async #handle(event: FeedEvent): Promise<boolean> {
+    if (CAMPAIGN_EVENTS.has(event.name)) this.#campaigns = undefined; // read the list again at the next proof
     if (event.name !== ChaincodeEvents.ProofIssued) return true;
     const proofId = proofIdOf(event);
     if (proofId === undefined) {
@@ -175,8 +181,13 @@ class Worker implements SettlementWorker {
   async #settle(proofId: string): Promise<WorkerOutcome> {
     const chaincode = this.options.chaincode;
     this.#funder ??= (await chaincode.roles.whoAmI()).identity;
+    // the campaign list is read once and again only after a campaign event passed in the feed
+    // (events are handled in order): replaying history costs no ledger call while no automatic
+    // campaign of the funder is open
+    this.#campaigns ??= (await chaincode.campaigns.list()).filter((c) => c.settlementMode === 'automatic' && c.status === 'open' && c.funder === this.#funder);
+    if (this.#campaigns.length === 0) return { proofId, result: 'skipped' };
     const proof = await chaincode.proofs.get(proofId);
-    const offered = campaignsFor(proof, await chaincode.campaigns.list(), this.#funder);
+    const offered = campaignsFor(proof, this.#campaigns, this.#funder);
     for (const campaign of offered) {
       try {
         const settled = await chaincode.campaigns.settle(campaign.id, proofId);
