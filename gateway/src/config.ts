@@ -67,6 +67,11 @@ const ConfigSchema = Type.Object({
   tls: Type.Optional(TlsSchema),
   /** Base URL clients reach this gateway at (links in retirement certificates); default: the URL it listens on. */
   publicUrl: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+[^/\\s]$' })),
+  /**
+   * The user (network.json name) the settlement worker signs as: the funder's service account,
+   * which the operator declares custodial. Unset: no worker (campaigns in automatic mode wait).
+   */
+  settlementUser: Type.Optional(Type.String({ minLength: 1 })),
   logLevel: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('silent')]),
 });
 
@@ -125,6 +130,7 @@ const ENV_FIELDS = {
   IL_GATEWAY_LOG_LEVEL: 'logLevel',
   IL_GATEWAY_CHECK_THREADS: 'credentialCheckThreads',
   IL_GATEWAY_PUBLIC_URL: 'publicUrl',
+  IL_GATEWAY_SETTLEMENT_USER: 'settlementUser',
 } as const;
 
 const NUMERIC_FIELDS = new Set<string>(['port', 'credentialCheckThreads']);

@@ -32,3 +32,6 @@ export {
 export { CERTIFICATE_ISSUER_FILE, CERTIFICATE_KEY_FILE, loadOrCreateCertificateKey, type CertificateIssuerInfo, type CertificateKey } from './certificates/issuer-key.js';
 export { CERTIFICATE_ATTACHMENT, pdfAttachment, QR_KEYWORDS, renderCertificatePdf } from './certificates/pdf.js';
 export { signRetirementCertificate, verifyRetirementCertificate, type CertificateFailure, type CertificateReport, type CertificateVerifyOptions } from './certificates/sign-verify.js';
+export { campaignsFor, refusalOutcome, parseCheckpoint, type Checkpoint, type RefusalOutcome } from './settlement/rules.js';
+export { startSettlementWorker, readCheckpoint, type SettlementWorker, type SettlementWorkerOptions, type WorkerOutcome } from './settlement/worker.js';
+export { PRODUCTION_MEASURES, productionCredential, productionProtocol, productionSubjectSchema, type ProductionMeasure } from './demo/production-data.js';

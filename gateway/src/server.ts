@@ -19,6 +19,8 @@ import { loadOrgNetwork } from './fabric/network-info.js';
 import { openIdempotencyStore } from './idempotency.js';
 import { createMetrics, type GatewayMetrics } from './metrics.js';
 import type { GatewayServices, TypedApp } from './routes/context.js';
+import { chaincodeClient, ledgerTransport } from './fabric/chaincode-client.js';
+import { startSettlementWorker, type SettlementWorker, type WorkerOutcome } from './settlement/worker.js';
 
 /** A running gateway. */
 export interface RunningGateway {
@@ -35,6 +37,8 @@ export interface StartOptions {
   readonly logger?: boolean;
   /** The clock credentials are judged against (tests). */
   readonly now?: () => Date;
+  /** Hears of each proof the settlement worker handled (tests, measurements). */
+  readonly onSettlement?: (outcome: WorkerOutcome) => void;
 }
 
 /** Where the services log before the app's logger exists (then: the app's JSON logger). */
@@ -57,6 +61,9 @@ function peerReporter(metrics: GatewayMetrics, log: () => ServiceLog): NonNullab
 
 function openServices(config: GatewayConfig, options: StartOptions, log: () => ServiceLog): GatewayServices {
   const org = loadOrgNetwork(config.networkJson, config.mspId);
+  if (config.settlementUser !== undefined && !org.users.has(config.settlementUser)) {
+    throw new ConfigError([`/settlementUser: ${config.settlementUser} is not a user of ${config.mspId} in ${config.networkJson} (IL_GATEWAY_SETTLEMENT_USER)`]);
+  }
   mkdirSync(config.dataDir, { recursive: true });
   const documentLoader = createStaticDocumentLoader();
   const metrics = createMetrics();
@@ -96,7 +103,20 @@ function httpsOptions(tls: NonNullable<GatewayConfig['tls']>): HttpsServerOption
   };
 }
 
-/** Opens the services of `config`, starts the event feed and listens. */
+/** The settlement worker of campaigns in automatic mode, when `settlementUser` names its identity. */
+function settlementWorker(config: GatewayConfig, services: GatewayServices, options: StartOptions): SettlementWorker | undefined {
+  const user = config.settlementUser;
+  if (user === undefined) return undefined;
+  return startSettlementWorker({
+    chaincode: chaincodeClient(ledgerTransport(services.ledger, user)),
+    feed: services.events,
+    dataDir: config.dataDir,
+    logger: { info: (o, m) => console.log(`${m} ${JSON.stringify(o)}`), warn: (o, m) => console.warn(`${m} ${JSON.stringify(o)}`) },
+    ...(options.onSettlement !== undefined ? { onOutcome: options.onSettlement } : {}),
+  });
+}
+
+/** Opens the services of `config`, starts the event feed (and the settlement worker) and listens. */
 export async function startGateway(config: GatewayConfig, options: StartOptions = {}): Promise<RunningGateway> {
   const certificateKey = await loadOrCreateCertificateKey(config.dataDir, config.mspId);
   let listening = '';
@@ -112,12 +132,14 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   });
   log = app.log;
   services.events.start();
+  const worker = settlementWorker(config, services, options);
   const url = await app.listen({ host: config.host, port: config.port });
   listening = url;
   return {
     app,
     url,
     close: async () => {
+      await worker?.close();
       services.events.close();
       await app.close();
       services.idempotency.close();

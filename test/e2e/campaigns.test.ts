@@ -127,7 +127,8 @@ describe('e2e: funders (campaigns, export, reports)', function () {
     const pcaf = await world.client(2, 'User5').json<{ holdings: { attributionFactor: number; dataQualityScore: number; optionName: string }[] }>('POST', '/v1/reports/pcaf', {
       holdings: [{ name: 'steel', outstanding: d(250), evic: d(1000), emissionsKg: d(190_400_000), option: 'hybrid' }],
     }, 200);
-    expect(pcaf.holdings[0]).to.include({ attributionFactor: 0.25, dataQualityScore: 3 });
+    // declared emissions are not traceable on the ledger: scored as an estimate (4), whatever the option
+    expect(pcaf.holdings[0]).to.include({ attributionFactor: 0.25, dataQualityScore: 4 });
     const refused = await world.client(2, 'User5').request('POST', '/v1/reports/pcaf', { holdings: [{ name: 'x', outstanding: d(2), evic: d(1), emissionsKg: d(1), option: 'hybrid' }] });
     expect([refused.status, refused.body.code]).to.deep.equal([422, 'INVALID_REPORT_INPUT']);
   });

@@ -5,13 +5,23 @@
  */
 import { loadConfig, startGateway, tokenHash, type GatewayConfig, type RunningGateway } from '@impact-ledger/gateway';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { HttpClient } from './gateway-http';
 import { currentNetwork, REPO_ROOT, type NetworkInfo } from './network';
 
 /** Same for every gateway of the test network: pseudonym salts derive from it. */
 export const NETWORK_SECRET = 'e2e-network-secret-do-not-use-in-production';
+
+/**
+ * The secret the network's chaincode derives pseudonyms from (scripts/network.sh writes it beside
+ * network.json), so the gateways derive the same pseudonyms as the peers (a report links a
+ * producer's proofs through them); NETWORK_SECRET for a network without that file.
+ */
+function networkSecret(): string {
+  const file = process.env.IL_NETWORK_JSON === undefined ? undefined : path.join(path.dirname(process.env.IL_NETWORK_JSON), 'gateway', 'network-secret');
+  return file !== undefined && existsSync(file) ? readFileSync(file, 'utf8').trim() : NETWORK_SECRET;
+}
 const USERS = ['Admin', 'User1', 'User2', 'User3', 'User4', 'User5'] as const;
 const ROLE_OF: Readonly<Record<string, string>> = { User1: 'submitter', User2: 'verifier', User3: 'verifier', User4: 'validator', User5: 'funder' };
 
@@ -48,7 +58,9 @@ function orgGatewayConfig(net: NetworkInfo, org: number, dir: string, tokens: Ma
     IL_GATEWAY_PORT: '0',
     IL_GATEWAY_API_KEYS: path.join(dir, 'api-keys.json'),
     IL_GATEWAY_DATA_DIR: path.join(dir, 'data'),
-    IL_NETWORK_SECRET: NETWORK_SECRET,
+    IL_NETWORK_SECRET: networkSecret(),
+    // org 1's gateway runs the settlement worker of campaigns in automatic mode as its funder's service account
+    ...(org === 1 ? { IL_GATEWAY_SETTLEMENT_USER: `User5@${orgInfo.domain}` } : {}),
   });
 }
 

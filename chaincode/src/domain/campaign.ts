@@ -36,8 +36,11 @@
  * open campaign's settlement is `amount - held`.
  *
  * Who settles: the campaign's funder (`campaigns:Settle`), after issuance: payment is for proven
- * impact only, and the funder decides when to settle (or runs a settlement job on `ProofIssued`
- * events).
+ * impact only. A `manual` campaign (the default) is settled when the funder decides; an
+ * `automatic` one (`settlementMode`) asks the funder's gateway to settle each eligible proof as it
+ * is issued (the gateway's settlement worker follows `ProofIssued` events and signs as the funder:
+ * gateway/src/settlement/). The chaincode rules are the same for both: the mode only says who
+ * calls `campaigns:Settle`, and the per-proof marker still refuses a second settlement.
  *
  * ## What the funder gets
  * The settlement is the funder's purchase: in the same transaction the proof moves to the funder
@@ -77,6 +80,11 @@ export const BPS = 10_000;
 
 const CURRENCY = /^[A-Z]{3}$/;
 
+/** Who settles: the funder by hand, or the funder's gateway as each proof is issued. */
+export const SETTLEMENT_MODES = ['manual', 'automatic'] as const;
+/** A campaign's settlement mode. */
+export type SettlementMode = (typeof SETTLEMENT_MODES)[number];
+
 /** Which proofs a campaign pays for. */
 export interface CampaignCriteria {
   /** The lowest proof level paid for. */
@@ -112,6 +120,11 @@ export interface CampaignDefinition {
   criteria: CampaignCriteria;
   /** Number of budget tranches (1..64). */
   shards: number;
+  /**
+   * `manual` (default): the funder settles; `automatic`: the funder's gateway settles each eligible
+   * proof when it is issued. Absent only in campaigns stored before the mode existed (manual).
+   */
+  settlementMode?: SettlementMode;
 }
 
 /** A campaign on the ledger. */
@@ -176,7 +189,7 @@ export interface SettlementMarker {
   txId: string;
 }
 
-const DEFINITION_FIELDS = ['id', 'name', 'protocols', 'currency', 'budget', 'pricePerUnit', 'pricePer', 'bufferBps', 'criteria', 'shards'];
+const DEFINITION_FIELDS = ['id', 'name', 'protocols', 'currency', 'budget', 'pricePerUnit', 'pricePer', 'bufferBps', 'criteria', 'shards', 'settlementMode'];
 const CRITERIA_FIELDS = ['minProofLevel', 'periodStart', 'periodEnd', 'msps', 'protocolVersions'];
 const MAX_VERSIONS = 64;
 
@@ -209,6 +222,13 @@ function criteriaOf(value: unknown, protocols: readonly string[]): CampaignCrite
   };
 }
 
+function settlementModeOf(value: unknown): SettlementMode {
+  if (typeof value !== 'string' || !(SETTLEMENT_MODES as readonly string[]).includes(value)) {
+    throw invalid('settlementMode', `must be one of ${SETTLEMENT_MODES.join(', ')}`);
+  }
+  return value as SettlementMode;
+}
+
 function levelOf(value: unknown): ProofLevel {
   if (typeof value !== 'string' || !(PROOF_LEVELS as readonly string[]).includes(value)) {
     throw invalid('criteria.minProofLevel', `must be one of ${PROOF_LEVELS.join(', ')}`);
@@ -234,6 +254,7 @@ export function parseCampaignDefinition(json: string): CampaignDefinition {
     bufferBps: input.bufferBps === undefined ? 0 : integer(input.bufferBps, 'bufferBps', 0, BPS),
     criteria: criteriaOf(input.criteria, protocols),
     shards: input.shards === undefined ? DEFAULT_SHARDS : integer(input.shards, 'shards', 1, MAX_SHARDS),
+    settlementMode: input.settlementMode === undefined ? 'manual' : settlementModeOf(input.settlementMode),
   };
 }
 

@@ -4,3 +4,5 @@ export * from './carbon-result.js';
 export * from './pcaf.js';
 export * from './campaign-export.js';
 export * from './csv.js';
+export * from './evidence.js';
+export * from './from-proofs.js';

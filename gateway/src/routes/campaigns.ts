@@ -24,6 +24,9 @@ const CampaignBody = Type.Object({
   pricePer: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000_000, description: 'units of impact the price buys (default 1); amounts are rounded down' })),
   bufferBps: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000, description: 'share of each settlement held until close, basis points' })),
   shards: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, description: 'budget tranches (default 8): more tranches, fewer MVCC conflicts between settlements' })),
+  settlementMode: Type.Optional(Type.Union([Type.Literal('manual'), Type.Literal('automatic')], {
+    description: "manual (default): the funder settles; automatic: the funder's gateway settles each eligible proof as it is issued (settlement worker)",
+  })),
   criteria: Type.Object({
     minProofLevel: Type.Optional(Type.Union([Type.Literal('declared'), Type.Literal('computed'), Type.Literal('verified')])),
     periodStart: IsoDate,

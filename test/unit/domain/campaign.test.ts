@@ -26,6 +26,12 @@ describe('campaign rules', () => {
     }
   });
 
+  it('settles manually unless the definition asks for automatic settlement (settlementMode)', () => {
+    expect(campaign.settlementMode).to.equal('manual');
+    expect(parseCampaignDefinition(definition({ settlementMode: 'automatic' })).settlementMode).to.equal('automatic');
+    for (const bad of ['auto', '', 1, null]) expectCode(() => parseCampaignDefinition(definition({ settlementMode: bad })), 'INVALID_ARGUMENT');
+  });
+
   it('pins protocols named without versions to the versions registered at opening; keeps versions named explicitly', () => {
     const named = parseCampaignDefinition(definition({ protocols: ['commute', 'solar'], criteria: { periodStart: '2026-01-01', periodEnd: '2026-12-31', protocolVersions: { solar: [3, 2] } } }));
     expect(pinProtocolVersions(named, { commute: [2, 1], solar: [1, 2, 3] }).criteria.protocolVersions).to.deep.equal({ commute: [1, 2], solar: [2, 3] });
