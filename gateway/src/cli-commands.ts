@@ -23,6 +23,8 @@ export interface Command {
   readonly paged?: true;
   /** The answer is text (CSV, metrics, an event stream), printed as it comes. */
   readonly text?: true;
+  /** Long work in steps: repeated (a new Idempotency-Key each time) while the answer's `result.more` is true, progress on stderr. */
+  readonly repeat?: true;
 }
 
 const enc = encodeURIComponent;
@@ -118,6 +120,10 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'status-lists:get': { usage: 'status-lists:get <listUrl>', summary: 'a status list held on the ledger', route: 'get /v1/status-lists', request: (a) => ({ method: 'GET', path: `/v1/status-lists${query({ id: arg(a, 0, 'listUrl') })}` }) },
   'credentials:check': { usage: 'credentials:check <credential.json|->', summary: 'is a credential anchored?', route: 'post /v1/credentials/check', request: (a) => ({ method: 'POST', path: '/v1/credentials/check', body: { credential: jsonFile(a[0]) } }) },
   totals: { usage: 'totals [pillar=…] [groupBy=sdg,year] [key=value ...]', summary: 'totals per pillar and unit', route: 'get /v1/totals', request: (a) => ({ method: 'GET', path: `/v1/totals${query(a.length === 1 && !a[0]?.includes('=') ? { pillar: a[0] } : pairs(a))}` }) },
+  'totals:compact': {
+    usage: 'totals:compact <pillar> <unit> [limit]', summary: 'fold totals deltas into snapshots until done (operator; progress on stderr)', route: 'post /v1/totals/compaction', repeat: true,
+    request: (a) => ({ method: 'POST', path: '/v1/totals/compaction', body: { pillar: arg(a, 0, 'pillar'), unit: arg(a, 1, 'unit'), ...(a[2] === undefined ? {} : { limit: int(a, 2, 'limit') }) } }),
+  },
   events: { usage: 'events [from=start] [lastEventId=…]', summary: 'chaincode events as they come (server-sent events; Ctrl-C stops)', route: 'get /v1/events', text: true, request: (a) => ({ method: 'GET', path: `/v1/events${query(pairs(a))}` }) },
   openapi: { usage: 'openapi', summary: 'the OpenAPI document', route: 'get /v1/openapi.json', request: () => ({ method: 'GET', path: '/v1/openapi.json' }) },
   health: { usage: 'health', summary: 'is the gateway alive?', route: 'get /health', request: () => ({ method: 'GET', path: '/health' }) },
@@ -135,6 +141,7 @@ export function commandHelp(name: string, command: Command): string {
     ...(command.paged ? ['', 'A paged list: prints one page ({records, cursor}); --cursor C reads the next one; --all follows the cursor to the end,',
       'printing one record per line (JSON Lines) and the progress on stderr.'] : []),
     ...(command.text ? ['', 'Prints the answer as it arrives (text).'] : []),
+    ...(command.repeat ? ['', 'Long work in steps: runs again while the answer says `more`, each step with its own Idempotency-Key, progress on stderr.'] : []),
     ...(command.route.startsWith('get ') ? [] : ['', 'Sends an Idempotency-Key (random unless --idempotency-key KEY): re-run with the same key after a timeout.']),
     '',
     `Example: impact-ledger ${name}${command.usage.slice(name.length)}`,

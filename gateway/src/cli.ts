@@ -85,9 +85,27 @@ async function streamText(response: Response): Promise<number> {
   return 0;
 }
 
+/** Long work in steps: sends `request` again while the committed answer says `more`, with progress on stderr. */
+async function untilDone(target: Target, request: CommandRequest): Promise<number> {
+  let total = 0;
+  for (let step = 1; ; step++) {
+    const response = await send({ ...target, idempotencyKey: step === 1 ? target.idempotencyKey : undefined }, request);
+    if (!response.ok) return refused(response);
+    const body = (await response.json()) as { result?: { more?: unknown; entriesFolded?: unknown }; txId?: unknown };
+    const folded = typeof body.result?.entriesFolded === 'number' ? body.result.entriesFolded : 0;
+    total += folded;
+    process.stderr.write(`step ${step}: ${folded} folded (${total} in all), transaction ${String(body.txId)}\n`);
+    if (body.result?.more !== true) {
+      process.stdout.write(`${JSON.stringify({ steps: step, entriesFolded: total })}\n`);
+      return 0;
+    }
+  }
+}
+
 async function run(command: Command, args: readonly string[], target: Target, paging: { all: boolean; pageSize?: string; cursor?: string }): Promise<number> {
   const request = command.request(args);
   if (command.paged && paging.all) return everyPage(target, request, paging.pageSize);
+  if (command.repeat) return untilDone(target, request);
   const response = await send(target, command.paged ? withPage(request, paging.pageSize, paging.cursor ?? '') : request);
   if (!response.ok) return refused(response);
   if (command.text) return streamText(response);

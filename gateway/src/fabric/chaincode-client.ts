@@ -79,6 +79,14 @@ export interface CampaignProgress {
 }
 
 /** The totals answer (proofs:Totals). */
+/** What one compaction folded (proofs:CompactTotals). */
+export interface CompactedTotals {
+  readonly pillar: string;
+  readonly unit: string;
+  readonly entriesFolded: number;
+  readonly more: boolean;
+}
+
 export interface TotalsResult {
   readonly filter: Record<string, unknown>;
   readonly totals: unknown[];
@@ -136,6 +144,8 @@ export interface ImpactChaincode {
     listByProtocol(protocolId: string, version: number, pageSize: number, bookmark: string): Promise<ChaincodePage<ProofOfImpact>>;
     listByStatus(status: string, pageSize: number, bookmark: string): Promise<ChaincodePage<ProofOfImpact>>;
     totals(filter: object): Promise<TotalsResult>;
+    /** Folds up to `limit` totals deltas of one (pillar, unit) into snapshots (operators); `more` while deltas remain. */
+    compactTotals(pillar: string, unit: string, limit: number | undefined): Promise<Committed<CompactedTotals>>;
     transfer(proofId: string, newOwner: string, quantity: number, price: Price | undefined): Promise<Committed<AssetMove>>;
     retire(proofId: string, quantity: number, beneficiary: string, purpose: string): Promise<Committed<AssetMove>>;
   };
@@ -235,6 +245,7 @@ const parseProvenance = shaped<Provenance>('provenance', {
 });
 const parseProgress = shaped<CampaignProgress>('campaign progress', { campaign: validRecord(parseCampaign), progress: isObject });
 const parseTotals = shaped<TotalsResult>('totals', { filter: isObject, totals: Array.isArray });
+const parseCompacted = shaped<CompactedTotals>('compacted totals', { entriesFolded: (f) => Number.isSafeInteger(f), more: (f) => typeof f === 'boolean' });
 const parseStatusListCredential = shaped<Record<string, unknown>>('status list credential', { id: (f) => typeof f === 'string', credentialSubject: isObject });
 
 /** The typed chaincode over `transport`. */
@@ -285,6 +296,7 @@ export function chaincodeClient(transport: ChaincodeTransport): ImpactChaincode 
       listByProtocol: (protocolId, version, pageSize, bookmark) => read('proofs', 'ListByProtocol', page(parseProof), [protocolId, String(version), String(pageSize), bookmark]),
       listByStatus: (status, pageSize, bookmark) => read('proofs', 'ListByStatus', page(parseProof), [status, String(pageSize), bookmark]),
       totals: (filter) => read('proofs', 'Totals', one(parseTotals), [JSON.stringify(filter)]),
+      compactTotals: (pillar, unit, limit) => write('proofs', 'CompactTotals', parseCompacted, [pillar, unit, limit === undefined ? '' : String(limit)]),
       transfer: (proofId, newOwner, quantity, price) => write('proofs', 'Transfer', parseMove, [proofId, newOwner, String(quantity), price === undefined ? '' : JSON.stringify(price)]),
       retire: (proofId, quantity, beneficiary, purpose) => write('proofs', 'Retire', parseMove, [proofId, String(quantity), beneficiary, purpose]),
     },
