@@ -12,6 +12,7 @@ export {
 } from './ledger/records';
 export { sha256Hex } from './domain/hash';
 export { claimIdOf, type Claim } from './domain/claim';
+export { additionalityHashOf, methodHashOf, type ClaimAdditionality } from './domain/evidence';
 export { childProofIdOf, proofIdOf, txIdsOf, validationStepOf, type AssetMove, type ProofOfImpact, type ProvenanceValidation } from './domain/proof';
 export { verificationIdOf, type Verification } from './domain/quorum';
 export { flagIdOf, type FlagRecord } from './domain/revocation';

@@ -9,7 +9,7 @@ export const Transactions = {
   protocols: ['Register', 'Activate', 'Suspend', 'Retire', 'Get', 'ListVersions', 'List'],
   claims: ['Submit', 'Withdraw', 'Verify', 'Validate', 'Get', 'GetByCredentialHash', 'Verifications', 'List'],
   proofs: ['Transfer', 'Retire', 'Get', 'Provenance', 'ListByOwner', 'ListByProtocol', 'ListByStatus', 'Totals', 'CompactTotals'],
-  campaigns: ['Open', 'SetBudget', 'Close', 'Settle', 'Get', 'List', 'Progress', 'Settlements', 'SettlementOf'],
+  campaigns: ['Open', 'SetBudget', 'Close', 'Settle', 'Get', 'List', 'Progress', 'Settlements', 'ExportRows', 'SettlementOf'],
   revocation: ['Flag', 'Clear', 'ContinueCascade', 'Get'],
   statusLists: ['Publish', 'Get'],
   bench: ['Put', 'SeedProofs'],

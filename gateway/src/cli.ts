@@ -5,64 +5,20 @@
  * with the problem details on a refusal.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { verifyBundleFile } from './audit/cli-verify.js';
 import { certificatePdfFile, verifyCertificateFile } from './certificates/cli.js';
+import { COMMANDS, commandHelp, type Command, type CommandRequest } from './cli-commands.js';
 import { ENROL_USAGE, enroll, reenroll, register } from './enrol/commands.js';
-
-interface Command {
-  readonly usage: string;
-  readonly summary: string;
-  readonly request: (args: readonly string[]) => { method: string; path: string; body?: unknown };
-}
-
-const enc = encodeURIComponent;
-
-function jsonFile(file: string | undefined): unknown {
-  if (file === undefined) throw new Error('a JSON file argument is missing');
-  return JSON.parse(readFileSync(file === '-' ? 0 : file, 'utf8'));
-}
-
-function arg(args: readonly string[], index: number, name: string): string {
-  const value = args[index];
-  if (value === undefined) throw new Error(`missing <${name}>`);
-  return value;
-}
-
-const COMMANDS: Readonly<Record<string, Command>> = {
-  whoami: { usage: 'whoami', summary: 'your identity and roles', request: () => ({ method: 'GET', path: '/v1/roles/me' }) },
-  'roles:list': { usage: 'roles:list [mspId]', summary: 'active grants', request: (a) => ({ method: 'GET', path: `/v1/roles${a[0] ? `?mspId=${enc(a[0])}` : ''}` }) },
-  'roles:grant': { usage: 'roles:grant <identity> <role>', summary: 'grant a role (operator)', request: (a) => ({ method: 'POST', path: '/v1/roles', body: { identity: arg(a, 0, 'identity'), role: arg(a, 1, 'role') } }) },
-  'roles:revoke': { usage: 'roles:revoke <identity> <role>', summary: 'revoke a role (operator)', request: (a) => ({ method: 'DELETE', path: `/v1/roles/${enc(arg(a, 0, 'identity'))}/${enc(arg(a, 1, 'role'))}` }) },
-  'protocols:register': { usage: 'protocols:register <protocol.json|->', summary: 'register a protocol draft (operator)', request: (a) => ({ method: 'POST', path: '/v1/protocols', body: jsonFile(a[0]) }) },
-  'protocols:activate': { usage: 'protocols:activate <id> <version>', summary: 'activate a version', request: (a) => ({ method: 'POST', path: `/v1/protocols/${enc(arg(a, 0, 'id'))}/versions/${arg(a, 1, 'version')}/activate` }) },
-  'protocols:suspend': { usage: 'protocols:suspend <id> <version>', summary: 'suspend a version', request: (a) => ({ method: 'POST', path: `/v1/protocols/${enc(arg(a, 0, 'id'))}/versions/${arg(a, 1, 'version')}/suspend` }) },
-  'protocols:retire': { usage: 'protocols:retire <id> <version>', summary: 'retire a version', request: (a) => ({ method: 'POST', path: `/v1/protocols/${enc(arg(a, 0, 'id'))}/versions/${arg(a, 1, 'version')}/retire` }) },
-  'protocols:get': { usage: 'protocols:get <id> [version]', summary: 'a protocol (all versions, or one)', request: (a) => ({ method: 'GET', path: `/v1/protocols/${enc(arg(a, 0, 'id'))}${a[1] ? `/versions/${a[1]}` : ''}` }) },
-  'claims:submit': { usage: 'claims:submit <protocolId> <version> <credential.json|-> [proofLevel]', summary: 'check a credential and anchor it (submitter)', request: (a) => ({ method: 'POST', path: '/v1/claims', body: { protocolId: arg(a, 0, 'protocolId'), protocolVersion: Number(arg(a, 1, 'version')), credential: jsonFile(a[2]), evidenceHashes: [], ...(a[3] ? { proofLevel: a[3] } : {}) } }) },
-  'claims:get': { usage: 'claims:get <claimId>', summary: 'a claim', request: (a) => ({ method: 'GET', path: `/v1/claims/${arg(a, 0, 'claimId')}` }) },
-  'claims:withdraw': { usage: 'claims:withdraw <claimId>', summary: 'withdraw a claim', request: (a) => ({ method: 'POST', path: `/v1/claims/${arg(a, 0, 'claimId')}/withdraw` }) },
-  'claims:verify': { usage: 'claims:verify <claimId> <approve|reject> <assessedQuantity> <reportHash>', summary: 'record a verification (verifier)', request: (a) => ({ method: 'POST', path: `/v1/claims/${arg(a, 0, 'claimId')}/verifications`, body: { decision: arg(a, 1, 'decision'), assessedQuantity: Number(arg(a, 2, 'assessedQuantity')), reportHash: arg(a, 3, 'reportHash') } }) },
-  'claims:validate': { usage: 'claims:validate <claimId> <quantity>', summary: 'issue the proof (validator)', request: (a) => ({ method: 'POST', path: `/v1/claims/${arg(a, 0, 'claimId')}/validation`, body: { quantity: Number(arg(a, 1, 'quantity')) } }) },
-  'proofs:get': { usage: 'proofs:get <proofId>', summary: 'a proof', request: (a) => ({ method: 'GET', path: `/v1/proofs/${arg(a, 0, 'proofId')}` }) },
-  'proofs:provenance': { usage: 'proofs:provenance <proofId>', summary: 'provenance with block numbers', request: (a) => ({ method: 'GET', path: `/v1/proofs/${arg(a, 0, 'proofId')}/provenance` }) },
-  'proofs:transfer': { usage: 'proofs:transfer <proofId> <newOwner> <quantity>', summary: 'transfer (owner)', request: (a) => ({ method: 'POST', path: `/v1/proofs/${arg(a, 0, 'proofId')}/transfers`, body: { newOwner: arg(a, 1, 'newOwner'), quantity: Number(arg(a, 2, 'quantity')) } }) },
-  'proofs:retire': { usage: 'proofs:retire <proofId> <quantity> <beneficiary> <purpose>', summary: 'retire (owner)', request: (a) => ({ method: 'POST', path: `/v1/proofs/${arg(a, 0, 'proofId')}/retirements`, body: { quantity: Number(arg(a, 1, 'quantity')), beneficiary: arg(a, 2, 'beneficiary'), purpose: arg(a, 3, 'purpose') } }) },
-  'proofs:certificate': { usage: 'proofs:certificate <proofId>', summary: 'the retirement certificate of a retired proof (JSON; PDF: certificate-pdf)', request: (a) => ({ method: 'GET', path: `/v1/proofs/${arg(a, 0, 'proofId')}/retirement-certificate` }) },
-  'certificate-issuer': { usage: 'certificate-issuer', summary: "the did:key this organisation signs certificates with", request: () => ({ method: 'GET', path: '/v1/certificate-issuer' }) },
-  'credentials:check': { usage: 'credentials:check <credential.json|->', summary: 'is a credential anchored?', request: (a) => ({ method: 'POST', path: '/v1/credentials/check', body: { credential: jsonFile(a[0]) } }) },
-  totals: { usage: 'totals [pillar]', summary: 'totals per pillar and unit', request: (a) => ({ method: 'GET', path: `/v1/totals${a[0] ? `?pillar=${enc(a[0])}` : ''}` }) },
-  ready: { usage: 'ready', summary: 'is the gateway ready?', request: () => ({ method: 'GET', path: '/ready' }) },
-};
 
 function help(): string {
   const lines = Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(72)} ${c.summary}`);
   return [
-    'Usage: impact-ledger [--url URL] [--token TOKEN] [--idempotency-key KEY] <command> [args]',
+    'Usage: impact-ledger [--url URL] [--token TOKEN] [--idempotency-key KEY] <command> [args]   (impact-ledger <command> --help)',
     '',
     'Thin client of an impact-ledger gateway. URL and token default to IL_GATEWAY_URL and IL_GATEWAY_TOKEN.',
     'Mutations send an Idempotency-Key (random unless given), so re-running after a timeout is safe with the same key.',
+    'Paged lists take --page-size N, --cursor C, or --all (every page, one record per line, progress on stderr).',
     '',
     'Commands:',
     ...lines,
@@ -78,6 +34,88 @@ function help(): string {
   ].join('\n');
 }
 
+/** Where and as whom the CLI calls the gateway. */
+interface Target {
+  readonly url: string;
+  readonly token: string | undefined;
+  readonly idempotencyKey: string | undefined;
+}
+
+/** The one place the CLI sends an HTTP request to the gateway. */
+async function send(target: Target, { method, path, body }: CommandRequest): Promise<Response> {
+  const headers: Record<string, string> = {
+    ...(target.token === undefined ? {} : { authorization: `Bearer ${target.token}` }),
+    ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    ...(method === 'GET' ? {} : { 'idempotency-key': target.idempotencyKey ?? randomUUID() }),
+  };
+  return fetch(`${target.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+}
+
+/** Prints a refusal (problem details) on stderr; exit code 1. */
+async function refused(response: Response): Promise<number> {
+  process.stderr.write(`${await response.text()}\n`);
+  return 1;
+}
+
+function withPage(request: CommandRequest, pageSize: string | undefined, cursor: string): CommandRequest {
+  const url = new URL(request.path, 'http://cli');
+  if (pageSize !== undefined) url.searchParams.set('pageSize', pageSize);
+  if (cursor !== '') url.searchParams.set('cursor', cursor);
+  return { ...request, path: `${url.pathname}${url.search}` };
+}
+
+/** --all: follows the cursor to the end, one record per line on stdout, progress on stderr. */
+async function everyPage(target: Target, request: CommandRequest, pageSize: string | undefined): Promise<number> {
+  let cursor = '';
+  let total = 0;
+  for (let page = 1; ; page++) {
+    const response = await send(target, withPage(request, pageSize, cursor));
+    if (!response.ok) return refused(response);
+    const body = (await response.json()) as { records?: unknown[]; cursor?: unknown };
+    const records = Array.isArray(body.records) ? body.records : [];
+    for (const record of records) process.stdout.write(`${JSON.stringify(record)}\n`);
+    total += records.length;
+    process.stderr.write(`page ${page}: ${records.length} records (${total} in all)\n`);
+    if (typeof body.cursor !== 'string' || body.cursor === '') return 0;
+    cursor = body.cursor;
+  }
+}
+
+/** Prints a text answer as it arrives (CSV, metrics, server-sent events). */
+async function streamText(response: Response): Promise<number> {
+  if (response.body === null) return 0;
+  for await (const chunk of response.body) process.stdout.write(chunk);
+  return 0;
+}
+
+/** Long work in steps: sends `request` again while the committed answer says `more`, with progress on stderr. */
+async function untilDone(target: Target, request: CommandRequest): Promise<number> {
+  let total = 0;
+  for (let step = 1; ; step++) {
+    const response = await send({ ...target, idempotencyKey: step === 1 ? target.idempotencyKey : undefined }, request);
+    if (!response.ok) return refused(response);
+    const body = (await response.json()) as { result?: { more?: unknown; entriesFolded?: unknown }; txId?: unknown };
+    const folded = typeof body.result?.entriesFolded === 'number' ? body.result.entriesFolded : 0;
+    total += folded;
+    process.stderr.write(`step ${step}: ${folded} folded (${total} in all), transaction ${String(body.txId)}\n`);
+    if (body.result?.more !== true) {
+      process.stdout.write(`${JSON.stringify({ steps: step, entriesFolded: total })}\n`);
+      return 0;
+    }
+  }
+}
+
+async function run(command: Command, args: readonly string[], target: Target, paging: { all: boolean; pageSize?: string; cursor?: string }): Promise<number> {
+  const request = command.request(args);
+  if (command.paged && paging.all) return everyPage(target, request, paging.pageSize);
+  if (command.repeat) return untilDone(target, request);
+  const response = await send(target, command.paged ? withPage(request, paging.pageSize, paging.cursor ?? '') : request);
+  if (!response.ok) return refused(response);
+  if (command.text) return streamText(response);
+  process.stdout.write(`${await response.text()}\n`);
+  return 0;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   if (argv[0] === 'verify-bundle') return verifyBundleFile(argv.slice(1));
   if (argv[0] === 'verify-certificate') return verifyCertificateFile(argv.slice(1));
@@ -87,27 +125,26 @@ async function main(argv: readonly string[]): Promise<number> {
   if (argv[0] === 'reenroll') return reenroll(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: [...argv], allowPositionals: true,
-    options: { url: { type: 'string' }, token: { type: 'string' }, 'idempotency-key': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      url: { type: 'string' }, token: { type: 'string' }, 'idempotency-key': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      all: { type: 'boolean' }, 'page-size': { type: 'string' }, cursor: { type: 'string' },
+    },
   });
   const [name, ...args] = positionals;
   const command = name === undefined ? undefined : COMMANDS[name];
+  if (command !== undefined && name !== undefined && values.help === true) {
+    console.log(commandHelp(name, command));
+    return 0;
+  }
   if (values.help === true || command === undefined) {
     console.log(help());
     return values.help === true || name === undefined ? 0 : 2;
   }
   // default: Org1's gateway as `npm start` runs it (on Org1's own address, scripts/lib/topology.sh)
-  const url = values.url ?? process.env.IL_GATEWAY_URL ?? 'http://127.0.0.2:3001';
-  const token = values.token ?? process.env.IL_GATEWAY_TOKEN;
-  const { method, path, body } = command.request(args);
-  const headers: Record<string, string> = {
-    ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-    ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    ...(method === 'GET' ? {} : { 'idempotency-key': values['idempotency-key'] ?? randomUUID() }),
-  };
-  const response = await fetch(`${url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  const text = await response.text();
-  (response.ok ? process.stdout : process.stderr).write(`${text}\n`);
-  return response.ok ? 0 : 1;
+  const target = { url: values.url ?? process.env.IL_GATEWAY_URL ?? 'http://127.0.0.2:3001', token: values.token ?? process.env.IL_GATEWAY_TOKEN, idempotencyKey: values['idempotency-key'] };
+  return run(command, args, target, {
+    all: values.all === true, ...(values['page-size'] === undefined ? {} : { pageSize: values['page-size'] }), ...(values.cursor === undefined ? {} : { cursor: values.cursor }),
+  });
 }
 
 main(process.argv.slice(2)).then((code) => process.exit(code), (error: unknown) => {

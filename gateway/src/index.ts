@@ -35,3 +35,4 @@ export { signRetirementCertificate, verifyRetirementCertificate, type Certificat
 export { campaignsFor, refusalOutcome, parseCheckpoint, type Checkpoint, type RefusalOutcome } from './settlement/rules.js';
 export { startSettlementWorker, readCheckpoint, type SettlementWorker, type SettlementWorkerOptions, type WorkerOutcome } from './settlement/worker.js';
 export { PRODUCTION_MEASURES, productionCredential, productionProtocol, productionSubjectSchema, type ProductionMeasure } from './demo/production-data.js';
+export { COMMANDS as CLI_COMMANDS, commandHelp, type Command as CliCommand } from './cli-commands.js';

@@ -38,8 +38,8 @@ export const SUBJECT_SCHEMA: JsonObject = {
 /** A registered, active commute protocol (verifiers: User2 of each org, quorum 2; validator: User4 of org 2). */
 export interface TestProtocol { id: string; version: number; category: string }
 
-/** Registers and activates a commute protocol as org 1's Admin, trusting `issuers`. */
-export async function activeProtocol(world: GatewayWorld, issuers: string[]): Promise<TestProtocol> {
+/** Registers and activates a commute protocol as org 1's Admin, trusting `issuers`; `overrides` replace fields of the definition. */
+export async function activeProtocol(world: GatewayWorld, issuers: string[], overrides: Record<string, unknown> = {}): Promise<TestProtocol> {
   const suffix = randomBytes(4).toString('hex');
   const protocol = {
     id: `commute-e2e-${suffix}`, version: 1, title: 'Commute modal shift (e2e)', category: `commute-modal-shift-${suffix}`, unit: 'gCO2e',
@@ -49,6 +49,7 @@ export async function activeProtocol(world: GatewayWorld, issuers: string[]): Pr
     periodFields: { start: 'activityPeriodStart', end: 'activityPeriodEnd' },
     additionality: { method: { baseline: 'the same commute by private car', counterfactual: 'no allowance: no modal shift',
       emissionFactors: [{ name: 'car', value: '0.218', unit: 'kgCO2e/km', source: 'ADEME Base Empreinte 2024' }] } },
+    ...overrides,
   };
   const admin = world.client(1, 'Admin');
   await admin.json('POST', '/v1/protocols', protocol, 201);

@@ -38,8 +38,8 @@ describe('cross-party rules (real Fabric network)', function () {
     const refused = await expectRefusal(submit(w.operators[2].actor, 'protocols:Register', JSON.stringify(takeover)), 'PROTOCOL_NOT_OWNED');
     expect(refused.details).to.deep.include({ protocolId: draft.id, ownerMsp: 'Org1MSP' });
     await expectRefusal(submit(w.operators[0].actor, 'protocols:Register', JSON.stringify({ ...draft, version: 2, category: uniqueSlug('other') })), 'PROTOCOL_CATEGORY_CHANGED');
-    const versions = await evaluate<Protocol[]>(w.user(1, 1).actor, 'protocols:ListVersions', draft.id);
-    expect(versions.map((v) => v.version)).to.deep.equal([1]);
+    const versions = await evaluate<{ records: Protocol[] }>(w.user(1, 1).actor, 'protocols:ListVersions', draft.id, '10', '');
+    expect(versions.records.map((v) => v.version)).to.deep.equal([1]);
   });
 
   it('pays only the versions a campaign names: a version added after it opened is NOT_ELIGIBLE', async () => {

@@ -57,7 +57,11 @@ function clientAnswering(answer: unknown): { chaincode: ImpactChaincode; calls: 
 const CASES: readonly { name: string; answer: unknown; call: (c: ImpactChaincode) => Promise<unknown>; kind: 'evaluate' | 'submit'; fqfn: string; args: string[] }[] = [
   { name: 'protocols.get', answer: protocol, call: (c) => c.protocols.get('cookstoves', 2), kind: 'evaluate', fqfn: 'protocols:Get', args: ['cookstoves', '2'] },
   { name: 'protocols.list', answer: { records: [protocol], bookmark: 'b' }, call: (c) => c.protocols.list(25, ''), kind: 'evaluate', fqfn: 'protocols:List', args: ['25', ''] },
-  { name: 'protocols.listVersions', answer: [protocol], call: (c) => c.protocols.listVersions('cookstoves'), kind: 'evaluate', fqfn: 'protocols:ListVersions', args: ['cookstoves'] },
+  { name: 'protocols.listVersions', answer: { records: [protocol], bookmark: '' }, call: (c) => c.protocols.listVersions('cookstoves', 25, ''), kind: 'evaluate', fqfn: 'protocols:ListVersions', args: ['cookstoves', '25', ''] },
+  { name: 'proofs.compactTotals', answer: { pillar: 'B', unit: 'gCO2e', entriesFolded: 3, more: false }, call: (c) => c.proofs.compactTotals('B', 'gCO2e', undefined), kind: 'submit', fqfn: 'proofs:CompactTotals', args: ['B', 'gCO2e', ''] },
+  { name: 'campaigns.list', answer: { records: [], bookmark: '' }, call: (c) => c.campaigns.list(10, 'bm'), kind: 'evaluate', fqfn: 'campaigns:List', args: ['10', 'bm'] },
+  { name: 'campaigns.exportRows', answer: { records: [], bookmark: '' }, call: (c) => c.campaigns.exportRows('c1', '2026-03', 100, ''), kind: 'evaluate', fqfn: 'campaigns:ExportRows', args: ['c1', '2026-03', '100', ''] },
+  { name: 'roles.history', answer: { records: [], bookmark: '' }, call: (c) => c.roles.history('Org1MSP::x', 5, ''), kind: 'evaluate', fqfn: 'roles:History', args: ['Org1MSP::x', '5', ''] },
   { name: 'protocols.register', answer: protocol, call: (c) => c.protocols.register({ id: 'cookstoves', version: 2 }), kind: 'submit', fqfn: 'protocols:Register', args: ['{"id":"cookstoves","version":2}'] },
   { name: 'protocols.transition', answer: protocol, call: (c) => c.protocols.transition('cookstoves', 2, 'Suspend'), kind: 'submit', fqfn: 'protocols:Suspend', args: ['cookstoves', '2'] },
   { name: 'claims.get', answer: claim, call: (c) => c.claims.get(HEX), kind: 'evaluate', fqfn: 'claims:Get', args: [HEX] },

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
-import { attributionFactor, campaignExportCsv, carbonResult, dataQuality, formatMinor, inputsHash, pcafReport, ReportInputError, type CarbonResultInputs } from '@impact-ledger/gateway';
+import { attributionFactor, campaignExportCsv, campaignExportLines, carbonResult, dataQuality, formatMinor, inputsHash, pcafReport, ReportInputError, type CarbonResultInputs } from '@impact-ledger/gateway';
 
 const d = (value: number, source = 'seed example, docs/domain.md') => ({ value, source });
 
@@ -91,6 +91,34 @@ describe('reports: campaign CSV export', () => {
     ]);
     const closed = parse(campaignExportCsv([row('p1', '2026-03-05', 5, 505, 50)], '2026-03', true), { columns: true }) as Record<string, string>[];
     expect(closed[0]).to.include({ held_minor: '0', payable_minor: '505' });
+  });
+
+  it('streams the same CSV line by line from settlements in row order, holding one group at a time', async () => {
+    const rows = [row('p2', '2026-03-02', 10, 1000, 100), row('p1', '2026-03-05', 5, 505, 50), row('p2', '2026-03-20', 1, 100, 10)];
+    const sorted = [rows[1], rows[0], rows[2]].filter((r) => r !== undefined);
+    let read = 0;
+    async function* pages(): AsyncGenerator<ReturnType<typeof row>> {
+      for (const r of sorted) {
+        read += 1;
+        yield r;
+      }
+    }
+    const lines: string[] = [];
+    for await (const line of campaignExportLines(pages(), '2026-03', false)) {
+      lines.push(line);
+      if (lines.length === 2) expect(read, 'the first group is out before the last settlement is read').to.be.below(sorted.length);
+    }
+    expect(lines.join('')).to.equal(campaignExportCsv(rows, '2026-03', false));
+    async function* unordered(): AsyncGenerator<ReturnType<typeof row>> {
+      yield* rows;
+    }
+    let error: unknown;
+    try {
+      for await (const line of campaignExportLines(unordered(), '2026-03', false)) void line;
+    } catch (caught) {
+      error = caught;
+    }
+    expect(String(error)).to.match(/out of row order/);
   });
 
   it('quotes fields that need it and formats minor units', () => {

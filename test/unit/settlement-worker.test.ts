@@ -46,7 +46,7 @@ function fakeChaincode(settled: Map<string, number>, campaigns: Campaign[], fail
     roles: { whoAmI: async () => ({ identity: FUNDER, mspId: 'Org1MSP', operator: false, roles: ['funder'] }) },
     proofs: { get: async (id: string) => proof(id) },
     campaigns: {
-      list: async () => campaigns,
+      list: async () => ({ records: campaigns, bookmark: '', fetchedRecordsCount: campaigns.length }),
       settle: async (campaignId: string, proofId: string) => {
         if (failures.transient > 0) {
           failures.transient--;

@@ -7,14 +7,14 @@ import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { Answers } from './metadata';
 import {
   assertCampaignFunder, assertCampaignOpen, assertEligible, assertNotSettled, campaignId, campaignProgress, closeCampaign,
-  drawFromShards, hex64, initialShards, integerArgument, MAX_SPLIT_DEPTH, openCampaign, parseCampaignDefinition, rebudget,
+  drawFromShards, exportMonth, exportMonthOf, hex64, initialShards, integerArgument, MAX_SPLIT_DEPTH, pageRequest, openCampaign, parseCampaignDefinition, rebudget,
   pinProtocolVersions, settleToFunder, settlementAmount, settlementOf, shardOrder, type BudgetShard, type Caller, type Campaign, type ProofOfImpact, type SettlementMarker,
 } from '../domain';
 import { ChaincodeError } from '../errors';
 import { ChaincodeEvents } from '../events';
 import { Keys } from '../ledger/keys';
 import { writeProof } from '../ledger/repository';
-import { parseBudgetShard, parseCampaign, parseClaim, parseProof, parseProtocolRecord, parseSettlement, parseSettlementMarker } from '../ledger/records';
+import { parseBudgetShard, parseCampaign, parseClaim, parseIndexEntry, parseProof, parseProtocolRecord, parseSettlement, parseSettlementMarker } from '../ledger/records';
 import type { LedgerState } from '../ledger/state';
 import { callerOf, emit, ImpactContract, ledgerOf, requireRole, respond, stampOf } from './base';
 
@@ -147,6 +147,7 @@ export class CampaignsContract extends ImpactContract {
     await writeShards(state, shards);
     await state.put(Keys.settlement(campaign.id, proof.id), settlement);
     await state.put(Keys.settlementOfProof(proof.id), { proofId: proof.id, campaignId: campaign.id, txId: stamp.txId });
+    await state.put(Keys.settlementByExportRow(campaign.id, exportMonthOf(settlement), settlement.producerPseudonym, settlement.protocolId, settlement.unit, proof.id), { id: proof.id });
     // the campaign gets what it paid for: the proof moves to the funder, and its units never move again (PROOF_SETTLED)
     await writeProof(state, settleToFunder(proof, campaign, { amount: money.amount, currency: campaign.currency }, stamp), proof);
     emit(ctx, ChaincodeEvents.ProofSettled, {
@@ -162,11 +163,12 @@ export class CampaignsContract extends ImpactContract {
     return respond(await requireCampaign(ledgerOf(ctx), id));
   }
 
-  /** Every campaign (the list is short: one per funder programme). */
+  /** A page of campaigns, in id order. */
   @Transaction(false)
-  @Returns(`${Answers.Campaign}[]`)
-  async List(ctx: Context): Promise<string> {
-    return respond((await ledgerOf(ctx).list(Keys.allCampaigns(), parseCampaign)).map((e) => e.value));
+  @Returns(Answers.CampaignPage)
+  async List(ctx: Context, pageSize: string, bookmark: string): Promise<string> {
+    const page = await ledgerOf(ctx).page(Keys.allCampaigns(), pageRequest(pageSize, bookmark), parseCampaign);
+    return respond({ ...page, records: page.records.map((e) => e.value) });
   }
 
   /** Budget, settled, held in buffer, remaining; impact per pillar and unit and per SDG target. */
@@ -179,13 +181,29 @@ export class CampaignsContract extends ImpactContract {
     return respond({ campaign, progress: campaignProgress(campaign, await shardsOf(state, campaign.id), settlements) });
   }
 
-  /** Every settlement of a campaign, in proof id order. */
+  /** A page of the settlements of a campaign, in proof id order. */
   @Transaction(false)
-  @Returns(`${Answers.Settlement}[]`)
-  async Settlements(ctx: Context, id: string): Promise<string> {
+  @Returns(Answers.SettlementPage)
+  async Settlements(ctx: Context, id: string, pageSize: string, bookmark: string): Promise<string> {
     const state = ledgerOf(ctx);
     const campaign = await requireCampaign(state, id);
-    return respond((await state.list(Keys.settlementsOf(campaign.id), parseSettlement)).map((e) => e.value));
+    const page = await state.page(Keys.settlementsOf(campaign.id), pageRequest(pageSize, bookmark), parseSettlement);
+    return respond({ ...page, records: page.records.map((e) => e.value) });
+  }
+
+  /**
+   * A page of the settlements of a campaign whose activity started in `month` (YYYY-MM), in the
+   * order of the CSV export (producer pseudonym, protocol, unit, proof id), so the export streams.
+   */
+  @Transaction(false)
+  @Returns(Answers.SettlementPage)
+  async ExportRows(ctx: Context, id: string, month: string, pageSize: string, bookmark: string): Promise<string> {
+    const state = ledgerOf(ctx);
+    const campaign = await requireCampaign(state, id);
+    const page = await state.page(Keys.settlementsByExportMonth(campaign.id, exportMonth(month)), pageRequest(pageSize, bookmark), parseIndexEntry);
+    const records = [];
+    for (const entry of page.records) records.push(await state.require(Keys.settlement(campaign.id, entry.value.id), parseSettlement, `settlement of proof ${entry.value.id}`));
+    return respond({ ...page, records });
   }
 
   /** Which campaign settled a proof (NOT_FOUND when none). */

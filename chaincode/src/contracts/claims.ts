@@ -82,7 +82,7 @@ export class ClaimsContract extends ImpactContract {
     const request = newClaimRequest(parseJsonArgument(claimJson, 'claim'));
     const protocol = await state.require(Keys.protocol(request.protocolId, request.protocolVersion), parseProtocolRecord,
       `protocol ${request.protocolId} v${request.protocolVersion}`);
-    assertProtocolAccepts(protocol, request.proofLevel);
+    assertProtocolAccepts(protocol, request.proofLevel, request.evidence);
     // the pseudonym salt of the category, as the gateways derived it before (the same pseudonyms)
     const salt = pseudonymSaltFor(await requirePseudonymSecret(ctx), protocol.category);
     const credential = transientCredential(ctx);

@@ -12,7 +12,7 @@ import { Object as FabricObject, Property } from 'fabric-contract-api';
 export const Answers = {
   Claim: 'Claim', Verification: 'Verification', ProofOfImpact: 'ProofOfImpact', ProtocolRecord: 'ProtocolRecord', FlagRecord: 'FlagRecord',
   Campaign: 'Campaign', Settlement: 'Settlement', RoleRecord: 'RoleRecord',
-  ClaimPage: 'ClaimPage', ProofPage: 'ProofPage', ProtocolPage: 'ProtocolPage', WhoAmI: 'WhoAmI', AssetMove: 'AssetMove',
+  ClaimPage: 'ClaimPage', ProofPage: 'ProofPage', ProtocolPage: 'ProtocolPage', CampaignPage: 'CampaignPage', SettlementPage: 'SettlementPage', RolePage: 'RolePage', WhoAmI: 'WhoAmI', AssetMove: 'AssetMove',
   CascadeBatch: 'CascadeBatch', Provenance: 'Provenance', CampaignProgress: 'CampaignProgress', Totals: 'Totals',
   TotalsRow: 'TotalsRow', CompactedTotals: 'CompactedTotals', Ping: 'Ping', SecretSet: 'SecretSet', StatusListRecord: 'StatusListRecord',
 } as const;
@@ -160,6 +160,27 @@ export class ProofPage {
 @FabricObject()
 export class ProtocolPage {
   @Property('records', 'ProtocolRecord[]') records: ProtocolRecord[] = [];
+  @Property('bookmark', 'string') bookmark = '';
+}
+
+/** A page of campaigns. */
+@FabricObject()
+export class CampaignPage {
+  @Property('records', 'Campaign[]') records: Campaign[] = [];
+  @Property('bookmark', 'string') bookmark = '';
+}
+
+/** A page of settlements. */
+@FabricObject()
+export class SettlementPage {
+  @Property('records', 'Settlement[]') records: Settlement[] = [];
+  @Property('bookmark', 'string') bookmark = '';
+}
+
+/** A page of role records. */
+@FabricObject()
+export class RolePage {
+  @Property('records', 'RoleRecord[]') records: RoleRecord[] = [];
   @Property('bookmark', 'string') bookmark = '';
 }
 

@@ -118,10 +118,10 @@ export class ProtocolsContract extends ImpactContract {
 
   /** Every version of a protocol, oldest first. */
   @Transaction(false)
-  @Returns(`${Answers.ProtocolRecord}[]`)
-  async ListVersions(ctx: Context, id: string): Promise<string> {
-    const versions = await ledgerOf(ctx).list(Keys.protocolVersions(slug(id, 'id')), parseProtocolRecord);
-    return respond(versions.map((v) => v.value));
+  @Returns(Answers.ProtocolPage)
+  async ListVersions(ctx: Context, id: string, pageSize: string, bookmark: string): Promise<string> {
+    const page = await ledgerOf(ctx).page(Keys.protocolVersions(slug(id, 'id')), pageRequest(pageSize, bookmark), parseProtocolRecord);
+    return respond({ ...page, records: page.records.map((v) => v.value) });
   }
 
   /** A page of all protocols: `{records, bookmark, fetchedRecordsCount}`. */

@@ -2,7 +2,7 @@
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { Answers } from './metadata';
 import {
-  assertCanManageRoles, grantRole, parseIdentity, parseMspId, parseRole, revokeRole, type GrantableRole,
+  assertCanManageRoles, grantRole, pageRequest, parseIdentity, parseMspId, parseRole, revokeRole, type GrantableRole,
 } from '../domain';
 import { ChaincodeEvents } from '../events';
 import { Keys } from '../ledger/keys';
@@ -62,18 +62,19 @@ export class RolesContract extends ImpactContract {
 
   /** Active grants of one MSP, in key order. */
   @Transaction(false)
-  @Returns(`${Answers.RoleRecord}[]`)
-  async List(ctx: Context, mspId: string): Promise<string> {
-    const grants = await ledgerOf(ctx).list(Keys.rolesOfMsp(parseMspId(mspId)), parseRoleRecord);
-    return respond(grants.map((g) => g.value).filter((r) => r.active));
+  @Returns(Answers.RolePage)
+  async List(ctx: Context, mspId: string, pageSize: string, bookmark: string): Promise<string> {
+    // a page may hold fewer active grants than pageSize (revoked ones are read and left out); follow the bookmark
+    const page = await ledgerOf(ctx).page(Keys.rolesOfMsp(parseMspId(mspId)), pageRequest(pageSize, bookmark), parseRoleRecord);
+    return respond({ ...page, records: page.records.map((g) => g.value).filter((r) => r.active) });
   }
 
   /** Every role record (active or not, with history) of one identity. */
   @Transaction(false)
-  @Returns(`${Answers.RoleRecord}[]`)
-  async History(ctx: Context, identity: string): Promise<string> {
+  @Returns(Answers.RolePage)
+  async History(ctx: Context, identity: string, pageSize: string, bookmark: string): Promise<string> {
     const { mspId } = parseIdentity(identity);
-    const records = await ledgerOf(ctx).list(Keys.rolesOfIdentity(mspId, identity), parseRoleRecord);
-    return respond(records.map((r) => r.value));
+    const page = await ledgerOf(ctx).page(Keys.rolesOfIdentity(mspId, identity), pageRequest(pageSize, bookmark), parseRoleRecord);
+    return respond({ ...page, records: page.records.map((r) => r.value) });
   }
 }

@@ -490,6 +490,18 @@ export function campaignProgress(campaign: Campaign, shards: readonly BudgetShar
   };
 }
 
+const MONTH = /^[0-9]{4}-(0[1-9]|1[0-2])$/;
+
+/** The month (YYYY-MM) a settlement's activity started in: the row of the CSV export it counts in. */
+export function exportMonthOf(settlement: Pick<Settlement, 'vintage'>): string {
+  return settlement.vintage.start.slice(0, 7);
+}
+
+/** Parses an export month argument (YYYY-MM). */
+export function exportMonth(value: unknown): string {
+  return text(value, 'month', 7, MONTH);
+}
+
 /** Keys of an id list checked as campaign ids. */
 export function campaignId(value: unknown): string {
   return slug(value, 'campaignId');

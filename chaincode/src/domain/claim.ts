@@ -6,6 +6,7 @@ import { ChaincodeError } from '../errors';
 import { asFields, hex64, integer, invalid, list, oneOf, onlyFields, type Fields } from './args';
 import { daysInclusive, formatIsoDate, monthSlices, parseIsoDate, type MonthSlice } from './calendar';
 import { sha256Hex } from './hash';
+import { assertEvidenceMeetsLevel, claimAdditionality, parseAdditionalityQuantities, parseClaimEvidence, type AdditionalityQuantities, type ClaimAdditionality, type ClaimEvidence } from './evidence';
 import type { Caller } from './identity';
 import { assertActive, PROOF_LEVELS, proofLevelRank, slug, type ProofLevel, type ProtocolRecord } from './protocol';
 import { parseIssuer, type FlagMark } from './revocation';
@@ -36,6 +37,10 @@ export interface ClaimRequest {
   protocolVersion: number;
   proofLevel: ProofLevel;
   evidenceHashes: string[];
+  /** Named evidence (kind -> sha256): what the proof level requires under the protocol version. */
+  evidence?: ClaimEvidence;
+  /** The claim's baseline and counterfactual quantities, in the protocol's unit. */
+  additionality?: AdditionalityQuantities;
 }
 
 /** What the endorsing peer derived from the verified credential. */
@@ -63,6 +68,10 @@ export interface ClaimSubmission {
   evidenceHashes: string[];
   /** The credential's issuer DID (indexes the claim for issuer revocation); optional. */
   issuer?: string;
+  /** Named evidence (kind -> sha256). */
+  evidence?: ClaimEvidence;
+  /** The claim's baseline and counterfactual quantities. */
+  additionality?: AdditionalityQuantities;
 }
 
 /** A claim on the ledger. */
@@ -81,14 +90,16 @@ export interface Claim extends ClaimSubmission {
   proofId?: string;
   /** Revocation flags that reached the claim (see revocation.ts). */
   flags?: FlagMark[];
+  /** The additionality record: quantities, the protocol's method hash and the record's hash. */
+  additionality?: ClaimAdditionality;
 }
 
 const FIELDS = [
   'protocolId', 'protocolVersion', 'credentialHash', 'subjectPseudonym', 'periodStart', 'periodEnd', 'quantity',
-  'proofLevel', 'evidenceHashes', 'issuer',
+  'proofLevel', 'evidenceHashes', 'issuer', 'evidence', 'additionality',
 ];
 
-const REQUEST_FIELDS = ['protocolId', 'protocolVersion', 'proofLevel', 'evidenceHashes'];
+const REQUEST_FIELDS = ['protocolId', 'protocolVersion', 'proofLevel', 'evidenceHashes', 'evidence', 'additionality'];
 
 /**
  * Validates the public arguments of a claim; refuses (INVALID_ARGUMENT naming the field) any other
@@ -107,6 +118,8 @@ function claimArguments(input: Fields): ClaimRequest {
     protocolVersion: integer(input.protocolVersion, 'protocolVersion', 1),
     proofLevel: oneOf(input.proofLevel, 'proofLevel', PROOF_LEVELS),
     evidenceHashes: list(input.evidenceHashes, 'evidenceHashes', hex64, MAX_EVIDENCE_HASHES),
+    ...(input.evidence === undefined ? {} : { evidence: parseClaimEvidence(input.evidence) }),
+    ...(input.additionality === undefined ? {} : { additionality: parseAdditionalityQuantities(input.additionality) }),
   };
 }
 
@@ -115,8 +128,11 @@ export function claimSubmission(request: ClaimRequest, facts: CredentialFacts): 
   return newClaimSubmission({ ...request, ...facts });
 }
 
-/** Refuses (PROTOCOL_NOT_ACTIVE, PROOF_LEVEL_TOO_LOW) a claim the protocol version does not accept. */
-export function assertProtocolAccepts(protocol: ProtocolRecord, proofLevel: ProofLevel): void {
+/**
+ * Refuses (PROTOCOL_NOT_ACTIVE, PROOF_LEVEL_TOO_LOW, EVIDENCE_INSUFFICIENT) a claim the protocol
+ * version does not accept: below its minimum level, or without the evidence its level requires.
+ */
+export function assertProtocolAccepts(protocol: ProtocolRecord, proofLevel: ProofLevel, evidence: ClaimEvidence | undefined): void {
   assertActive(protocol, 'submitting a claim');
   if (proofLevelRank(proofLevel) < proofLevelRank(protocol.minProofLevel)) {
     throw new ChaincodeError('PROOF_LEVEL_TOO_LOW', `proof level ${proofLevel} is below the protocol's minimum ${protocol.minProofLevel}`, {
@@ -124,6 +140,7 @@ export function assertProtocolAccepts(protocol: ProtocolRecord, proofLevel: Proo
       minProofLevel: protocol.minProofLevel,
     });
   }
+  assertEvidenceMeetsLevel(protocol, proofLevel, evidence);
 }
 
 /** Deterministic claim id: sha256 of `claim:` + credential hash, so a credential maps to one claim. */
@@ -171,9 +188,11 @@ export function assertNotReplayed(existing: Claim | undefined): void {
 
 /** A new claim in `submitted`, after checking the protocol accepts it. */
 export function openClaim(submission: ClaimSubmission, protocol: ProtocolRecord, caller: Caller, stamp: Stamp): Claim {
-  assertProtocolAccepts(protocol, submission.proofLevel);
+  assertProtocolAccepts(protocol, submission.proofLevel, submission.evidence);
+  const { additionality, ...facts } = submission;
   return {
-    ...submission,
+    ...facts,
+    ...(additionality === undefined ? {} : { additionality: claimAdditionality(additionality, protocol) }),
     id: claimIdOf(submission.credentialHash),
     category: protocol.category,
     status: 'submitted',

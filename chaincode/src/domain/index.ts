@@ -6,6 +6,7 @@ export * from './args';
 export * from './calendar';
 export * from './campaign';
 export * from './claim';
+export * from './evidence';
 export * from './hash';
 export * from './identity';
 export * from './occupancy';

@@ -38,6 +38,19 @@ export type Additionality =
   | { method: { baseline: string; counterfactual: string; emissionFactors: EmissionFactor[] } }
   | { hash: string };
 
+/**
+ * The evidence each proof level requires, by kind (e.g. `declared: ["trace"]`, `computed:
+ * ["computation"]`, `verified: ["attestation"]`): a level requires the kinds it names and every
+ * kind a weaker level names (cumulative), each as the sha256 of the evidence document. A level
+ * left out adds nothing; a protocol without `evidence` requires none (as before).
+ */
+export type EvidenceRequirements = Partial<Record<ProofLevel, string[]>>;
+
+/** An evidence kind: a lowercase slug (`trace`, `computation`, `attestation`...). */
+export const EVIDENCE_KIND = /^[a-z][a-z0-9-]{0,31}$/;
+/** Most evidence kinds one level names. */
+export const MAX_EVIDENCE_KINDS = 16;
+
 /** The Ed25519 keys (Multikey `publicKeyMultibase`) of an issuer identified by a URL. */
 export interface IssuerKeys {
   controller: string;
@@ -76,6 +89,8 @@ export interface ProtocolDefinition {
   quantityField: string;
   periodFields: { start: string; end: string };
   additionality: Additionality;
+  /** The evidence each proof level requires (absent: none). */
+  evidence?: EvidenceRequirements;
 }
 
 /** One lifecycle step of a protocol. */
@@ -98,7 +113,7 @@ const SDG_TARGET = /^(\d{1,2})\.([0-9a-z]{1,2})$/;
 const DECIMAL = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/;
 const FIELDS = [
   'id', 'version', 'title', 'category', 'unit', 'pillar', 'sdgTargets', 'minProofLevel', 'verifiers', 'quorum',
-  'minVerifierOrgs', 'validators', 'validatorFromOtherOrg', 'issuerKeys', 'trustedIssuers', 'subjectSchema', 'subjectSchemaHash', 'quantityField', 'periodFields', 'additionality',
+  'minVerifierOrgs', 'validators', 'validatorFromOtherOrg', 'issuerKeys', 'trustedIssuers', 'subjectSchema', 'subjectSchemaHash', 'quantityField', 'periodFields', 'additionality', 'evidence',
 ];
 const MAX_MEMBERS = 64;
 /** Default of `minVerifierOrgs`: approvals from at least two organisations. */
@@ -250,6 +265,28 @@ function additionality(value: unknown): Additionality {
   };
 }
 
+function evidenceRequirements(value: unknown): Pick<ProtocolDefinition, 'evidence'> {
+  if (value === undefined) return {};
+  const input = asFields(value, 'evidence');
+  onlyFields(input, PROOF_LEVELS, 'evidence');
+  const evidence: EvidenceRequirements = {};
+  for (const level of PROOF_LEVELS) {
+    if (input[level] === undefined) continue;
+    const field = `evidence.${level}`;
+    const kinds = list(input[level], field, (v, f) => text(v, f, 32, EVIDENCE_KIND), MAX_EVIDENCE_KINDS);
+    unique(kinds, field);
+    evidence[level] = [...kinds].sort();
+  }
+  return { evidence };
+}
+
+/** The evidence kinds a claim at `level` must carry: those of `level` and of every weaker level, sorted. */
+export function requiredEvidence(protocol: Pick<ProtocolDefinition, 'evidence'>, level: ProofLevel): string[] {
+  const kinds = new Set<string>();
+  for (const weaker of PROOF_LEVELS.slice(0, proofLevelRank(level) + 1)) for (const kind of protocol.evidence?.[weaker] ?? []) kinds.add(kind);
+  return [...kinds].sort();
+}
+
 /**
  * A protocol's unit: a letter, then at most 31 letters, digits, spaces and `. / % ² ³ µ ( ) -`.
  * The unit is free text that reaches reports and the campaign CSV export: a strict pattern keeps
@@ -306,6 +343,7 @@ export function newProtocolDefinition(value: unknown): ProtocolDefinition {
     quantityField: text(input.quantityField, 'quantityField', 128),
     periodFields: periodFields(input.periodFields),
     additionality: additionality(input.additionality),
+    ...evidenceRequirements(input.evidence),
   };
 }
 

@@ -23,6 +23,7 @@
  * | il.campaign~shard    | campaignId, shard (3 digits)                       | BudgetShard                   |
  * | il.settlement        | campaignId, proofId                                | Settlement                    |
  * | il.settlement~proof  | proofId                                            | SettlementMarker (never twice)|
+ * | il.settlement~export | campaignId, month, producer, protocolId, unit, proofId | {id} (the CSV export's order) |
  * | il.issuer~trusted    | issuer DID                                         | TrustedIssuerRecord           |
  * | il.statuslist        | sha256 of the status list's id (URL)               | StatusListRecord              |
  */
@@ -53,6 +54,7 @@ export const ObjectTypes = {
   campaignShard: 'il.campaign~shard',
   settlement: 'il.settlement',
   settlementOfProof: 'il.settlement~proof',
+  settlementByExportRow: 'il.settlement~export',
   flag: 'il.flag',
   claimByIssuer: 'il.claim~issuer',
   trustedIssuer: 'il.issuer~trusted',
@@ -121,6 +123,9 @@ export const Keys = {
   settlement: (campaignId: string, proofId: string) => key(ObjectTypes.settlement, campaignId, proofId),
   settlementsOf: (campaignId: string) => key(ObjectTypes.settlement, campaignId),
   settlementOfProof: (proofId: string) => key(ObjectTypes.settlementOfProof, proofId),
+  settlementByExportRow: (campaignId: string, month: string, producer: string, protocolId: string, unit: string, proofId: string) =>
+    key(ObjectTypes.settlementByExportRow, campaignId, month, producer, protocolId, unit, proofId),
+  settlementsByExportMonth: (campaignId: string, month: string) => key(ObjectTypes.settlementByExportRow, campaignId, month),
   flag: (flagId: string) => key(ObjectTypes.flag, flagId),
   claimByIssuer: (issuer: string, claimId: string) => key(ObjectTypes.claimByIssuer, issuer, claimId),
   claimsByIssuer: (issuer: string) => key(ObjectTypes.claimByIssuer, issuer),

@@ -28,7 +28,7 @@
 import fabricProtos from '@hyperledger/fabric-protos';
 import { Value } from '@sinclair/typebox/value';
 import {
-  canonicalJson, claimIdOf, compositeKeyText, Keys, parseClaim, parseFlagRecord, parseProof, parseProtocolRecord, parseVerification, proofIdOf,
+  additionalityHashOf, canonicalJson, claimIdOf, compositeKeyText, methodHashOf, Keys, parseClaim, parseFlagRecord, parseProof, parseProtocolRecord, parseVerification, proofIdOf,
   txIdsOf, validationStepOf, type Claim, type ProofOfImpact, type ProtocolRecord, type RecordParser, type Verification,
 } from '@impact-ledger/chaincode/facts';
 import { createHash, verify, X509Certificate } from 'node:crypto';
@@ -423,6 +423,27 @@ function checkWriteSets(p: Provenance, writes: readonly Write[]): void {
   }
 }
 
+/**
+ * The claim's additionality record (baseline, counterfactual) is tied to the protocol version's
+ * method: its method hash is the method's, its own hash is of its quantities and that method hash.
+ * (The record's bytes are checked against the claim's write set like every other field.)
+ */
+function checkAdditionality(p: Provenance, link: (ok: boolean, message: string) => void): void {
+  const record: unknown = p.claim.additionality;
+  if (record === undefined) return;
+  const method: unknown = p.protocol.additionality;
+  const fields = typeof record === 'object' && record !== null ? record as Record<string, unknown> : {};
+  const { baseline, counterfactual, methodHash, hash } = fields;
+  const wellFormed = Number.isSafeInteger(baseline) && Number.isSafeInteger(counterfactual) && typeof methodHash === 'string' && typeof hash === 'string'
+    && typeof method === 'object' && method !== null && ('hash' in method || 'method' in method);
+  link(wellFormed, `claim ${p.claim.id} carries a malformed additionality record`);
+  if (!wellFormed) return;
+  const expected = methodHashOf(method as ProtocolRecord['additionality']);
+  link(methodHash === expected, `claim ${p.claim.id}'s additionality names method ${String(methodHash)}, protocol ${p.protocol.id} v${p.protocol.version}'s method hashes to ${expected}`);
+  link(hash === additionalityHashOf({ baseline: baseline as number, counterfactual: counterfactual as number, methodHash: methodHash as string }),
+    `claim ${p.claim.id}'s additionality hash does not match its baseline, counterfactual and method hash`);
+}
+
 function checkChain(bundle: AuditBundle, p: Provenance): void {
   const link = (ok: boolean, message: string): void => {
     if (!ok) fail('chain-link', message);
@@ -444,6 +465,7 @@ function checkChain(bundle: AuditBundle, p: Provenance): void {
   link(p.claim.protocolId === p.protocol.id && p.claim.protocolVersion === p.protocol.version,
     `claim ${claimId} is of protocol ${p.claim.protocolId} v${p.claim.protocolVersion}, the bundle's protocol is ${p.protocol.id} v${p.protocol.version}`);
   link(p.proof.protocolId === p.protocol.id && p.proof.protocolVersion === p.protocol.version, `proof ${p.proof.id} is of another protocol version`);
+  checkAdditionality(p, link);
   const voteIds = new Set(p.verifications.map((v) => v.id));
   for (const v of p.verifications) link(v.claimId === claimId, `verification ${v.id} is of another claim`);
   const issuedWith: unknown[] = Array.isArray(child.verificationIds) ? child.verificationIds : [];

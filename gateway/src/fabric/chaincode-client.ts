@@ -26,6 +26,23 @@ export interface ChaincodeTransport {
 export interface ChaincodePage<T> {
   readonly records: T[];
   readonly bookmark: string;
+  /** Records the peer read for the page (a filtered page, like active role grants, may hold fewer). */
+  readonly fetchedRecordsCount?: number;
+}
+
+/**
+ * Every record of a paged chaincode list, page by page (`pageSize` at a time): only one page is
+ * in memory at once. Stops when the chaincode returns no bookmark or a page read nothing.
+ */
+export async function* everyRecord<T>(fetchPage: (pageSize: number, bookmark: string) => Promise<ChaincodePage<T>>, pageSize = 100): AsyncGenerator<T> {
+  let bookmark = '';
+  for (;;) {
+    const page = await fetchPage(pageSize, bookmark);
+    yield* page.records;
+    const read = page.fetchedRecordsCount ?? page.records.length;
+    if (page.bookmark === '' || page.bookmark === bookmark || read < pageSize) return;
+    bookmark = page.bookmark;
+  }
 }
 
 /** The caller's view of itself on the ledger (roles:WhoAmI). */
@@ -62,6 +79,14 @@ export interface CampaignProgress {
 }
 
 /** The totals answer (proofs:Totals). */
+/** What one compaction folded (proofs:CompactTotals). */
+export interface CompactedTotals {
+  readonly pillar: string;
+  readonly unit: string;
+  readonly entriesFolded: number;
+  readonly more: boolean;
+}
+
 export interface TotalsResult {
   readonly filter: Record<string, unknown>;
   readonly totals: unknown[];
@@ -88,14 +113,14 @@ export interface Price {
 export interface ImpactChaincode {
   readonly roles: {
     whoAmI(): Promise<WhoAmI>;
-    list(mspId: string): Promise<RoleRecord[]>;
-    history(identity: string): Promise<RoleRecord[]>;
+    list(mspId: string, pageSize: number, bookmark: string): Promise<ChaincodePage<RoleRecord>>;
+    history(identity: string, pageSize: number, bookmark: string): Promise<ChaincodePage<RoleRecord>>;
     grant(identity: string, role: string): Promise<Committed<RoleRecord>>;
     revoke(identity: string, role: string): Promise<Committed<RoleRecord>>;
   };
   readonly protocols: {
     get(id: string, version: number): Promise<ProtocolRecord>;
-    listVersions(id: string): Promise<ProtocolRecord[]>;
+    listVersions(id: string, pageSize: number, bookmark: string): Promise<ChaincodePage<ProtocolRecord>>;
     list(pageSize: number, bookmark: string): Promise<ChaincodePage<ProtocolRecord>>;
     /** `definition` is the request body as the chaincode checks it (unknown fields refused there). */
     register(definition: object): Promise<Committed<ProtocolRecord>>;
@@ -119,14 +144,18 @@ export interface ImpactChaincode {
     listByProtocol(protocolId: string, version: number, pageSize: number, bookmark: string): Promise<ChaincodePage<ProofOfImpact>>;
     listByStatus(status: string, pageSize: number, bookmark: string): Promise<ChaincodePage<ProofOfImpact>>;
     totals(filter: object): Promise<TotalsResult>;
+    /** Folds up to `limit` totals deltas of one (pillar, unit) into snapshots (operators); `more` while deltas remain. */
+    compactTotals(pillar: string, unit: string, limit: number | undefined): Promise<Committed<CompactedTotals>>;
     transfer(proofId: string, newOwner: string, quantity: number, price: Price | undefined): Promise<Committed<AssetMove>>;
     retire(proofId: string, quantity: number, beneficiary: string, purpose: string): Promise<Committed<AssetMove>>;
   };
   readonly campaigns: {
     get(id: string): Promise<Campaign>;
-    list(): Promise<Campaign[]>;
+    list(pageSize: number, bookmark: string): Promise<ChaincodePage<Campaign>>;
     progress(id: string): Promise<CampaignProgress>;
-    settlements(id: string): Promise<Settlement[]>;
+    settlements(id: string, pageSize: number, bookmark: string): Promise<ChaincodePage<Settlement>>;
+    /** The settlements whose activity started in `month` (YYYY-MM), in the CSV export's row order. */
+    exportRows(id: string, month: string, pageSize: number, bookmark: string): Promise<ChaincodePage<Settlement>>;
     settlementOf(proofId: string): Promise<Settlement>;
     open(definition: object): Promise<Committed<Campaign>>;
     setBudget(id: string, budget: number): Promise<Committed<Campaign>>;
@@ -216,6 +245,7 @@ const parseProvenance = shaped<Provenance>('provenance', {
 });
 const parseProgress = shaped<CampaignProgress>('campaign progress', { campaign: validRecord(parseCampaign), progress: isObject });
 const parseTotals = shaped<TotalsResult>('totals', { filter: isObject, totals: Array.isArray });
+const parseCompacted = shaped<CompactedTotals>('compacted totals', { entriesFolded: (f) => Number.isSafeInteger(f), more: (f) => typeof f === 'boolean' });
 const parseStatusListCredential = shaped<Record<string, unknown>>('status list credential', { id: (f) => typeof f === 'string', credentialSubject: isObject });
 
 /** The typed chaincode over `transport`. */
@@ -235,14 +265,14 @@ export function chaincodeClient(transport: ChaincodeTransport): ImpactChaincode 
   return {
     roles: {
       whoAmI: () => read('roles', 'WhoAmI', one(parseWhoAmI), []),
-      list: (mspId) => read('roles', 'List', many(parseRoleRecord), [mspId]),
-      history: (identity) => read('roles', 'History', many(parseRoleRecord), [identity]),
+      list: (mspId, pageSize, bookmark) => read('roles', 'List', page(parseRoleRecord), [mspId, String(pageSize), bookmark]),
+      history: (identity, pageSize, bookmark) => read('roles', 'History', page(parseRoleRecord), [identity, String(pageSize), bookmark]),
       grant: (identity, role) => write('roles', 'Grant', parseRoleRecord, [identity, role]),
       revoke: (identity, role) => write('roles', 'Revoke', parseRoleRecord, [identity, role]),
     },
     protocols: {
       get: (id, version) => read('protocols', 'Get', one(parseProtocolRecord), [id, String(version)]),
-      listVersions: (id) => read('protocols', 'ListVersions', many(parseProtocolRecord), [id]),
+      listVersions: (id, pageSize, bookmark) => read('protocols', 'ListVersions', page(parseProtocolRecord), [id, String(pageSize), bookmark]),
       list: (pageSize, bookmark) => read('protocols', 'List', page(parseProtocolRecord), [String(pageSize), bookmark]),
       register: (definition) => write('protocols', 'Register', parseProtocolRecord, [JSON.stringify(definition)]),
       transition: (id, version, to) => write('protocols', to, parseProtocolRecord, [id, String(version)]),
@@ -266,14 +296,16 @@ export function chaincodeClient(transport: ChaincodeTransport): ImpactChaincode 
       listByProtocol: (protocolId, version, pageSize, bookmark) => read('proofs', 'ListByProtocol', page(parseProof), [protocolId, String(version), String(pageSize), bookmark]),
       listByStatus: (status, pageSize, bookmark) => read('proofs', 'ListByStatus', page(parseProof), [status, String(pageSize), bookmark]),
       totals: (filter) => read('proofs', 'Totals', one(parseTotals), [JSON.stringify(filter)]),
+      compactTotals: (pillar, unit, limit) => write('proofs', 'CompactTotals', parseCompacted, [pillar, unit, limit === undefined ? '' : String(limit)]),
       transfer: (proofId, newOwner, quantity, price) => write('proofs', 'Transfer', parseMove, [proofId, newOwner, String(quantity), price === undefined ? '' : JSON.stringify(price)]),
       retire: (proofId, quantity, beneficiary, purpose) => write('proofs', 'Retire', parseMove, [proofId, String(quantity), beneficiary, purpose]),
     },
     campaigns: {
       get: (id) => read('campaigns', 'Get', one(parseCampaign), [id]),
-      list: () => read('campaigns', 'List', many(parseCampaign), []),
+      list: (pageSize, bookmark) => read('campaigns', 'List', page(parseCampaign), [String(pageSize), bookmark]),
       progress: (id) => read('campaigns', 'Progress', one(parseProgress), [id]),
-      settlements: (id) => read('campaigns', 'Settlements', many(parseSettlement), [id]),
+      settlements: (id, pageSize, bookmark) => read('campaigns', 'Settlements', page(parseSettlement), [id, String(pageSize), bookmark]),
+      exportRows: (id, month, pageSize, bookmark) => read('campaigns', 'ExportRows', page(parseSettlement), [id, month, String(pageSize), bookmark]),
       settlementOf: (proofId) => read('campaigns', 'SettlementOf', one(parseSettlement), [proofId]),
       open: (definition) => write('campaigns', 'Open', parseCampaign, [JSON.stringify(definition)]),
       setBudget: (id, budget) => write('campaigns', 'SetBudget', parseCampaign, [id, String(budget)]),

@@ -48,19 +48,55 @@ export function formatMinor(minor: number, digits = 2): string {
   return digits === 0 ? `${sign}${text}` : `${sign}${text.slice(0, -digits)}.${text.slice(-digits)}`;
 }
 
-/** The CSV text for the settlements whose activity started in `period` (YYYY-MM). */
+interface Group {
+  readonly row: SettlementRow;
+  readonly quantity: number;
+  readonly proofs: number;
+  readonly amount: number;
+  readonly held: number;
+}
+
+function groupKey(s: SettlementRow): string {
+  return [s.producerPseudonym, s.protocolId, s.unit].join('\u0000');
+}
+
+function added(group: Group | undefined, s: SettlementRow): Group {
+  const g = group ?? { row: s, quantity: 0, proofs: 0, amount: 0, held: 0 };
+  return { row: s, quantity: g.quantity + s.quantity, proofs: g.proofs + 1, amount: g.amount + s.amount, held: g.held + s.held };
+}
+
+function groupLine(g: Group, period: string, closed: boolean): string {
+  const held = closed ? 0 : g.held;
+  return toCsv([[period, g.row.campaignId, g.row.producerPseudonym, g.row.protocolId, g.row.unit, g.quantity, g.proofs, g.row.currency, g.amount, held, g.amount - held, formatMinor(g.amount - held)]]);
+}
+
+function inPeriod(s: SettlementRow, period: string): boolean {
+  return s.vintage.start.startsWith(`${period}-`);
+}
+
+/** The CSV text for the settlements whose activity started in `period` (YYYY-MM), in any order. */
 export function campaignExportCsv(settlements: readonly SettlementRow[], period: string, closed: boolean): string {
-  const groups = new Map<string, { row: SettlementRow; quantity: number; proofs: number; amount: number; held: number }>();
-  for (const s of settlements) {
-    if (!s.vintage.start.startsWith(`${period}-`)) continue;
-    const key = [s.producerPseudonym, s.protocolId, s.unit].join('\u0000');
-    const group = groups.get(key) ?? { row: s, quantity: 0, proofs: 0, amount: 0, held: 0 };
-    groups.set(key, { row: s, quantity: group.quantity + s.quantity, proofs: group.proofs + 1, amount: group.amount + s.amount, held: group.held + s.held });
+  const groups = new Map<string, Group>();
+  for (const s of settlements) if (inPeriod(s, period)) groups.set(groupKey(s), added(groups.get(groupKey(s)), s));
+  return toCsv([[...EXPORT_COLUMNS]]) + [...groups.keys()].sort().map((key) => groupLine(groups.get(key) as Group, period, closed)).join('');
+}
+
+/**
+ * The same CSV as lines, streamed: `settlements` must come sorted by producer pseudonym, protocol
+ * and unit (the order of `campaigns:ExportRows`), so only the current row's group is held.
+ */
+export async function* campaignExportLines(settlements: AsyncIterable<SettlementRow>, period: string, closed: boolean): AsyncGenerator<string> {
+  yield toCsv([[...EXPORT_COLUMNS]]);
+  let current: { key: string; group: Group } | undefined;
+  for await (const s of settlements) {
+    if (!inPeriod(s, period)) continue;
+    const key = groupKey(s);
+    if (current !== undefined && current.key !== key) {
+      if (key < current.key) throw new Error('campaign export: settlements out of row order');
+      yield groupLine(current.group, period, closed);
+      current = undefined;
+    }
+    current = { key, group: added(current?.group, s) };
   }
-  const rows = [...groups.keys()].sort().map((key) => {
-    const g = groups.get(key) as { row: SettlementRow; quantity: number; proofs: number; amount: number; held: number };
-    const held = closed ? 0 : g.held;
-    return [period, g.row.campaignId, g.row.producerPseudonym, g.row.protocolId, g.row.unit, g.quantity, g.proofs, g.row.currency, g.amount, held, g.amount - held, formatMinor(g.amount - held)];
-  });
-  return toCsv([[...EXPORT_COLUMNS], ...rows]);
+  if (current !== undefined) yield groupLine(current.group, period, closed);
 }

@@ -5,9 +5,12 @@
  * reports/campaign-export.ts).
  */
 import { Type } from '@sinclair/typebox';
-import { campaignExportCsv, EXPORT_COLUMNS } from '../reports/campaign-export.js';
+import { Readable } from 'node:stream';
+import { everyRecord } from '../fabric/chaincode-client.js';
+import { campaignExportLines, EXPORT_COLUMNS } from '../reports/campaign-export.js';
 import type { RouteContext, TypedApp } from './context.js';
-import { committed, Hex64, IdempotencyHeaders, ProtocolId, READ_PROBLEMS, RecordSchema, responses, WRITE_PROBLEMS } from './schemas.js';
+import { pageOf } from './pages.js';
+import { committed, Hex64, IdempotencyHeaders, PageQuerySchema, PageSchema, ProtocolId, READ_PROBLEMS, RecordSchema, responses, WRITE_PROBLEMS } from './schemas.js';
 
 const CampaignId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,63}$' });
 const Params = Type.Object({ id: CampaignId });
@@ -48,8 +51,8 @@ export function campaignRoutes(app: TypedApp, context: RouteContext): void {
   }, (request, reply) => context.mutate(request, reply, 201, () => context.chaincode(request).campaigns.open(request.body)));
 
   app.get('/v1/campaigns', {
-    schema: { tags: ['campaigns'], summary: 'Every campaign', response: responses({ 200: Type.Object({ records: Type.Array(RecordSchema) }) }, READ_PROBLEMS) },
-  }, async (request) => ({ records: await context.chaincode(request).campaigns.list() }));
+    schema: { tags: ['campaigns'], summary: 'A page of campaigns, in id order', querystring: Type.Object(PageQuerySchema), response: responses({ 200: PageSchema }, READ_PROBLEMS) },
+  }, async (request) => pageOf(await context.chaincode(request).campaigns.list(request.query.pageSize ?? 25, request.query.cursor ?? '')));
 
   app.get('/v1/campaigns/:id', {
     schema: {
@@ -82,8 +85,11 @@ export function campaignRoutes(app: TypedApp, context: RouteContext): void {
   }, (request, reply) => context.mutate(request, reply, 201, () => context.chaincode(request).campaigns.settle(request.params.id, request.body.proofId)));
 
   app.get('/v1/campaigns/:id/settlements', {
-    schema: { tags: ['campaigns'], summary: 'Every settlement of the campaign', params: Params, response: responses({ 200: Type.Object({ records: Type.Array(RecordSchema) }) }, READ_PROBLEMS) },
-  }, async (request) => ({ records: await context.chaincode(request).campaigns.settlements(request.params.id) }));
+    schema: {
+      tags: ['campaigns'], summary: 'A page of the settlements of the campaign, in proof id order', params: Params, querystring: Type.Object(PageQuerySchema),
+      response: responses({ 200: PageSchema }, READ_PROBLEMS),
+    },
+  }, async (request) => pageOf(await context.chaincode(request).campaigns.settlements(request.params.id, request.query.pageSize ?? 25, request.query.cursor ?? '')));
 
   app.get('/v1/campaigns/:id/export.csv', {
     schema: {
@@ -95,12 +101,14 @@ export function campaignRoutes(app: TypedApp, context: RouteContext): void {
     },
   }, async (request, reply) => {
     const chaincode = context.chaincode(request);
-    const campaign = await chaincode.campaigns.get(request.params.id);
-    const settlements = await chaincode.campaigns.settlements(request.params.id);
-    const csv = campaignExportCsv(settlements, request.query.period, campaign.status === 'closed');
+    const { id } = request.params;
+    const { period } = request.query;
+    const campaign = await chaincode.campaigns.get(id); // 404 before the first byte
+    // streamed: the settlements come page by page in the export's row order, one row at a time is held
+    const rows = everyRecord((pageSize, bookmark) => chaincode.campaigns.exportRows(id, period, pageSize, bookmark));
     return reply.type('text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="${request.params.id}-${request.query.period}.csv"`)
-      .send(csv);
+      .header('content-disposition', `attachment; filename="${id}-${period}.csv"`)
+      .send(Readable.from(campaignExportLines(rows, period, campaign.status === 'closed')));
   });
 
   app.get('/v1/proofs/:id/settlement', {

@@ -18,6 +18,14 @@ const SubmitBody = Type.Object({
   credential: Type.Object({}, { additionalProperties: true, description: 'the Verifiable Credential, eddsa-rdfc-2022 signed' }),
   evidenceHashes: Type.Array(Hex64, { maxItems: 32, default: [] }),
   proofLevel: Type.Optional(ProofLevel),
+  evidence: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z][a-z0-9-]{0,31}$' }), Hex64, {
+    maxProperties: 48,
+    description: "named evidence, kind -> sha256 of the document (e.g. trace, computation, attestation): what the proof level requires under the protocol version's `evidence` (422 EVIDENCE_INSUFFICIENT otherwise, checked by the endorsing peers)",
+  })),
+  additionality: Type.Optional(Type.Object({
+    baseline: Type.Integer({ minimum: 0, description: "the baseline scenario's quantity, in the protocol's unit" }),
+    counterfactual: Type.Integer({ minimum: 0, description: "the counterfactual's quantity, in the protocol's unit" }),
+  }, { additionalProperties: false, description: "the claim's additionality; stored with the protocol's method hash and the record's hash, shown in provenance" })),
 }, { additionalProperties: false });
 
 const ClaimStatus = Type.Union(['submitted', 'verified', 'rejected', 'withdrawn', 'validated'].map((s) => Type.Literal(s)));
@@ -31,12 +39,15 @@ export function claimRoutes(app: TypedApp, context: RouteContext): void {
       headers: IdempotencyHeaders, body: SubmitBody, response: responses({ 201: committed() }, WRITE_PROBLEMS),
     },
   }, (request, reply) => context.mutate(request, reply, 201, async () => {
-    const { protocolId, protocolVersion, credential, evidenceHashes, proofLevel } = request.body;
+    const { protocolId, protocolVersion, credential, evidenceHashes, proofLevel, evidence, additionality } = request.body;
     const protocol = await readProtocolPolicy(context, request, protocolId, protocolVersion);
     await acceptCredential(context.services, protocol, credential);
     // The early check above answers users fast (422); the endorsing peers check the credential
     // again themselves, from the transient data, and derive what the claim anchors.
-    const submission = { protocolId, protocolVersion, proofLevel: proofLevel ?? protocol.minProofLevel, evidenceHashes };
+    const submission = {
+      protocolId, protocolVersion, proofLevel: proofLevel ?? protocol.minProofLevel, evidenceHashes,
+      ...(evidence === undefined ? {} : { evidence }), ...(additionality === undefined ? {} : { additionality }),
+    };
     return context.chaincode(request).claims.submit(submission, CREDENTIAL_TRANSIENT_KEY, credential);
   }));
 

@@ -13,7 +13,10 @@ export function pageOf(result: unknown): ApiPage {
     const records: unknown = Reflect.get(result, 'records');
     const bookmark: unknown = Reflect.get(result, 'bookmark');
     if (Array.isArray(records)) {
-      const full = typeof bookmark === 'string' && bookmark !== '' && records.length > 0;
+      // a filtered page (active role grants) may hold no record and still have more to read
+      const fetched: unknown = Reflect.get(result, 'fetchedRecordsCount');
+      const read = typeof fetched === 'number' ? fetched : records.length;
+      const full = typeof bookmark === 'string' && bookmark !== '' && read > 0;
       return { records, cursor: full ? bookmark : '' };
     }
   }

@@ -73,8 +73,11 @@ export function protocolRoutes(app: TypedApp, context: RouteContext): void {
   }, async (request) => pageOf(await context.chaincode(request).protocols.list(request.query.pageSize ?? 25, request.query.cursor ?? '')));
 
   app.get('/v1/protocols/:id', {
-    schema: { tags: ['protocols'], summary: 'Every version of a protocol', params: Type.Object({ id: ProtocolId }), response: responses({ 200: Type.Array(RecordSchema) }, READ_PROBLEMS) },
-  }, (request) => context.chaincode(request).protocols.listVersions(request.params.id));
+    schema: {
+      tags: ['protocols'], summary: 'A page of the versions of a protocol, oldest first',
+      params: Type.Object({ id: ProtocolId }), querystring: Type.Object(PageQuerySchema), response: responses({ 200: PageSchema }, READ_PROBLEMS),
+    },
+  }, async (request) => pageOf(await context.chaincode(request).protocols.listVersions(request.params.id, request.query.pageSize ?? 25, request.query.cursor ?? '')));
 
   app.get('/v1/protocols/:id/versions/:version', {
     schema: { tags: ['protocols'], summary: 'One protocol version', params: VersionParams, response: responses({ 200: RecordSchema }, READ_PROBLEMS) },

@@ -4,7 +4,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { RouteContext, TypedApp } from './context.js';
-import { ProtocolId, READ_PROBLEMS, responses } from './schemas.js';
+import { committed, IdempotencyHeaders, ProtocolId, READ_PROBLEMS, responses, WRITE_PROBLEMS } from './schemas.js';
 
 const Month = Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM' });
 
@@ -48,4 +48,18 @@ export function totalsRoutes(app: TypedApp, context: RouteContext): void {
     const chaincodeFilter = groupBy === undefined ? filter : { ...filter, groupBy: groupBy.split(',') };
     return context.chaincode(request).proofs.totals(chaincodeFilter);
   });
+
+  app.post('/v1/totals/compaction', {
+    schema: {
+      tags: ['totals'], summary: 'Fold up to `limit` totals deltas of one pillar and unit into snapshots (operator); answers `more: true` while deltas remain: run it again until false',
+      description: 'Submits proofs:CompactTotals. Totals stay the same; their reads get shorter. `impact-ledger totals:compact` runs it until done, with progress.',
+      headers: IdempotencyHeaders,
+      body: Type.Object({
+        pillar: Type.Union([Type.Literal('A'), Type.Literal('B'), Type.Literal('C')]),
+        unit: Type.String({ minLength: 1, maxLength: 32 }),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, description: 'deltas folded in this transaction (default 1000)' })),
+      }, { additionalProperties: false }),
+      response: responses({ 200: committed() }, WRITE_PROBLEMS),
+    },
+  }, (request, reply) => context.mutate(request, reply, 200, () => context.chaincode(request).proofs.compactTotals(request.body.pillar, request.body.unit, request.body.limit)));
 }

@@ -23,7 +23,7 @@ import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, w
 import path from 'node:path';
 import { ChaincodeEvents } from '@impact-ledger/chaincode/events';
 import type { Campaign } from '@impact-ledger/chaincode/facts';
-import type { ImpactChaincode } from '../fabric/chaincode-client.js';
+import { everyRecord, type ImpactChaincode } from '../fabric/chaincode-client.js';
 import type { EventFeed, FeedEvent, Subscription } from '../fabric/event-feed.js';
 import { campaignsFor, parseCheckpoint, refusalOutcome, type Checkpoint } from './rules.js';
 
@@ -184,7 +184,13 @@ class Worker implements SettlementWorker {
     // the campaign list is read once and again only after a campaign event passed in the feed
     // (events are handled in order): replaying history costs no ledger call while no automatic
     // campaign of the funder is open
-    this.#campaigns ??= (await chaincode.campaigns.list()).filter((c) => c.settlementMode === 'automatic' && c.status === 'open' && c.funder === this.#funder);
+    if (this.#campaigns === undefined) {
+      const open: Campaign[] = [];
+      for await (const c of everyRecord((pageSize, bookmark) => chaincode.campaigns.list(pageSize, bookmark))) {
+        if (c.settlementMode === 'automatic' && c.status === 'open' && c.funder === this.#funder) open.push(c);
+      }
+      this.#campaigns = open;
+    }
     if (this.#campaigns.length === 0) return { proofId, result: 'skipped' };
     const proof = await chaincode.proofs.get(proofId);
     const offered = campaignsFor(proof, this.#campaigns, this.#funder);

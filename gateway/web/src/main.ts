@@ -75,7 +75,7 @@ async function showApp(): Promise<void> {
 }
 
 async function showCampaigns(): Promise<void> {
-  const all = (await api<{ records: Campaign[] }>('/v1/campaigns')).records;
+  const all = (await api<{ records: Campaign[] }>('/v1/campaigns?pageSize=100')).records;
   const records = $<HTMLInputElement>('#only-mine').checked ? all.filter((c) => c.funder === myIdentity) : all;
   const list = $('#campaigns');
   list.replaceChildren();
@@ -140,7 +140,7 @@ function renderProofs(): void {
 
 async function showCampaign(id: string): Promise<void> {
   const { campaign, progress } = await api<{ campaign: Campaign; progress: Progress }>(`/v1/campaigns/${id}`);
-  settlements = (await api<{ records: Settlement[] }>(`/v1/campaigns/${id}/settlements`)).records;
+  settlements = (await api<{ records: Settlement[] }>(`/v1/campaigns/${id}/settlements?pageSize=100`)).records;
   $('#campaign-view').hidden = false;
   $('#provenance-view').hidden = true;
   $('#campaign-title').textContent = campaign.name;

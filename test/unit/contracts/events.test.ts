@@ -78,13 +78,13 @@ describe('events: one per state-changing transaction', () => {
     expect([...emitted].sort(), 'every event name is used').to.deep.equal([...chaincodeEventNames]);
 
     const evaluations: [string, ...string[]][] = [
-      ['system:Ping'], ['roles:WhoAmI'], ['roles:List', 'Org1MSP'], ['roles:History', c.submitter1.identity],
-      ['protocols:Get', 'commute', '1'], ['protocols:ListVersions', 'commute'], ['protocols:List', '10', ''],
+      ['system:Ping'], ['roles:WhoAmI'], ['roles:List', 'Org1MSP', '10', ''], ['roles:History', c.submitter1.identity, '10', ''],
+      ['protocols:Get', 'commute', '1'], ['protocols:ListVersions', 'commute', '10', ''], ['protocols:List', '10', ''],
       ['claims:Get', kept], ['claims:GetByCredentialHash', (await claimDoc(c.p1)).credentialHash], ['claims:Verifications', kept],
       ['claims:List', '', '10', ''], ['proofs:Get', proofId], ['proofs:Provenance', moved.moved.id],
       ['proofs:ListByOwner', c.funder.identity, '10', ''], ['proofs:ListByProtocol', 'commute', '1', '10', ''],
       ['proofs:ListByStatus', 'active', '10', ''], ['proofs:Totals', ''], ['revocation:Get', flag.flag.id],
-      ['campaigns:Get', 'ev-campaign'], ['campaigns:List'], ['campaigns:Progress', 'ev-campaign'], ['campaigns:Settlements', 'ev-campaign'],
+      ['campaigns:Get', 'ev-campaign'], ['campaigns:List', '10', ''], ['campaigns:Progress', 'ev-campaign'], ['campaigns:Settlements', 'ev-campaign', '10', ''], ['campaigns:ExportRows', 'ev-campaign', '2026-03', '10', ''],
       ['campaigns:SettlementOf', moved.remainder.id], ['statusLists:Get', statusList],
     ];
     expect(evaluations.map(([fn]) => fn).sort(), 'every evaluate transaction is exercised').to.deep.equal(published.evaluate);

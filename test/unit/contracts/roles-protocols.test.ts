@@ -50,9 +50,9 @@ describe('contract roles (in-memory peer)', () => {
     expect(refused.error?.code).to.equal('FORBIDDEN_ROLE');
     expect((await c.net.invoke(c.op1, 'roles:Revoke', c.submitter1.identity, 'submitter')).error?.code).to.equal('NOT_FOUND');
     expect((await c.net.invoke(c.op2, 'roles:Revoke', c.submitter1.identity, 'submitter')).error?.code).to.equal('FOREIGN_MSP');
-    const history = await c.net.ok<RoleRecord[]>(c.funder, 'roles:History', c.submitter1.identity);
+    const history = (await c.net.ok<{ records: RoleRecord[] }>(c.funder, 'roles:History', c.submitter1.identity, '10', '')).records;
     expect(history.map((r) => [r.role, r.active])).to.deep.equal([['submitter', false]]);
-    const list = await c.net.ok<RoleRecord[]>(c.funder, 'roles:List', 'Org1MSP');
+    const list = (await c.net.ok<{ records: RoleRecord[] }>(c.funder, 'roles:List', 'Org1MSP', '100', '')).records;
     expect(list.map((r) => r.identity)).to.not.include(c.submitter1.identity);
     expect(list.every((r) => r.identity.startsWith('Org1MSP::'))).to.equal(true);
   });
@@ -98,8 +98,9 @@ describe('contract protocols (in-memory peer)', () => {
     expect((await c.net.invoke<Protocol>(c.op1, 'protocols:Retire', 'wind', '1')).events[0]?.name).to.equal('ProtocolRetired');
     expect((await c.net.invoke(c.op1, 'protocols:Activate', 'wind', '1')).error?.code).to.equal('INVALID_STATE_TRANSITION');
     await c.net.ok(c.op1, 'protocols:Register', JSON.stringify({ ...doc('wind'), version: 2, title: 'Wind v2' }));
-    const versions = await c.net.ok<Protocol[]>(c.funder, 'protocols:ListVersions', 'wind');
-    expect(versions.map((v) => [v.version, v.status])).to.deep.equal([[1, 'retired'], [2, 'draft']]);
+    const first = await c.net.ok<{ records: Protocol[]; bookmark: string }>(c.funder, 'protocols:ListVersions', 'wind', '1', '');
+    const second = await c.net.ok<{ records: Protocol[]; bookmark: string }>(c.funder, 'protocols:ListVersions', 'wind', '1', first.bookmark);
+    expect([...first.records, ...second.records].map((v) => [v.version, v.status]), 'one version per page, oldest first').to.deep.equal([[1, 'retired'], [2, 'draft']]);
     expect((await c.net.invoke(c.funder, 'protocols:Get', 'wind', '3')).error?.code).to.equal('NOT_FOUND');
     expect((await c.net.invoke(c.op1, 'protocols:Update', 'wind', '1')).error?.code, 'no update transaction exists').to.equal('INVALID_ARGUMENT');
   });
