@@ -24,3 +24,4 @@ export { blockHash, blockHeaderBytes, bftQuorum, genesisBlockHash, requiredOrder
 export { newKeyAndRequest, inspectRequest, type KeyAndRequest } from './enrol/csr.js';
 export { caToken, enrollWithSecret, lowSSignature, parseCaAnswer, reenrollWithKey, type CaAnswer } from './enrol/ca-client.js';
 export { keyFileName, loadWallet, storeWallet, type Wallet, type WalletInfo } from './enrol/wallet.js';
+export * from './signing/index.js';
