@@ -24,3 +24,7 @@ export { blockHash, blockHeaderBytes, bftQuorum, genesisBlockHash, requiredOrder
 export { newKeyAndRequest, inspectRequest, type KeyAndRequest } from './enrol/csr.js';
 export { caToken, enrollWithSecret, lowSSignature, parseCaAnswer, reenrollWithKey, type CaAnswer } from './enrol/ca-client.js';
 export { keyFileName, loadWallet, storeWallet, type Wallet, type WalletInfo } from './enrol/wallet.js';
+export { checkStep, followSigning, loadSigningKey, loadWalletKey, signingStepOf, SigningRefused, type FollowOptions, type SignableResponse, type SigningKey, type SigningStepBody } from './signing/client.js';
+export { encodeDerSignature, isLowS, lowS, normaliseDer, p1363ToDer, parseDerSignature, P256_ORDER, SignatureFormatError, type EcdsaSignature } from './signing/der.js';
+export { createSigningSessions, checkSignature, type SigningSessions, type StepSink, type SigningAnswer, type Outcome } from './signing/sessions.js';
+export { clientSignerOf, fabricClientId, loadCustody, type ClientSigner, type Custody } from './signing/custody.js';
