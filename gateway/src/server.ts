@@ -17,6 +17,8 @@ import { openLedger } from './fabric/ledger.js';
 import { loadOrgNetwork } from './fabric/network-info.js';
 import { openIdempotencyStore } from './idempotency.js';
 import { createMetrics } from './metrics.js';
+import { loadCustody } from './signing/custody.js';
+import { createSigningSessions } from './signing/sessions.js';
 import type { GatewayServices, TypedApp } from './routes/context.js';
 
 /** A running gateway. */
@@ -41,16 +43,19 @@ function openServices(config: GatewayConfig, options: StartOptions): GatewayServ
   mkdirSync(config.dataDir, { recursive: true });
   const documentLoader = createStaticDocumentLoader();
   const metrics = createMetrics();
+  const apiKeys = loadApiKeys(config.apiKeysFile);
+  // the gateway reads the private keys of its declared custodial users only (and its Admin's)
+  const custody = loadCustody(apiKeys, org);
   const ledger = openLedger(org, config, {
     onSubmitted: (timings) => {
       metrics.fabricSubmit.observe(timings.endorseAndSubmitSeconds);
       metrics.fabricCommit.observe(timings.commitSeconds);
     },
-  });
+  }, custody);
   return {
     mspId: config.mspId,
     ledger,
-    authenticator: createAuthenticator(loadApiKeys(config.apiKeysFile)),
+    authenticator: createAuthenticator(apiKeys),
     idempotency: openIdempotencyStore(config.dataDir),
     events: createEventFeed(ledger, config.dataDir, { warn: (o, m) => console.warn(`${m} ${JSON.stringify(o)}`), info: () => undefined }),
     metrics,
@@ -62,6 +67,7 @@ function openServices(config: GatewayConfig, options: StartOptions): GatewayServ
       now: options.now ?? (() => new Date()),
       networkSecret: config.networkSecret,
     },
+    signing: { custody, sessions: createSigningSessions(), readAs: org.admin.name, maxSubmitAttempts: config.maxSubmitAttempts },
   };
 }
 
@@ -91,6 +97,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     url,
     close: async () => {
       services.events.close();
+      services.signing?.sessions.close();
       await app.close();
       services.idempotency.close();
       services.ledger.close();

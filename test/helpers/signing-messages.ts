@@ -4,7 +4,7 @@
  * for unit tests of the client side (verifying every signature like the real gateway).
  */
 import type * as FabricProtos from '@hyperledger/fabric-protos';
-import { isLowS, scalarsOfDer } from '@impact-ledger/gateway';
+import { isLowS, parseDerSignature } from '@impact-ledger/gateway';
 import { createHash, createPublicKey, randomBytes, verify } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -109,7 +109,7 @@ export function playedGateway(invocation: Omit<Invocation, 'txId'>, transaction:
       posts.push({ path: url, step });
       const signature = Buffer.from(String((body as { signature?: unknown }).signature), 'base64');
       if (!verify('sha256', Buffer.from(messages[step]), publicKey, signature)) return problem(400, 'SIGNATURE_INVALID');
-      if (!isLowS(scalarsOfDer(signature).s)) return problem(400, 'SIGNATURE_NOT_LOW_S');
+      if (!isLowS(parseDerSignature(signature))) return problem(400, 'SIGNATURE_NOT_LOW_S');
       if (step === 'proposal') return issue('transaction');
       if (step === 'transaction') return issue('commit');
       if (conflicts-- > 0) return issue('proposal');

@@ -5,7 +5,7 @@
  */
 import { createHash, sign, type KeyObject } from 'node:crypto';
 import { request } from 'node:https';
-import { p1363ToLowSDer } from '../signing/ecdsa.js';
+import { p1363ToDer } from '../signing/der.js';
 
 export interface CaAnswer {
   /** PEM of the issued certificate. */
@@ -62,8 +62,8 @@ export async function enrollWithSecret(caUrl: string, caPem: string, name: strin
 }
 
 /** An ECDSA P-256/SHA-256 signature in DER with a low S (what Fabric's BCCSP verifies). */
-export function lowSSignature(key: KeyObject, data: Buffer): Buffer {
-  return Buffer.from(p1363ToLowSDer(sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' })));
+export function lowSSignature(key: KeyObject, data: Uint8Array): Buffer {
+  return Buffer.from(p1363ToDer(sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' })));
 }
 
 /**

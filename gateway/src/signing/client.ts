@@ -1,191 +1,155 @@
 /**
- * The client's side of client-signed transactions (issue #18; protocol in docs/api.md), written
- * against WebCrypto and an injected HTTP `post` only, so that the browser dashboard runs it as is
- * and Node can too. The private key is a non-extractable CryptoKey: it signs, it is never exported.
- *
- * For every 202 `{signing}` step the client checks, before signing:
- *   - digest = SHA-256(message) (what Fabric verifies is a signature over that digest);
- *   - the message is what the step says: creator = this client's certificate, transaction id =
- *     the step's (and the same one from proposal to commit), for the proposal and the transaction
- *     the transaction name it asked for and every argument value it expects;
- * then signs the message (ECDSA P-256 / SHA-256), encodes DER with low S and posts it to signUrl,
- * and follows 202s until the final answer, which it returns as is.
+ * The client side of client-signed transactions (docs/api.md, "Client-signed transactions"), for
+ * Node: follows a gateway's 202 signing steps with the user's own key until the final answer.
+ * Before signing it decodes what it signs: the creator must be its own certificate, the
+ * transaction the one expected, the digest the SHA-256 of the message. Signatures are ECDSA over
+ * SHA-256, DER with a low S. Used by the CLI, the demo seeder, the tests and the benchmarks.
  */
-import { base64ToBytes, bytesToBase64, derOfPem, EncodingError, pemBlocks, sameBytes, spkiOfCertificateDer } from './der.js';
-import { p1363ToLowSDer } from './ecdsa.js';
-import { describeSigningMessage, type SigningStepName } from './fabric-messages.js';
+import fabricProtos from '@hyperledger/fabric-protos';
+import { createHash, createPrivateKey, type KeyObject } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { lowSSignature } from '../enrol/ca-client.js';
 
-export type ClientSigningCode =
-  | 'SIGNING_STEP_MALFORMED' | 'DIGEST_MISMATCH' | 'UNEXPECTED_TRANSACTION' | 'UNEXPECTED_ARGUMENTS'
-  | 'NOT_MY_IDENTITY' | 'TRANSACTION_ID_MISMATCH' | 'TOO_MANY_SIGNING_STEPS' | 'WALLET_INVALID' | 'KEY_CERTIFICATE_MISMATCH';
+const { common, gateway: gatewayProtos, msp, peer } = fabricProtos;
 
-/** A refusal by the client itself (nothing was signed for the step that caused it). */
-export class ClientSigningError extends Error {
-  constructor(readonly code: ClientSigningCode, message: string) {
-    super(message);
-    this.name = 'ClientSigningError';
-  }
+/** The user's own key and certificate. */
+export interface SigningKey {
+  readonly certificatePem: string;
+  readonly privateKey: KeyObject;
 }
 
-export interface SigningStep {
+/** What an HTTP client answers: the status and the parsed JSON body. */
+export interface SignableResponse {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/** A 202 step (the `signing` member). */
+export interface SigningStepBody {
   readonly session: string;
-  readonly step: SigningStepName;
+  readonly step: 'proposal' | 'transaction' | 'commit';
   readonly transactionId: string;
   readonly transaction: string;
-  readonly message: Uint8Array<ArrayBuffer>;
-  readonly digest: Uint8Array<ArrayBuffer>;
+  readonly message: string;
+  readonly digest: string;
   readonly signUrl: string;
   readonly expiresAt: string;
 }
 
-const STEPS: readonly string[] = ['proposal', 'transaction', 'commit'];
-
-/** The `signing` object of a 202 answer, or a SIGNING_STEP_MALFORMED refusal. */
-export function parseSigningStep(body: unknown): SigningStep {
-  const bad = (why: string): never => { throw new ClientSigningError('SIGNING_STEP_MALFORMED', `the gateway's signing step is malformed: ${why}`); };
-  const signing: unknown = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['signing'] : undefined;
-  if (typeof signing !== 'object' || signing === null) return bad('no "signing" object');
-  const field = (name: string): string => {
-    const value = (signing as Record<string, unknown>)[name];
-    return typeof value === 'string' && value !== '' ? value : bad(`"${name}" is not a string`);
-  };
-  const step = field('step');
-  if (!STEPS.includes(step)) bad(`unknown step "${step}"`);
-  const signUrl = field('signUrl');
-  if (!signUrl.startsWith('/v1/signing/')) bad('signUrl is not a /v1/signing/ path of this gateway');
-  const bytes = (name: string): Uint8Array<ArrayBuffer> => {
-    try { return base64ToBytes(field(name)); } catch (error) { if (error instanceof ClientSigningError) throw error; return bad(`"${name}" is not base64`); }
-  };
-  return {
-    session: field('session'), step: step as SigningStepName, transactionId: field('transactionId'), transaction: field('transaction'),
-    message: bytes('message'), digest: bytes('digest'), signUrl, expiresAt: field('expiresAt'),
-  };
+/** A step the client refuses to sign (not its own, not the transaction expected, inconsistent). */
+export class SigningRefused extends Error {
+  override readonly name = 'SigningRefused';
 }
 
-/** A key that signs for a certificate: `sign` returns DER with low S. */
-export interface ClientSigner {
-  readonly certificatePem: string;
-  sign(message: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>>;
+/** Reads a key directory (`*_sk`, as network.json's keyDir or a wallet's keystore) and a certificate file. */
+export function loadSigningKey(certPath: string, keyDir: string): SigningKey {
+  const keyFile = readdirSync(keyDir).find((file) => file.endsWith('_sk'));
+  if (keyFile === undefined) throw new Error(`no private key (*_sk) in ${keyDir}`);
+  return { certificatePem: readFileSync(certPath, 'utf8'), privateKey: createPrivateKey(readFileSync(path.join(keyDir, keyFile))) };
 }
 
-/** A WebCrypto key, spelled so that both the DOM's and Node's typings accept it. */
-export type WebCryptoKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
+/** Reads a wallet made by `impact-ledger enroll` (signcerts/cert.pem, keystore/*_sk). */
+export function loadWalletKey(dir: string): SigningKey {
+  return loadSigningKey(path.join(dir, 'signcerts', 'cert.pem'), path.join(dir, 'keystore'));
+}
 
-const EC_P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
-const ECDSA_SHA256 = { name: 'ECDSA', hash: 'SHA-256' } as const;
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
-/** A signer over a WebCrypto private key (WebCrypto hashes the message with SHA-256 itself). */
-export function webCryptoSigner(privateKey: WebCryptoKey, certificatePem: string): ClientSigner {
-  return {
-    certificatePem,
-    sign: async (message) => p1363ToLowSDer(new Uint8Array(await crypto.subtle.sign(ECDSA_SHA256, privateKey, message))),
-  };
+const STEPS: ReadonlySet<unknown> = new Set(['proposal', 'transaction', 'commit']);
+
+/** The signing step of a 202 body, or undefined when the body is none. */
+export function signingStepOf(body: unknown): SigningStepBody | undefined {
+  if (!isObject(body) || !isObject(body.signing)) return undefined;
+  const step = body.signing;
+  const strings = ['session', 'transactionId', 'transaction', 'message', 'digest', 'signUrl', 'expiresAt'];
+  if (!STEPS.has(step.step) || !strings.every((field) => typeof step[field] === 'string')) return undefined;
+  return step as unknown as SigningStepBody;
+}
+
+function pemBody(pem: string): string {
+  return pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
+}
+
+function sameCertificate(idBytes: Uint8Array, certificatePem: string): boolean {
+  return pemBody(Buffer.from(idBytes).toString('utf8')) === pemBody(certificatePem);
+}
+
+/** Creator, channel and transaction id of a Fabric `Header`. */
+function headerFacts(headerBytes: Uint8Array): { creator: Uint8Array; txId: string } {
+  const header = common.Header.deserializeBinary(headerBytes);
+  const signatureHeader = common.SignatureHeader.deserializeBinary(header.getSignatureHeader_asU8());
+  const creator = msp.SerializedIdentity.deserializeBinary(signatureHeader.getCreator_asU8()).getIdBytes_asU8();
+  const txId = common.ChannelHeader.deserializeBinary(header.getChannelHeader_asU8()).getTxId();
+  return { creator, txId };
+}
+
+/** The function name a proposal invokes (its first argument: `contract:Function`). */
+function invokedFunction(proposal: InstanceType<typeof peer.Proposal>): string {
+  const payload = peer.ChaincodeProposalPayload.deserializeBinary(proposal.getPayload_asU8());
+  const spec = peer.ChaincodeInvocationSpec.deserializeBinary(payload.getInput_asU8()).getChaincodeSpec();
+  const first = spec?.getInput()?.getArgsList_asU8()[0];
+  return first === undefined ? '' : Buffer.from(first).toString('utf8');
 }
 
 /**
- * A signer from a user's wallet files (the PKCS#8 PEM key and the certificate PEM that
- * `impact-ledger enroll` writes; one text may hold both): the key is imported non-extractable,
- * and must be the certificate's (checked by signing a fresh challenge and verifying it).
+ * Checks a step before signing it: the digest is SHA-256 of the message; the message names this
+ * client's certificate and the step's transaction id; a proposal invokes the step's transaction,
+ * and `expectedTransaction` when given. Throws {@link SigningRefused}; returns the message bytes.
  */
-export async function signerFromWallet(texts: readonly string[]): Promise<ClientSigner & { readonly privateKey: WebCryptoKey }> {
-  let blocks;
-  try { blocks = texts.flatMap((text) => pemBlocks(text)); } catch (error) {
-    throw new ClientSigningError('WALLET_INVALID', error instanceof EncodingError ? error.message : String(error));
+export function checkStep(step: SigningStepBody, key: SigningKey, expectedTransaction?: string): Uint8Array {
+  const message = Buffer.from(step.message, 'base64');
+  if (createHash('sha256').update(message).digest('base64') !== step.digest) throw new SigningRefused('the digest is not the SHA-256 of the message');
+  if (expectedTransaction !== undefined && step.transaction !== expectedTransaction) {
+    throw new SigningRefused(`asked to sign ${step.transaction}, expected ${expectedTransaction}`);
   }
-  const keys = blocks.filter((b) => b.label === 'PRIVATE KEY');
-  const certificates = blocks.filter((b) => b.label === 'CERTIFICATE');
-  if (blocks.some((b) => b.label === 'EC PRIVATE KEY' || b.label === 'ENCRYPTED PRIVATE KEY')) {
-    throw new ClientSigningError('WALLET_INVALID', 'the key must be an unencrypted PKCS#8 PEM ("BEGIN PRIVATE KEY"), as impact-ledger enroll writes it');
-  }
-  if (keys.length !== 1 || certificates.length !== 1 || keys[0] === undefined || certificates[0] === undefined) {
-    throw new ClientSigningError('WALLET_INVALID', `choose the wallet's key (keystore/*_sk) and certificate (signcerts/cert.pem): found ${keys.length} key(s), ${certificates.length} certificate(s)`);
-  }
-  const certificateDer = certificates[0].der;
-  let privateKey: WebCryptoKey;
-  let publicKey: WebCryptoKey;
+  let creator: Uint8Array;
+  let txId: string;
   try {
-    privateKey = await crypto.subtle.importKey('pkcs8', keys[0].der, EC_P256, false, ['sign']);
-    publicKey = await crypto.subtle.importKey('spki', spkiOfCertificateDer(certificateDer), EC_P256, false, ['verify']);
+    if (step.step === 'proposal') {
+      const proposal = peer.Proposal.deserializeBinary(message);
+      ({ creator, txId } = headerFacts(proposal.getHeader_asU8()));
+      const invoked = invokedFunction(proposal);
+      if (invoked !== step.transaction) throw new SigningRefused(`the proposal invokes ${invoked}, not ${step.transaction}`);
+    } else if (step.step === 'transaction') {
+      const header = common.Payload.deserializeBinary(message).getHeader();
+      if (header === undefined) throw new SigningRefused('the transaction has no header');
+      ({ creator, txId } = headerFacts(header.serializeBinary()));
+    } else {
+      const request = gatewayProtos.CommitStatusRequest.deserializeBinary(message);
+      creator = msp.SerializedIdentity.deserializeBinary(request.getIdentity_asU8()).getIdBytes_asU8();
+      txId = request.getTransactionId();
+    }
   } catch (error) {
-    throw new ClientSigningError('WALLET_INVALID', `not an ECDSA P-256 key and certificate: ${error instanceof Error ? error.message : String(error)}`);
+    if (error instanceof SigningRefused) throw error;
+    throw new SigningRefused(`the ${step.step} message cannot be decoded: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const challenge = crypto.getRandomValues(new Uint8Array(32));
-  const proof = await crypto.subtle.sign(ECDSA_SHA256, privateKey, challenge);
-  if (!(await crypto.subtle.verify(ECDSA_SHA256, publicKey, proof, challenge))) {
-    throw new ClientSigningError('KEY_CERTIFICATE_MISMATCH', 'the key is not the certificate\'s: choose the key and certificate of the same wallet');
-  }
-  const certificatePem = `-----BEGIN CERTIFICATE-----\n${bytesToBase64(certificateDer).replace(/.{64}/g, '$&\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
-  return { ...webCryptoSigner(privateKey, certificatePem), privateKey };
+  if (!sameCertificate(creator, key.certificatePem)) throw new SigningRefused(`the ${step.step} is not made out to this client's certificate`);
+  if (txId !== step.transactionId) throw new SigningRefused(`the ${step.step} is for transaction ${txId}, not ${step.transactionId}`);
+  return message;
 }
 
-/** What the client asked for: the transaction name and argument values the transaction must carry. */
-export interface SigningExpectation {
-  readonly transaction: string;
-  readonly arguments?: readonly string[];
-}
-
-export interface HttpAnswer { readonly status: number; readonly body: unknown }
-
-/** Progress of one step: checked and signed, then accepted (the gateway answered the post). */
-export interface SigningProgress { readonly step: SigningStepName; readonly transactionId: string; readonly transaction: string; readonly phase: 'signed' | 'sent' }
-
+/** Options of {@link followSigning}. */
 export interface FollowOptions {
-  readonly signer: ClientSigner;
-  readonly expect: SigningExpectation;
-  /** POSTs a JSON body to a path of the gateway (with the caller's authentication). */
-  readonly post: (path: string, body: unknown) => Promise<HttpAnswer>;
-  readonly onProgress?: (progress: SigningProgress) => void;
-  /** Upper bound of steps (3 per attempt); default 30. */
-  readonly maxSteps?: number;
-}
-
-async function sha256(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
-  return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-}
-
-/** Checks one step against the client's expectation and identity (see the module comment). */
-export async function checkSigningStep(step: SigningStep, signer: ClientSigner, expect: SigningExpectation, currentTransactionId: string | undefined): Promise<void> {
-  if (!sameBytes(await sha256(step.message), step.digest)) throw new ClientSigningError('DIGEST_MISMATCH', 'the digest is not the SHA-256 of the message: not signed');
-  if (step.transaction !== expect.transaction) throw new ClientSigningError('UNEXPECTED_TRANSACTION', `asked to sign ${step.transaction}, expected ${expect.transaction}: not signed`);
-  if (step.step !== 'proposal' && currentTransactionId !== undefined && step.transactionId !== currentTransactionId) {
-    throw new ClientSigningError('TRANSACTION_ID_MISMATCH', `the ${step.step} step is for transaction ${step.transactionId}, the proposal was ${currentTransactionId}: not signed`);
-  }
-  let content;
-  try { content = describeSigningMessage(step.step, step.message); } catch (error) {
-    throw new ClientSigningError('SIGNING_STEP_MALFORMED', `the ${step.step} message cannot be read: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  let creator: Uint8Array | undefined;
-  try { creator = derOfPem(content.certificatePem, 'CERTIFICATE'); } catch { creator = undefined; }
-  if (creator === undefined || !sameBytes(creator, derOfPem(signer.certificatePem, 'CERTIFICATE'))) {
-    throw new ClientSigningError('NOT_MY_IDENTITY', `the ${step.step} names another creator than this key's certificate: not signed`);
-  }
-  if (content.transactionId !== step.transactionId) throw new ClientSigningError('TRANSACTION_ID_MISMATCH', `the ${step.step} message is for transaction ${content.transactionId}, not ${step.transactionId}: not signed`);
-  if (content.args !== undefined) {
-    if (content.args[0] !== expect.transaction) throw new ClientSigningError('UNEXPECTED_TRANSACTION', `the ${step.step} invokes ${content.args[0] ?? 'nothing'}, expected ${expect.transaction}: not signed`);
-    const missing = (expect.arguments ?? []).filter((value) => !content.args?.slice(1).includes(value));
-    if (missing.length > 0) throw new ClientSigningError('UNEXPECTED_ARGUMENTS', `the ${step.step} does not carry ${missing.map((m) => JSON.stringify(m)).join(', ')}: not signed`);
-  }
+  /** Refuse to sign any other transaction (`contract:Function`). */
+  readonly expectedTransaction?: string;
+  /** At most this many signatures (default 40: up to 10 conflicting attempts of 3 steps, plus cascades). */
+  readonly maxSignatures?: number;
 }
 
 /**
- * Follows the gateway's signing steps from the first answer of a route: returns the first
- * non-202 answer (a custodial caller's first answer is returned at once). Throws
- * ClientSigningError when a step fails a check (that step is then not signed).
+ * Follows 202 signing steps from `response`: checks and signs each, POSTs the signature to its
+ * signUrl with `post`, until an answer that is not a signing step (returned as is).
  */
-export async function followSigning(first: HttpAnswer, options: FollowOptions): Promise<HttpAnswer> {
-  const maxSteps = options.maxSteps ?? 30;
-  let answer = first;
-  let transactionId: string | undefined;
-  for (let steps = 0; answer.status === 202; steps++) {
-    if (steps >= maxSteps) throw new ClientSigningError('TOO_MANY_SIGNING_STEPS', `still asked to sign after ${maxSteps} steps: stopped`);
-    const step = parseSigningStep(answer.body);
-    await checkSigningStep(step, options.signer, options.expect, transactionId);
-    transactionId = step.transactionId;
-    const signature = await options.signer.sign(step.message);
-    const progress = { step: step.step, transactionId: step.transactionId, transaction: step.transaction };
-    options.onProgress?.({ ...progress, phase: 'signed' });
-    answer = await options.post(step.signUrl, { signature: bytesToBase64(signature) });
-    if (answer.status < 300) options.onProgress?.({ ...progress, phase: 'sent' });
+export async function followSigning<R extends SignableResponse>(response: R, key: SigningKey, post: (path: string, body: { signature: string }) => Promise<R>, options: FollowOptions = {}): Promise<R> {
+  let current = response;
+  for (let signatures = 0; ; signatures++) {
+    const step = current.status === 202 ? signingStepOf(current.body) : undefined;
+    if (step === undefined) return current;
+    if (signatures >= (options.maxSignatures ?? 40)) throw new SigningRefused(`more than ${signatures} signatures asked for one request`);
+    const message = checkStep(step, key, options.expectedTransaction);
+    current = await post(step.signUrl, { signature: Buffer.from(lowSSignature(key.privateKey, message)).toString('base64') });
   }
-  return answer;
 }

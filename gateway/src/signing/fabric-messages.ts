@@ -7,7 +7,7 @@
  *   transaction: Payload{1 header: Header, 2 data: Transaction}
  *   commit:      CommitStatusRequest{1 transaction_id, 2 channel_id, 3 identity: SerializedIdentity}
  */
-import { EncodingError, protoBytes, protoFields, protoRepeatedBytes, protoString, type ProtoFields } from './der.js';
+import { EncodingError, protoBytes, protoFields, protoRepeatedBytes, protoString, type ProtoFields } from './encoding.js';
 
 export type SigningStepName = 'proposal' | 'transaction' | 'commit';
 

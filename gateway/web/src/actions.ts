@@ -3,15 +3,14 @@
  * transfer a proof, retire a proof. The gateway does not hold the funder's key: it answers 202 with
  * the bytes to sign, and this page checks them (digest, creator = the loaded certificate,
  * transaction name and the values typed here), signs them with WebCrypto ECDSA P-256 (DER, low S)
- * and follows the steps until the final answer (../../src/signing, shared with Node and unit-tested
- * there). The key comes from the user's wallet files, is imported non-extractable and lives in this
+ * and follows the steps until the final answer (../../src/signing/web-client.ts, unit-tested in Node). The key comes from the user's wallet files, is imported non-extractable and lives in this
  * tab's memory only: never stored, never sent; reloading or logging out forgets it.
  */
-import { ClientSigningError, followSigning, signerFromWallet, type ClientSigner, type SigningExpectation, type SigningProgress } from '../../src/signing/index.js';
+import { ClientSigningError, followSigningSteps, signerFromWallet, type SigningExpectation, type SigningProgress, type WebSigner } from '../../src/signing/web-client.js';
 import { $, el } from './dom';
 import { postJson } from './http';
 
-let signer: ClientSigner | undefined;
+let signer: WebSigner | undefined;
 
 interface Action {
   readonly label: string;
@@ -51,7 +50,7 @@ async function run(action: Action, onCommitted: () => Promise<void>): Promise<vo
     let answer = first;
     if (first.status === 202) {
       if (signer === undefined) throw new ClientSigningError('WALLET_INVALID', 'the gateway asks you to sign this action: load your wallet key first (nothing was signed or sent)');
-      answer = await followSigning(first, { signer, expect: action.expect, post: (path, body) => postJson(path, body), onProgress: showProgress });
+      answer = await followSigningSteps(first, { signer, expect: action.expect, post: (path, body) => postJson(path, body), onProgress: showProgress });
     }
     if (answer.status >= 300) {
       result.textContent = '';
