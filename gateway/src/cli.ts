@@ -2,13 +2,15 @@
 /**
  * `impact-ledger`: the operator CLI, thin HTTP calls to a gateway. The URL and token come from
  * `--url`/`--token` or `IL_GATEWAY_URL`/`IL_GATEWAY_TOKEN`. Prints the JSON response; exits 1
- * with the problem details on a refusal.
+ * with the problem details on a refusal. With a wallet (`--wallet`/`IL_WALLET`, as made by
+ * `impact-ledger enroll`) it signs the gateway's 202 signing steps locally with the wallet's key.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { verifyBundleFile } from './audit/cli-verify.js';
 import { ENROL_USAGE, enroll, reenroll, register } from './enrol/commands.js';
+import { followSigning, loadWalletKey } from './signing/client.js';
 
 interface Command {
   readonly usage: string;
@@ -56,10 +58,13 @@ const COMMANDS: Readonly<Record<string, Command>> = {
 function help(): string {
   const lines = Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(72)} ${c.summary}`);
   return [
-    'Usage: impact-ledger [--url URL] [--token TOKEN] [--idempotency-key KEY] <command> [args]',
+    'Usage: impact-ledger [--url URL] [--token TOKEN] [--wallet DIR] [--idempotency-key KEY] <command> [args]',
     '',
     'Thin client of an impact-ledger gateway. URL and token default to IL_GATEWAY_URL and IL_GATEWAY_TOKEN.',
     'Mutations send an Idempotency-Key (random unless given), so re-running after a timeout is safe with the same key.',
+    'Signing: unless the gateway signs for you (a custodial service account), it answers a mutation with steps to sign;',
+    'with --wallet DIR (default IL_WALLET; a wallet made by `enroll`) the CLI checks each step (your certificate, the',
+    'transaction) and signs it here with the wallet\'s key: the key never leaves this machine.',
     '',
     'Commands:',
     ...lines,
@@ -80,7 +85,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (argv[0] === 'reenroll') return reenroll(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: [...argv], allowPositionals: true,
-    options: { url: { type: 'string' }, token: { type: 'string' }, 'idempotency-key': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { url: { type: 'string' }, token: { type: 'string' }, wallet: { type: 'string' }, 'idempotency-key': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const [name, ...args] = positionals;
   const command = name === undefined ? undefined : COMMANDS[name];
@@ -96,10 +101,30 @@ async function main(argv: readonly string[]): Promise<number> {
     ...(body === undefined ? {} : { 'content-type': 'application/json' }),
     ...(method === 'GET' ? {} : { 'idempotency-key': values['idempotency-key'] ?? randomUUID() }),
   };
-  const response = await fetch(`${url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  const text = await response.text();
-  (response.ok ? process.stdout : process.stderr).write(`${text}\n`);
-  return response.ok ? 0 : 1;
+  const send = async (sendMethod: string, sendPath: string, sendHeaders: Record<string, string>, sendBody: unknown): Promise<{ status: number; body: unknown; text: string }> => {
+    const response = await fetch(`${url}${sendPath}`, { method: sendMethod, headers: sendHeaders, ...(sendBody === undefined ? {} : { body: JSON.stringify(sendBody) }) });
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    return { status: response.status, body: parsed, text };
+  };
+  const first = await send(method, path, headers, body);
+  const walletDir = values.wallet ?? process.env.IL_WALLET;
+  const signHeaders = { ...(token === undefined ? {} : { authorization: `Bearer ${token}` }), 'content-type': 'application/json' };
+  const final = first.status === 202 && walletDir !== undefined && walletDir !== ''
+    ? await followSigning(first, loadWalletKey(walletDir), (signUrl, signature) => send('POST', signUrl, signHeaders, signature))
+    : first;
+  if (final.status === 202) {
+    process.stderr.write(`${final.text}\nthe gateway asks you to sign this transaction: pass --wallet DIR (or set IL_WALLET) with your wallet\n`);
+    return 1;
+  }
+  const ok = final.status >= 200 && final.status < 300;
+  (ok ? process.stdout : process.stderr).write(`${final.text}\n`);
+  return ok ? 0 : 1;
 }
 
 main(process.argv.slice(2)).then((code) => process.exit(code), (error: unknown) => {

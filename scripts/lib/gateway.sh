@@ -78,7 +78,7 @@ seed_demo() {
   local start
   start=$(now_ms)
   log "seeding demo data through the gateways (roles, protocol commute-modal-shift v1, credentials)"
-  node "$REPO_ROOT/gateway/dist/demo/seed.js" "$GATEWAY_DIR/gateways.json" "$IL_HOME/demo" >&2 \
+  node "$REPO_ROOT/gateway/dist/demo/seed.js" "$GATEWAY_DIR/gateways.json" "$IL_HOME/demo" "$NETWORK_JSON" >&2 \
     || die "demo seeding failed; gateway logs: $(log_file "$(gateway_name 1)")"
   phase_done "demo data" "$start"
 }

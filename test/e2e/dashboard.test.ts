@@ -13,8 +13,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { getGatewayWorld, userInfo, type GatewayWorld } from '../helpers/gateway-world';
-import { REPO_ROOT } from '../helpers/network';
+import { getGatewayWorld, type GatewayWorld } from '../helpers/gateway-world';
+import { REPO_ROOT, userFiles } from '../helpers/network';
 import { issueCommuteProof } from './funding';
 import { activeProtocol, newIssuer, settled, type Committed } from './scenario';
 
@@ -63,7 +63,7 @@ describe('e2e: funder dashboard in Chromium', function () {
 
   /** The wallet files of a user of org 1 (certificate and PKCS#8 key), as `impact-ledger enroll` writes them. */
   function walletFiles(user: string): { cert: string; key: string } {
-    const info = userInfo(world.net, 1, user);
+    const info = userFiles(world.net, 1, user);
     const key = readdirSync(info.keyDir).find((f) => f.endsWith('_sk'));
     if (key === undefined) throw new Error(`no key in ${info.keyDir}`);
     return { cert: info.certPath, key: path.join(info.keyDir, key) };

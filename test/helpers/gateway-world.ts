@@ -3,12 +3,12 @@
  * startGateway, on a free port, with its own data dir and API keys), HTTP clients for each
  * user, their identity strings, and roles granted through the gateways by each Admin.
  */
-import { loadConfig, loadSigningKey, startGateway, tokenHash, type GatewayConfig, type RunningGateway } from '@impact-ledger/gateway';
+import { loadConfig, loadSigningKey, startGateway, tokenHash, type GatewayConfig, type RunningGateway, type SigningKey } from '@impact-ledger/gateway';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { HttpClient } from './gateway-http';
-import { currentNetwork, REPO_ROOT, type NetworkInfo, type UserInfo } from './network';
+import { currentNetwork, REPO_ROOT, userFiles, type NetworkInfo } from './network';
 
 /** Same for every gateway of the test network: pseudonym salts derive from it. */
 export const NETWORK_SECRET = 'e2e-network-secret-do-not-use-in-production';
@@ -98,17 +98,9 @@ async function build(): Promise<GatewayWorld> {
   };
 }
 
-/** What network.json says of `user` of org `org`: certificate path and key directory. */
-export function userInfo(net: NetworkInfo, org: number, user: string): UserInfo {
-  const orgInfo = net.orgs[org - 1];
-  const info = [orgInfo?.admin, ...(orgInfo?.users ?? [])].find((candidate) => candidate?.name === `${user}@${orgInfo?.domain}`);
-  if (info === undefined) throw new Error(`no ${user} in org ${org} of network.json`);
-  return info;
-}
-
 /** The key and certificate of `user` of org `org` from network.json (the user's own process signs with them). */
-export function userKey(net: NetworkInfo, org: number, user: string): ReturnType<typeof loadSigningKey> {
-  const info = userInfo(net, org, user);
+export function userKey(net: NetworkInfo, org: number, user: string): SigningKey {
+  const info = userFiles(net, org, user);
   return loadSigningKey(info.certPath, info.keyDir);
 }
 
