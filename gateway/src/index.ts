@@ -24,13 +24,13 @@ export { blockHash, blockHeaderBytes, bftQuorum, genesisBlockHash, requiredOrder
 export { newKeyAndRequest, inspectRequest, type KeyAndRequest } from './enrol/csr.js';
 export { caToken, enrollWithSecret, lowSSignature, parseCaAnswer, reenrollWithKey, type CaAnswer } from './enrol/ca-client.js';
 export { keyFileName, loadWallet, storeWallet, type Wallet, type WalletInfo } from './enrol/wallet.js';
-export { checkStep, followSigning, loadSigningKey, loadWalletKey, signingStepOf, SigningRefused, type FollowOptions, type SignableResponse, type SigningKey, type SigningStepBody } from './signing/client.js';
+export { followSigning, keyObjectSigner, loadSigningKey, loadWalletKey, signingStepOf, SigningRefused, type FollowOptions, type SignableResponse, type SigningKey, type SigningStepBody } from './signing/client.js';
 export { encodeDerSignature, isLowS, lowS, normaliseDer, p1363ToDer, parseDerSignature, P256_ORDER, SignatureFormatError, type EcdsaSignature } from './signing/der.js';
 export { createSigningSessions, checkSignature, type SigningSessions, type StepSink, type SigningAnswer, type Outcome } from './signing/sessions.js';
 export { clientSignerOf, fabricClientId, loadCustody, type ClientSigner, type Custody } from './signing/custody.js';
 export { base64ToBytes, bytesToBase64, derOfPem, EncodingError, pemBlocks, spkiOfCertificateDer } from './signing/encoding.js';
 export { describeSigningMessage, type SignedContent, type SigningStepName } from './signing/fabric-messages.js';
 export {
-  checkSigningStep, ClientSigningError, followSigningSteps, parseSigningStep, signerFromWallet, webCryptoSigner,
+  checkSigningStep, followSigningSteps, parseSigningStep, signerFromWallet, webCryptoSigner,
   type ClientSigningCode, type HttpAnswer, type SigningExpectation, type SigningProgress, type SigningStep, type StepFollowOptions, type WebCryptoKey, type WebSigner,
 } from './signing/web-client.js';

@@ -8,8 +8,8 @@ import type * as FabricProtos from '@hyperledger/fabric-protos';
 import * as grpc from '@grpc/grpc-js';
 import { connect, type Identity } from '@hyperledger/fabric-gateway';
 import {
-  derOfPem, describeSigningMessage, EncodingError, followSigningSteps, isLowS, P256_ORDER, p1363ToDer, parseDerSignature,
-  SignatureFormatError, signerFromWallet, spkiOfCertificateDer, type SigningProgress, type WebSigner,
+  derOfPem, describeSigningMessage, EncodingError, followSigning, followSigningSteps, isLowS, P256_ORDER, p1363ToDer, parseDerSignature,
+  SignatureFormatError, signerFromWallet, SigningRefused, spkiOfCertificateDer, type SigningProgress, type WebSigner,
 } from '@impact-ledger/gateway';
 import { expect } from 'chai';
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
@@ -27,7 +27,7 @@ const scalar = (value: bigint): Buffer => Buffer.from(value.toString(16).padStar
 async function expectRefusal(promise: Promise<unknown>, code: string): Promise<void> {
   let caught: unknown;
   try { await promise; } catch (error) { caught = error; }
-  expect(caught, `refused with ${code}`).to.be.instanceOf(Error);
+  expect(caught, `refused with ${code}`).to.be.instanceOf(SigningRefused);
   expect((caught as { code?: string }).code).to.equal(code);
 }
 
@@ -196,6 +196,18 @@ describe('client signing: following the signing steps', () => {
       signer, expect: expectation, post: async () => signingAnswer('transaction', '0'.repeat(64), 'campaigns:Settle', next.transaction),
     }), 'TRANSACTION_ID_MISMATCH');
     await expectRefusal(followSigningSteps({ status: 202, body: { signing: { step: 'proposal' } } }, { signer, expect: expectation, post }), 'SIGNING_STEP_MALFORMED');
+  });
+
+  it("runs the same checks for the Node client, which signs with the user's KeyObject", async () => {
+    const key = { certificatePem: user.certPem, privateKey: createPrivateKey(user.keyPem) };
+    const gw = playedGateway(invocation, 'campaigns:Settle', { conflicts: 1 });
+    expect((await followSigning(gw.first(), key, gw.post, { expectedTransaction: 'campaigns:Settle' })).status).to.equal(201);
+    expect(gw.posts).to.have.length(6);
+    const foreign = { certificatePem: other.certPem, privateKey: createPrivateKey(other.keyPem) };
+    const refused = playedGateway(invocation, 'campaigns:Settle');
+    await expectRefusal(followSigning(refused.first(), foreign, refused.post), 'NOT_MY_IDENTITY');
+    await expectRefusal(followSigning(playedGateway(invocation, 'campaigns:Settle').first(), key, gw.post, { expectedTransaction: 'proofs:Retire' }), 'UNEXPECTED_TRANSACTION');
+    expect(refused.posts).to.deep.equal([]);
   });
 
   it('stops after maxSteps when the gateway never stops asking', async () => {

@@ -1,17 +1,19 @@
 /**
  * The client side of client-signed transactions (docs/api.md, "Client-signed transactions"), for
- * Node: follows a gateway's 202 signing steps with the user's own key until the final answer.
- * Before signing it decodes what it signs: the creator must be its own certificate, the
- * transaction the one expected, the digest the SHA-256 of the message. Signatures are ECDSA over
- * SHA-256, DER with a low S. Used by the CLI, the demo seeder, the tests and the benchmarks.
+ * Node: follows a gateway's 202 signing steps with the user's own key (a node:crypto KeyObject)
+ * until the final answer. The checks before each signature and the step follower are the ones the
+ * browser dashboard runs (web-client.ts: digest = SHA-256 of the message, creator = this client's
+ * certificate, the step's transaction id, the transaction the message invokes); this module adds
+ * the key files and the KeyObject signer (ECDSA over SHA-256, DER with a low S). Used by the CLI,
+ * the demo seeder, the tests and the benchmarks.
  */
-import fabricProtos from '@hyperledger/fabric-protos';
-import { createHash, createPrivateKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { lowSSignature } from '../enrol/ca-client.js';
+import { followSigningSteps, SigningRefused, type WebSigner } from './web-client.js';
 
-const { common, gateway: gatewayProtos, msp, peer } = fabricProtos;
+export { SigningRefused };
 
 /** The user's own key and certificate. */
 export interface SigningKey {
@@ -35,11 +37,6 @@ export interface SigningStepBody {
   readonly digest: string;
   readonly signUrl: string;
   readonly expiresAt: string;
-}
-
-/** A step the client refuses to sign (not its own, not the transaction expected, inconsistent). */
-export class SigningRefused extends Error {
-  override readonly name = 'SigningRefused';
 }
 
 /** Reads a key directory (`*_sk`, as network.json's keyDir or a wallet's keystore) and a certificate file. */
@@ -69,68 +66,6 @@ export function signingStepOf(body: unknown): SigningStepBody | undefined {
   return step as unknown as SigningStepBody;
 }
 
-function pemBody(pem: string): string {
-  return pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
-}
-
-function sameCertificate(idBytes: Uint8Array, certificatePem: string): boolean {
-  return pemBody(Buffer.from(idBytes).toString('utf8')) === pemBody(certificatePem);
-}
-
-/** Creator, channel and transaction id of a Fabric `Header`. */
-function headerFacts(headerBytes: Uint8Array): { creator: Uint8Array; txId: string } {
-  const header = common.Header.deserializeBinary(headerBytes);
-  const signatureHeader = common.SignatureHeader.deserializeBinary(header.getSignatureHeader_asU8());
-  const creator = msp.SerializedIdentity.deserializeBinary(signatureHeader.getCreator_asU8()).getIdBytes_asU8();
-  const txId = common.ChannelHeader.deserializeBinary(header.getChannelHeader_asU8()).getTxId();
-  return { creator, txId };
-}
-
-/** The function name a proposal invokes (its first argument: `contract:Function`). */
-function invokedFunction(proposal: InstanceType<typeof peer.Proposal>): string {
-  const payload = peer.ChaincodeProposalPayload.deserializeBinary(proposal.getPayload_asU8());
-  const spec = peer.ChaincodeInvocationSpec.deserializeBinary(payload.getInput_asU8()).getChaincodeSpec();
-  const first = spec?.getInput()?.getArgsList_asU8()[0];
-  return first === undefined ? '' : Buffer.from(first).toString('utf8');
-}
-
-/**
- * Checks a step before signing it: the digest is SHA-256 of the message; the message names this
- * client's certificate and the step's transaction id; a proposal invokes the step's transaction,
- * and `expectedTransaction` when given. Throws {@link SigningRefused}; returns the message bytes.
- */
-export function checkStep(step: SigningStepBody, key: SigningKey, expectedTransaction?: string): Uint8Array {
-  const message = Buffer.from(step.message, 'base64');
-  if (createHash('sha256').update(message).digest('base64') !== step.digest) throw new SigningRefused('the digest is not the SHA-256 of the message');
-  if (expectedTransaction !== undefined && step.transaction !== expectedTransaction) {
-    throw new SigningRefused(`asked to sign ${step.transaction}, expected ${expectedTransaction}`);
-  }
-  let creator: Uint8Array;
-  let txId: string;
-  try {
-    if (step.step === 'proposal') {
-      const proposal = peer.Proposal.deserializeBinary(message);
-      ({ creator, txId } = headerFacts(proposal.getHeader_asU8()));
-      const invoked = invokedFunction(proposal);
-      if (invoked !== step.transaction) throw new SigningRefused(`the proposal invokes ${invoked}, not ${step.transaction}`);
-    } else if (step.step === 'transaction') {
-      const header = common.Payload.deserializeBinary(message).getHeader();
-      if (header === undefined) throw new SigningRefused('the transaction has no header');
-      ({ creator, txId } = headerFacts(header.serializeBinary()));
-    } else {
-      const request = gatewayProtos.CommitStatusRequest.deserializeBinary(message);
-      creator = msp.SerializedIdentity.deserializeBinary(request.getIdentity_asU8()).getIdBytes_asU8();
-      txId = request.getTransactionId();
-    }
-  } catch (error) {
-    if (error instanceof SigningRefused) throw error;
-    throw new SigningRefused(`the ${step.step} message cannot be decoded: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (!sameCertificate(creator, key.certificatePem)) throw new SigningRefused(`the ${step.step} is not made out to this client's certificate`);
-  if (txId !== step.transactionId) throw new SigningRefused(`the ${step.step} is for transaction ${txId}, not ${step.transactionId}`);
-  return message;
-}
-
 /** Options of {@link followSigning}. */
 export interface FollowOptions {
   /** Refuse to sign any other transaction (`contract:Function`). */
@@ -139,17 +74,21 @@ export interface FollowOptions {
   readonly maxSignatures?: number;
 }
 
+/** A signer over the user's KeyObject: DER with a low S. */
+export function keyObjectSigner(key: SigningKey): WebSigner {
+  return { certificatePem: key.certificatePem, sign: async (message) => lowSSignature(key.privateKey, message) };
+}
+
 /**
  * Follows 202 signing steps from `response`: checks and signs each, POSTs the signature to its
- * signUrl with `post`, until an answer that is not a signing step (returned as is).
+ * signUrl with `post`, until an answer that is not 202 (returned as is). Throws
+ * {@link SigningRefused} (with a stable code) for a step it refuses to sign.
  */
 export async function followSigning<R extends SignableResponse>(response: R, key: SigningKey, post: (path: string, body: { signature: string }) => Promise<R>, options: FollowOptions = {}): Promise<R> {
-  let current = response;
-  for (let signatures = 0; ; signatures++) {
-    const step = current.status === 202 ? signingStepOf(current.body) : undefined;
-    if (step === undefined) return current;
-    if (signatures >= (options.maxSignatures ?? 40)) throw new SigningRefused(`more than ${signatures} signatures asked for one request`);
-    const message = checkStep(step, key, options.expectedTransaction);
-    current = await post(step.signUrl, { signature: Buffer.from(lowSSignature(key.privateKey, message)).toString('base64') });
-  }
+  return followSigningSteps(response, {
+    signer: keyObjectSigner(key),
+    ...(options.expectedTransaction === undefined ? {} : { expect: { transaction: options.expectedTransaction } }),
+    post,
+    maxSteps: options.maxSignatures ?? 40,
+  });
 }

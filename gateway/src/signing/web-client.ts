@@ -1,8 +1,8 @@
 /**
  * The client's side of client-signed transactions (issue #18; protocol in docs/api.md) over
  * WebCrypto and an injected HTTP `post` only, with no Node API: the browser dashboard runs it as
- * is, and Node's WebCrypto runs it in the unit tests (the Node client with a KeyObject is
- * client.ts). The private key is a non-extractable CryptoKey: it signs, it is never exported.
+ * is, and Node's WebCrypto runs it in the unit tests (client.ts adapts it to a
+ * node:crypto KeyObject for the CLI, the seeder, the bench and the tests). The private key is a non-extractable CryptoKey: it signs, it is never exported.
  *
  * For every 202 `{signing}` step the client checks, before signing:
  *   - digest = SHA-256(message) (what Fabric verifies is a signature over that digest);
@@ -20,11 +20,11 @@ export type ClientSigningCode =
   | 'SIGNING_STEP_MALFORMED' | 'DIGEST_MISMATCH' | 'UNEXPECTED_TRANSACTION' | 'UNEXPECTED_ARGUMENTS'
   | 'NOT_MY_IDENTITY' | 'TRANSACTION_ID_MISMATCH' | 'TOO_MANY_SIGNING_STEPS' | 'WALLET_INVALID' | 'KEY_CERTIFICATE_MISMATCH';
 
-/** A refusal by the client itself (nothing was signed for the step that caused it). */
-export class ClientSigningError extends Error {
+/** A step the client refuses to sign, with a stable code (nothing was signed for that step). */
+export class SigningRefused extends Error {
+  override readonly name = 'SigningRefused';
   constructor(readonly code: ClientSigningCode, message: string) {
     super(message);
-    this.name = 'ClientSigningError';
   }
 }
 
@@ -43,7 +43,7 @@ const STEPS: readonly string[] = ['proposal', 'transaction', 'commit'];
 
 /** The `signing` object of a 202 answer, or a SIGNING_STEP_MALFORMED refusal. */
 export function parseSigningStep(body: unknown): SigningStep {
-  const bad = (why: string): never => { throw new ClientSigningError('SIGNING_STEP_MALFORMED', `the gateway's signing step is malformed: ${why}`); };
+  const bad = (why: string): never => { throw new SigningRefused('SIGNING_STEP_MALFORMED', `the gateway's signing step is malformed: ${why}`); };
   const signing: unknown = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['signing'] : undefined;
   if (typeof signing !== 'object' || signing === null) return bad('no "signing" object');
   const field = (name: string): string => {
@@ -55,7 +55,7 @@ export function parseSigningStep(body: unknown): SigningStep {
   const signUrl = field('signUrl');
   if (!signUrl.startsWith('/v1/signing/')) bad('signUrl is not a /v1/signing/ path of this gateway');
   const bytes = (name: string): Uint8Array<ArrayBuffer> => {
-    try { return base64ToBytes(field(name)); } catch (error) { if (error instanceof ClientSigningError) throw error; return bad(`"${name}" is not base64`); }
+    try { return base64ToBytes(field(name)); } catch (error) { if (error instanceof SigningRefused) throw error; return bad(`"${name}" is not base64`); }
   };
   return {
     session: field('session'), step: step as SigningStepName, transactionId: field('transactionId'), transaction: field('transaction'),
@@ -91,15 +91,15 @@ export function webCryptoSigner(privateKey: WebCryptoKey, certificatePem: string
 export async function signerFromWallet(texts: readonly string[]): Promise<WebSigner & { readonly privateKey: WebCryptoKey }> {
   let blocks;
   try { blocks = texts.flatMap((text) => pemBlocks(text)); } catch (error) {
-    throw new ClientSigningError('WALLET_INVALID', error instanceof EncodingError ? error.message : String(error));
+    throw new SigningRefused('WALLET_INVALID', error instanceof EncodingError ? error.message : String(error));
   }
   const keys = blocks.filter((b) => b.label === 'PRIVATE KEY');
   const certificates = blocks.filter((b) => b.label === 'CERTIFICATE');
   if (blocks.some((b) => b.label === 'EC PRIVATE KEY' || b.label === 'ENCRYPTED PRIVATE KEY')) {
-    throw new ClientSigningError('WALLET_INVALID', 'the key must be an unencrypted PKCS#8 PEM ("BEGIN PRIVATE KEY"), as impact-ledger enroll writes it');
+    throw new SigningRefused('WALLET_INVALID', 'the key must be an unencrypted PKCS#8 PEM ("BEGIN PRIVATE KEY"), as impact-ledger enroll writes it');
   }
   if (keys.length !== 1 || certificates.length !== 1 || keys[0] === undefined || certificates[0] === undefined) {
-    throw new ClientSigningError('WALLET_INVALID', `choose the wallet's key (keystore/*_sk) and certificate (signcerts/cert.pem): found ${keys.length} key(s), ${certificates.length} certificate(s)`);
+    throw new SigningRefused('WALLET_INVALID', `choose the wallet's key (keystore/*_sk) and certificate (signcerts/cert.pem): found ${keys.length} key(s), ${certificates.length} certificate(s)`);
   }
   const certificateDer = certificates[0].der;
   let privateKey: WebCryptoKey;
@@ -108,18 +108,18 @@ export async function signerFromWallet(texts: readonly string[]): Promise<WebSig
     privateKey = await crypto.subtle.importKey('pkcs8', keys[0].der, EC_P256, false, ['sign']);
     publicKey = await crypto.subtle.importKey('spki', spkiOfCertificateDer(certificateDer), EC_P256, false, ['verify']);
   } catch (error) {
-    throw new ClientSigningError('WALLET_INVALID', `not an ECDSA P-256 key and certificate: ${error instanceof Error ? error.message : String(error)}`);
+    throw new SigningRefused('WALLET_INVALID', `not an ECDSA P-256 key and certificate: ${error instanceof Error ? error.message : String(error)}`);
   }
   const challenge = crypto.getRandomValues(new Uint8Array(32));
   const proof = await crypto.subtle.sign(ECDSA_SHA256, privateKey, challenge);
   if (!(await crypto.subtle.verify(ECDSA_SHA256, publicKey, proof, challenge))) {
-    throw new ClientSigningError('KEY_CERTIFICATE_MISMATCH', 'the key is not the certificate\'s: choose the key and certificate of the same wallet');
+    throw new SigningRefused('KEY_CERTIFICATE_MISMATCH', 'the key is not the certificate\'s: choose the key and certificate of the same wallet');
   }
   const certificatePem = `-----BEGIN CERTIFICATE-----\n${bytesToBase64(certificateDer).replace(/.{64}/g, '$&\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
   return { ...webCryptoSigner(privateKey, certificatePem), privateKey };
 }
 
-/** What the client asked for: the transaction name and argument values the transaction must carry. */
+/** What the client asked for: the transaction (`contract:Function`) and argument values it must carry. */
 export interface SigningExpectation {
   readonly transaction: string;
   readonly arguments?: readonly string[];
@@ -130,11 +130,12 @@ export interface HttpAnswer { readonly status: number; readonly body: unknown }
 /** Progress of one step: checked and signed, then accepted (the gateway answered the post). */
 export interface SigningProgress { readonly step: SigningStepName; readonly transactionId: string; readonly transaction: string; readonly phase: 'signed' | 'sent' }
 
-export interface StepFollowOptions {
+export interface StepFollowOptions<R extends HttpAnswer = HttpAnswer> {
   readonly signer: WebSigner;
-  readonly expect: SigningExpectation;
+  /** Without one, any transaction is signed that the message itself invokes as the step says. */
+  readonly expect?: SigningExpectation;
   /** POSTs a JSON body to a path of the gateway (with the caller's authentication). */
-  readonly post: (path: string, body: unknown) => Promise<HttpAnswer>;
+  readonly post: (path: string, body: { signature: string }) => Promise<R>;
   readonly onProgress?: (progress: SigningProgress) => void;
   /** Upper bound of steps (3 per attempt); default 30. */
   readonly maxSteps?: number;
@@ -144,43 +145,46 @@ async function sha256(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayB
   return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
 }
 
-/** Checks one step against the client's expectation and identity (see the module comment). */
-export async function checkSigningStep(step: SigningStep, signer: WebSigner, expect: SigningExpectation, currentTransactionId: string | undefined): Promise<void> {
-  if (!sameBytes(await sha256(step.message), step.digest)) throw new ClientSigningError('DIGEST_MISMATCH', 'the digest is not the SHA-256 of the message: not signed');
-  if (step.transaction !== expect.transaction) throw new ClientSigningError('UNEXPECTED_TRANSACTION', `asked to sign ${step.transaction}, expected ${expect.transaction}: not signed`);
+/**
+ * Checks one step against the client's identity and expectation (see the module comment);
+ * `currentTransactionId` is the transaction of the proposal signed before, if any.
+ */
+export async function checkSigningStep(step: SigningStep, certificatePem: string, expect: SigningExpectation | undefined, currentTransactionId?: string): Promise<void> {
+  if (!sameBytes(await sha256(step.message), step.digest)) throw new SigningRefused('DIGEST_MISMATCH', 'the digest is not the SHA-256 of the message: not signed');
+  if (expect !== undefined && step.transaction !== expect.transaction) throw new SigningRefused('UNEXPECTED_TRANSACTION', `asked to sign ${step.transaction}, expected ${expect.transaction}: not signed`);
   if (step.step !== 'proposal' && currentTransactionId !== undefined && step.transactionId !== currentTransactionId) {
-    throw new ClientSigningError('TRANSACTION_ID_MISMATCH', `the ${step.step} step is for transaction ${step.transactionId}, the proposal was ${currentTransactionId}: not signed`);
+    throw new SigningRefused('TRANSACTION_ID_MISMATCH', `the ${step.step} step is for transaction ${step.transactionId}, the proposal was ${currentTransactionId}: not signed`);
   }
   let content;
   try { content = describeSigningMessage(step.step, step.message); } catch (error) {
-    throw new ClientSigningError('SIGNING_STEP_MALFORMED', `the ${step.step} message cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+    throw new SigningRefused('SIGNING_STEP_MALFORMED', `the ${step.step} message cannot be read: ${error instanceof Error ? error.message : String(error)}`);
   }
   let creator: Uint8Array | undefined;
   try { creator = derOfPem(content.certificatePem, 'CERTIFICATE'); } catch { creator = undefined; }
-  if (creator === undefined || !sameBytes(creator, derOfPem(signer.certificatePem, 'CERTIFICATE'))) {
-    throw new ClientSigningError('NOT_MY_IDENTITY', `the ${step.step} names another creator than this key's certificate: not signed`);
+  if (creator === undefined || !sameBytes(creator, derOfPem(certificatePem, 'CERTIFICATE'))) {
+    throw new SigningRefused('NOT_MY_IDENTITY', `the ${step.step} names another creator than this key's certificate: not signed`);
   }
-  if (content.transactionId !== step.transactionId) throw new ClientSigningError('TRANSACTION_ID_MISMATCH', `the ${step.step} message is for transaction ${content.transactionId}, not ${step.transactionId}: not signed`);
+  if (content.transactionId !== step.transactionId) throw new SigningRefused('TRANSACTION_ID_MISMATCH', `the ${step.step} message is for transaction ${content.transactionId}, not ${step.transactionId}: not signed`);
   if (content.args !== undefined) {
-    if (content.args[0] !== expect.transaction) throw new ClientSigningError('UNEXPECTED_TRANSACTION', `the ${step.step} invokes ${content.args[0] ?? 'nothing'}, expected ${expect.transaction}: not signed`);
-    const missing = (expect.arguments ?? []).filter((value) => !content.args?.slice(1).includes(value));
-    if (missing.length > 0) throw new ClientSigningError('UNEXPECTED_ARGUMENTS', `the ${step.step} does not carry ${missing.map((m) => JSON.stringify(m)).join(', ')}: not signed`);
+    if (content.args[0] !== step.transaction) throw new SigningRefused('UNEXPECTED_TRANSACTION', `the ${step.step} invokes ${content.args[0] ?? 'nothing'}, not ${step.transaction}: not signed`);
+    const missing = (expect?.arguments ?? []).filter((value) => !content.args?.slice(1).includes(value));
+    if (missing.length > 0) throw new SigningRefused('UNEXPECTED_ARGUMENTS', `the ${step.step} does not carry ${missing.map((m) => JSON.stringify(m)).join(', ')}: not signed`);
   }
 }
 
 /**
  * Follows the gateway's signing steps from the first answer of a route: returns the first
  * non-202 answer (a custodial caller's first answer is returned at once). Throws
- * ClientSigningError when a step fails a check (that step is then not signed).
+ * SigningRefused when a step fails a check (that step is then not signed).
  */
-export async function followSigningSteps(first: HttpAnswer, options: StepFollowOptions): Promise<HttpAnswer> {
+export async function followSigningSteps<R extends HttpAnswer>(first: R, options: StepFollowOptions<R>): Promise<R> {
   const maxSteps = options.maxSteps ?? 30;
   let answer = first;
   let transactionId: string | undefined;
   for (let steps = 0; answer.status === 202; steps++) {
-    if (steps >= maxSteps) throw new ClientSigningError('TOO_MANY_SIGNING_STEPS', `still asked to sign after ${maxSteps} steps: stopped`);
+    if (steps >= maxSteps) throw new SigningRefused('TOO_MANY_SIGNING_STEPS', `still asked to sign after ${maxSteps} steps: stopped`);
     const step = parseSigningStep(answer.body);
-    await checkSigningStep(step, options.signer, options.expect, transactionId);
+    await checkSigningStep(step, options.signer.certificatePem, options.expect, transactionId);
     transactionId = step.transactionId;
     const signature = await options.signer.sign(step.message);
     const progress = { step: step.step, transactionId: step.transactionId, transaction: step.transaction };

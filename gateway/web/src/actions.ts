@@ -6,7 +6,7 @@
  * and follows the steps until the final answer (../../src/signing/web-client.ts, unit-tested in Node). The key comes from the user's wallet files, is imported non-extractable and lives in this
  * tab's memory only: never stored, never sent; reloading or logging out forgets it.
  */
-import { ClientSigningError, followSigningSteps, signerFromWallet, type SigningExpectation, type SigningProgress, type WebSigner } from '../../src/signing/web-client.js';
+import { SigningRefused, followSigningSteps, signerFromWallet, type SigningExpectation, type SigningProgress, type WebSigner } from '../../src/signing/web-client.js';
 import { $, el } from './dom';
 import { postJson } from './http';
 
@@ -49,7 +49,7 @@ async function run(action: Action, onCommitted: () => Promise<void>): Promise<vo
     const first = await postJson(action.path, action.body, { 'idempotency-key': crypto.randomUUID() });
     let answer = first;
     if (first.status === 202) {
-      if (signer === undefined) throw new ClientSigningError('WALLET_INVALID', 'the gateway asks you to sign this action: load your wallet key first (nothing was signed or sent)');
+      if (signer === undefined) throw new SigningRefused('WALLET_INVALID', 'the gateway asks you to sign this action: load your wallet key first (nothing was signed or sent)');
       answer = await followSigningSteps(first, { signer, expect: action.expect, post: (path, body) => postJson(path, body), onProgress: showProgress });
     }
     if (answer.status >= 300) {
@@ -64,7 +64,7 @@ async function run(action: Action, onCommitted: () => Promise<void>): Promise<vo
     await onCommitted();
   } catch (caught) {
     result.textContent = '';
-    error.textContent = caught instanceof ClientSigningError
+    error.textContent = caught instanceof SigningRefused
       ? `${action.label} not signed — ${caught.code}: ${caught.message}`
       : `${action.label} failed — ${caught instanceof Error ? caught.message : String(caught)}`;
   } finally {
@@ -84,7 +84,7 @@ async function loadWallet(files: FileList | null): Promise<void> {
     status.setAttribute('data-loaded', 'true');
     status.classList.remove('error');
   } catch (caught) {
-    status.textContent = caught instanceof ClientSigningError ? `${caught.code}: ${caught.message}` : String(caught);
+    status.textContent = caught instanceof SigningRefused ? `${caught.code}: ${caught.message}` : String(caught);
     status.classList.add('error');
   }
 }
