@@ -53,18 +53,20 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   'credentials:check': { usage: 'credentials:check <credential.json|->', summary: 'is a credential anchored?', request: (a) => ({ method: 'POST', path: '/v1/credentials/check', body: { credential: jsonFile(a[0]) } }) },
   totals: { usage: 'totals [pillar]', summary: 'totals per pillar and unit', request: (a) => ({ method: 'GET', path: `/v1/totals${a[0] ? `?pillar=${enc(a[0])}` : ''}` }) },
   ready: { usage: 'ready', summary: 'is the gateway ready?', request: () => ({ method: 'GET', path: '/ready' }) },
+  call: { usage: 'call <METHOD> <path> [body.json|-]', summary: 'any route (e.g. POST /v1/campaigns -)', request: (a) => ({ method: arg(a, 0, 'METHOD').toUpperCase(), path: arg(a, 1, 'path'), ...(a[2] ? { body: jsonFile(a[2]) } : {}) }) },
 };
 
 function help(): string {
   const lines = Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(72)} ${c.summary}`);
   return [
-    'Usage: impact-ledger [--url URL] [--token TOKEN] [--wallet DIR] [--idempotency-key KEY] <command> [args]',
+    'Usage: impact-ledger [--url URL] [--token TOKEN] [--wallet DIR] [--idempotency-key KEY] [--min-block-number N] <command> [args]',
     '',
     'Thin client of an impact-ledger gateway. URL and token default to IL_GATEWAY_URL and IL_GATEWAY_TOKEN.',
     'Mutations send an Idempotency-Key (random unless given), so re-running after a timeout is safe with the same key.',
     'Signing: unless the gateway signs for you (a custodial service account), it answers a mutation with steps to sign;',
-    'with --wallet DIR (default IL_WALLET; a wallet made by `enroll`) the CLI checks each step (your certificate, the',
-    'transaction) and signs it here with the wallet\'s key: the key never leaves this machine.',
+    'with --wallet DIR (default IL_WALLET; a wallet made by `enroll`, or a user\'s msp folder) the CLI checks each step',
+    '(your certificate, the transaction) and signs it here with the wallet\'s key: the key never leaves this machine.',
+    '--min-block-number N answers only once this organisation\'s peer has block N (a block another gateway answered).',
     '',
     'Commands:',
     ...lines,
@@ -85,7 +87,10 @@ async function main(argv: readonly string[]): Promise<number> {
   if (argv[0] === 'reenroll') return reenroll(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: [...argv], allowPositionals: true,
-    options: { url: { type: 'string' }, token: { type: 'string' }, wallet: { type: 'string' }, 'idempotency-key': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      url: { type: 'string' }, token: { type: 'string' }, wallet: { type: 'string' }, 'idempotency-key': { type: 'string' }, 'min-block-number': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const [name, ...args] = positionals;
   const command = name === undefined ? undefined : COMMANDS[name];
@@ -100,6 +105,7 @@ async function main(argv: readonly string[]): Promise<number> {
     ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
     ...(body === undefined ? {} : { 'content-type': 'application/json' }),
     ...(method === 'GET' ? {} : { 'idempotency-key': values['idempotency-key'] ?? randomUUID() }),
+    ...(values['min-block-number'] === undefined ? {} : { 'min-block-number': values['min-block-number'] }),
   };
   const send = async (sendMethod: string, sendPath: string, sendHeaders: Record<string, string>, sendBody: unknown): Promise<{ status: number; body: unknown; text: string }> => {
     const response = await fetch(`${url}${sendPath}`, { method: sendMethod, headers: sendHeaders, ...(sendBody === undefined ? {} : { body: JSON.stringify(sendBody) }) });

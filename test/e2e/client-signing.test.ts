@@ -217,6 +217,30 @@ describe('e2e: client-signed transactions', function () {
     expect(await voteCount(claimId)).to.equal(1);
   });
 
+  it('answers a read conflict at the commit step with a fresh proposal step, which then commits', async () => {
+    const id = `signing-mvcc-${randomBytes(4).toString('hex')}`;
+    const funder = world.client(1, 'User5');
+    await settled(await funder.json<Committed>('POST', '/v1/campaigns', {
+      id, name: 'MVCC through signing', protocols: [protocol.id], currency: 'EUR', budget: 50_000, pricePerUnit: 1,
+      criteria: { periodStart: '2025-01-01', periodEnd: '2025-12-31' },
+    }, 201));
+    const raw = funder.withoutSigning();
+    const key = userKey(world.net, 1, 'User5');
+    const next = async (step: SigningStepBody): Promise<HttpResponse> => raw.request('POST', step.signUrl, { signature: signed(messageOf(step), key) });
+    // both endorsed against the same version of the campaign before either is sent
+    const proposals = [stepOf(await raw.request('POST', `/v1/campaigns/${id}/budget`, { budget: 60_000 })), stepOf(await raw.request('POST', `/v1/campaigns/${id}/budget`, { budget: 70_000 }))];
+    const transactions = [stepOf(await next(proposals[0] as SigningStepBody)), stepOf(await next(proposals[1] as SigningStepBody))];
+    const commits = [stepOf(await next(transactions[0] as SigningStepBody)), stepOf(await next(transactions[1] as SigningStepBody))];
+    const answers = [await next(commits[0] as SigningStepBody), await next(commits[1] as SigningStepBody)];
+    expect(answers.map((a) => a.status).sort(), answers.map((a) => a.text).join('\n')).to.deep.equal([200, 202]);
+    const retried = answers.find((a) => a.status === 202) as HttpResponse;
+    const fresh = stepOf(retried);
+    expect(fresh.step).to.equal('proposal');
+    expect(fresh.transactionId).to.not.be.oneOf(proposals.map((p) => p.transactionId));
+    const final = await followSigning(retried, key, (signUrl, signature) => raw.request('POST', signUrl, signature));
+    expect(final.status, final.text).to.equal(200);
+  });
+
   it('the client library refuses to sign a step made out to another certificate', async () => {
     const claimId = await newClaim();
     const response = await world.client(1, 'User2').withoutSigning().request('POST', `/v1/claims/${claimId}/verifications`, vote());

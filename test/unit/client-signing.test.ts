@@ -1,218 +1,243 @@
 /**
- * The client's side of client-signed transactions (issue #18), in Node with the same WebCrypto
- * code the browser dashboard runs: P1363 -> DER with low S, reading back what a message says,
- * importing a wallet's key non-extractable, and following the gateway's signing steps with the
- * checks made before every signature.
+ * Client signing, without Fabric: DER and low-S conversions, the gateway's signature check, the
+ * signing session rules (caller binding, one signature per step, expiry), custody declarations
+ * (ConfigError for a custodial verifier or validator) and the Fabric client id of a certificate.
  */
-import type * as FabricProtos from '@hyperledger/fabric-protos';
-import * as grpc from '@grpc/grpc-js';
-import { connect, type Identity } from '@hyperledger/fabric-gateway';
 import {
-  derOfPem, describeSigningMessage, EncodingError, followSigning, followSigningSteps, isLowS, P256_ORDER, p1363ToDer, parseDerSignature,
-  SignatureFormatError, signerFromWallet, SigningRefused, spkiOfCertificateDer, type SigningProgress, type WebSigner,
+  ApiError, ConfigError, checkSignature, clientSignerOf, createSigningSessions, encodeDerSignature, fabricClientId, isLowS, loadCustody, lowS, normaliseDer,
+  P256_ORDER, p1363ToDer, parseDerSignature, SignatureFormatError, type ApiKey, type Outcome, type StepSink,
 } from '@impact-ledger/gateway';
+import type { OrgNetwork } from '@impact-ledger/gateway';
 import { expect } from 'chai';
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
-import { createRequire } from 'node:module';
+import { ClientIdentity } from 'fabric-shim';
+import { generateKeyPairSync, sign, verify, X509Certificate, type KeyObject } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { certificateAndKey } from '../helpers/certificates';
-import { REPO_ROOT } from '../helpers/network';
-import { fabricMessages, playedGateway, signingAnswer, type SignedMessages } from '../helpers/signing-messages';
+import { certificatePem } from '../helpers/certificates';
 
-const { gateway: gatewayProtos } = createRequire(path.join(REPO_ROOT, 'gateway', 'package.json'))('@hyperledger/fabric-protos') as typeof FabricProtos;
+const message = Buffer.from('the bytes Fabric hashes');
 
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
-const scalar = (value: bigint): Buffer => Buffer.from(value.toString(16).padStart(64, '0'), 'hex');
-
-async function expectRefusal(promise: Promise<unknown>, code: string): Promise<void> {
-  let caught: unknown;
-  try { await promise; } catch (error) { caught = error; }
-  expect(caught, `refused with ${code}`).to.be.instanceOf(SigningRefused);
-  expect((caught as { code?: string }).code).to.equal(code);
+function p256(): { privateKey: KeyObject; publicKey: KeyObject } {
+  return generateKeyPairSync('ec', { namedCurve: 'P-256' });
 }
 
-describe('client signing: P1363 -> DER with low S (signing/der.ts, shared by the Node and browser clients)', () => {
-  it('encodes r and s as minimal DER INTEGERs (a leading 0 when the top bit is set)', () => {
-    expect(hex(p1363ToDer(Buffer.concat([scalar(1n), scalar(1n)])))).to.equal('3006020101020101');
-    const r = BigInt(`0x80${'00'.repeat(31)}`);
-    expect(hex(p1363ToDer(Buffer.concat([scalar(r), scalar(0x7fn)])))).to.equal(`3026022100${hex(scalar(r))}02017f`);
+/** A DER signature with a high S (the other valid signature of the same message). */
+function highS(der: Uint8Array): Uint8Array {
+  const parsed = parseDerSignature(der);
+  return encodeDerSignature({ r: parsed.r, s: isLowS(parsed) ? P256_ORDER - parsed.s : parsed.s });
+}
+
+function codeOf(action: () => unknown): string | undefined {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof ApiError) return error.code;
+    throw error;
+  }
+  return undefined;
+}
+
+async function codeOfAsync(action: () => Promise<unknown>): Promise<string | undefined> {
+  try {
+    await action();
+  } catch (error) {
+    if (error instanceof ApiError) return error.code;
+    throw error;
+  }
+  return undefined;
+}
+
+describe('client signing: DER and low S', () => {
+  const { privateKey, publicKey } = p256();
+
+  it('parses and re-encodes what node:crypto signs, byte for byte', () => {
+    for (let i = 0; i < 20; i++) {
+      const der = sign('sha256', message, { key: privateKey, dsaEncoding: 'der' });
+      expect(Buffer.from(encodeDerSignature(parseDerSignature(der)))).to.deep.equal(der);
+    }
   });
 
-  it('replaces a high S by n - S, and keeps a low one', () => {
-    const { s } = parseDerSignature(p1363ToDer(Buffer.concat([scalar(5n), scalar(P256_ORDER - 3n)])));
-    expect(s).to.equal(3n);
-    expect(parseDerSignature(p1363ToDer(Buffer.concat([scalar(5n), scalar(P256_ORDER / 2n)]))).s).to.equal(P256_ORDER / 2n);
-    expect(parseDerSignature(p1363ToDer(Buffer.concat([scalar(5n), scalar(P256_ORDER / 2n + 1n)]))).s).to.equal(P256_ORDER / 2n);
+  it('normalises a high S to n - s: low, still valid, and idempotent', () => {
+    for (let i = 0; i < 20; i++) {
+      const high = highS(sign('sha256', message, { key: privateKey, dsaEncoding: 'der' }));
+      expect(isLowS(parseDerSignature(high))).to.equal(false);
+      const low = normaliseDer(high);
+      expect(isLowS(parseDerSignature(low))).to.equal(true);
+      expect(verify('sha256', message, { key: publicKey, dsaEncoding: 'der' }, low)).to.equal(true);
+      expect(Buffer.from(normaliseDer(low))).to.deep.equal(Buffer.from(low));
+    }
   });
 
-  it('turns real signatures, high S ones included, into DER that verifies and is low S', () => {
-    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    let highBefore = 0;
-    for (let i = 0; i < 64; i++) {
-      const data = Buffer.from(`message ${i}`);
-      const raw = sign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' });
-      if (BigInt(`0x${raw.subarray(32).toString('hex')}`) > P256_ORDER / 2n) highBefore++;
+  it('turns a P1363 (WebCrypto) signature into a valid DER low-S one', () => {
+    for (let i = 0; i < 20; i++) {
+      const raw = sign('sha256', message, { key: privateKey, dsaEncoding: 'ieee-p1363' });
       const der = p1363ToDer(raw);
       expect(isLowS(parseDerSignature(der))).to.equal(true);
-      expect(verify('sha256', data, publicKey, der), `signature ${i}`).to.equal(true);
+      expect(verify('sha256', message, { key: publicKey, dsaEncoding: 'der' }, der)).to.equal(true);
     }
-    expect(highBefore, 'some signatures had a high S to fix').to.be.greaterThan(0);
-  });
-
-  it('refuses a signature of the wrong length and malformed DER', () => {
     expect(() => p1363ToDer(new Uint8Array(63))).to.throw(SignatureFormatError);
-    for (const bad of ['3006020101020101ff', '300702020001020101', '3006020181020101', '3106020101020101', '30060201010201', '3006020100020101']) {
-      expect(() => parseDerSignature(Buffer.from(bad, 'hex')), bad).to.throw(SignatureFormatError);
-    }
+  });
+
+  it('refuses what is not strict DER: trailing bytes, non-minimal or negative integers, scalars out of range', () => {
+    const good = Buffer.from(sign('sha256', message, { key: privateKey, dsaEncoding: 'der' }));
+    const bad = [
+      Buffer.concat([good, Buffer.from([0])]),
+      Buffer.from([0x30, 6, 0x02, 2, 0x00, 0x01, 0x02, 1, 1].slice(0, 8)),
+      Buffer.from([0x30, 7, 0x02, 2, 0x00, 0x01, 0x02, 1, 1]),
+      Buffer.from([0x30, 6, 0x02, 1, 0x81, 0x02, 1, 1]),
+      Buffer.from([0x30, 6, 0x02, 1, 0x00, 0x02, 1, 1]),
+      encodeDerSignature({ r: 1n, s: P256_ORDER }),
+      Buffer.from('not a signature at all'),
+    ];
+    for (const bytes of bad) expect(() => parseDerSignature(bytes), bytes.toString('hex')).to.throw(SignatureFormatError);
+    expect(lowS({ r: 1n, s: P256_ORDER - 1n })).to.deep.equal({ r: 1n, s: 1n });
+  });
+
+  it('the gateway check: a valid low-S signature passes; high S, another key, other bytes and garbage are refused', () => {
+    const der = normaliseDer(sign('sha256', message, { key: privateKey, dsaEncoding: 'der' }));
+    expect(codeOf(() => checkSignature(publicKey, message, der))).to.equal(undefined);
+    expect(codeOf(() => checkSignature(publicKey, message, highS(der)))).to.equal('SIGNATURE_NOT_LOW_S');
+    expect(codeOf(() => checkSignature(p256().publicKey, message, der))).to.equal('SIGNATURE_INVALID');
+    expect(codeOf(() => checkSignature(publicKey, Buffer.from('other bytes'), der))).to.equal('SIGNATURE_INVALID');
+    expect(codeOf(() => checkSignature(publicKey, message, Buffer.from('garbage garbage')))).to.equal('SIGNATURE_INVALID');
   });
 });
 
-describe('client signing: reading what is signed', () => {
-  const { certPem } = certificateAndKey('/O=org1/OU=client/CN=User5@org1');
-  const invocation = { mspId: 'Org1MSP', certPem, txId: 'a'.repeat(64), channel: 'impact', chaincode: 'impact', args: ['campaigns:Settle', 'camp-1', 'b'.repeat(64)] };
+describe('client signing: sessions', () => {
+  const alice = p256();
+  const bob = p256();
+  const signatureOf = (bytes: Uint8Array, key: KeyObject = alice.privateKey): Uint8Array => normaliseDer(sign('sha256', bytes, { key, dsaEncoding: 'der' }));
+  const done: Outcome = { status: 201, body: { result: {}, txId: 'tx', blockNumber: 3 }, replayed: false };
 
-  it('reads creator, transaction id, channel, chaincode and arguments of the three messages', () => {
-    const messages = fabricMessages(invocation);
-    for (const step of ['proposal', 'transaction'] as const) {
-      expect(describeSigningMessage(step, new Uint8Array(messages[step])), step).to.deep.equal({
-        mspId: 'Org1MSP', certificatePem: certPem, transactionId: invocation.txId, channel: 'impact', chaincode: 'impact', args: invocation.args,
-      });
-    }
-    expect(describeSigningMessage('commit', new Uint8Array(messages.commit))).to.deep.equal({ mspId: 'Org1MSP', certificatePem: certPem, transactionId: invocation.txId, channel: 'impact' });
-  });
-
-  it("reads the proposal that fabric-gateway's offline signing builds (its digest is SHA-256 of the message)", async () => {
-    const client = new grpc.Client('127.0.0.1:1', grpc.credentials.createInsecure());
-    const identity: Identity = { mspId: 'Org1MSP', credentials: Buffer.from(certPem) };
-    const gw = connect({ client, identity });
-    try {
-      const proposal = gw.getNetwork('impact').getContract('impact', 'campaigns').newProposal('Settle', { arguments: ['camp-1', 'b'.repeat(64)] });
-      const message = gatewayProtos.ProposedTransaction.deserializeBinary(proposal.getBytes()).getProposal()?.getProposalBytes_asU8() ?? new Uint8Array(0);
-      expect(hex(createHash('sha256').update(message).digest())).to.equal(hex(proposal.getDigest()));
-      const content = describeSigningMessage('proposal', new Uint8Array(message));
-      expect(content).to.deep.include({ mspId: 'Org1MSP', certificatePem: certPem, transactionId: proposal.getTransactionId(), channel: 'impact', chaincode: 'impact' });
-      expect(content.args).to.deep.equal(['campaigns:Settle', 'camp-1', 'b'.repeat(64)]);
-    } finally {
-      gw.close();
-      client.close();
-    }
-  });
-
-  it('finds the public key of a certificate (what the browser matches the key against)', () => {
-    const spki = spkiOfCertificateDer(derOfPem(certPem, 'CERTIFICATE'));
-    expect(hex(spki)).to.equal(hex(createPublicKey(certPem).export({ format: 'der', type: 'spki' })));
-    expect(() => spkiOfCertificateDer(new Uint8Array([0x30, 0x05, 1]))).to.throw(EncodingError);
-    expect(() => describeSigningMessage('proposal', new Uint8Array([0x0a, 0x05, 1]))).to.throw(EncodingError);
-  });
-});
-
-describe('client signing: wallet key in WebCrypto, non-extractable', () => {
-  const user = certificateAndKey('/O=org1/OU=client/CN=User5@org1');
-  const other = certificateAndKey('/O=org1/OU=client/CN=User4@org1');
-
-  it("imports the wallet's PKCS#8 key non-extractable and signs low-S DER that the certificate verifies", async () => {
-    const signer = await signerFromWallet([user.keyPem, user.certPem]);
-    expect(signer.privateKey.extractable).to.equal(false);
-    expect(signer.privateKey.usages).to.deep.equal(['sign']);
-    let exported = true;
-    await crypto.subtle.exportKey('pkcs8', signer.privateKey).catch(() => { exported = false; });
-    expect(exported, 'the key cannot be exported').to.equal(false);
-    const message = new TextEncoder().encode('a proposal');
-    const der = await signer.sign(message);
-    expect(isLowS(parseDerSignature(der))).to.equal(true);
-    expect(verify('sha256', message, createPublicKey(user.certPem), der)).to.equal(true);
-    expect(hex(derOfPem(signer.certificatePem, 'CERTIFICATE'))).to.equal(hex(derOfPem(user.certPem, 'CERTIFICATE')));
-  });
-
-  it("refuses another wallet's certificate, a SEC1 key and a wallet missing a file", async () => {
-    await expectRefusal(signerFromWallet([user.keyPem, other.certPem]), 'KEY_CERTIFICATE_MISMATCH');
-    const sec1 = createPrivateKey(user.keyPem).export({ format: 'pem', type: 'sec1' }).toString();
-    await expectRefusal(signerFromWallet([sec1, user.certPem]), 'WALLET_INVALID');
-    await expectRefusal(signerFromWallet([user.certPem]), 'WALLET_INVALID');
-    await expectRefusal(signerFromWallet(['-----BEGIN PRIVATE KEY-----\n!!\n-----END PRIVATE KEY-----', user.certPem]), 'WALLET_INVALID');
-  });
-});
-
-describe('client signing: following the signing steps', () => {
-  const user = certificateAndKey('/O=org1/OU=client/CN=User5@org1');
-  const other = certificateAndKey('/O=org1/OU=client/CN=User4@org1');
-  const proofId = 'c'.repeat(64);
-  const invocation = { mspId: 'Org1MSP', certPem: user.certPem, channel: 'impact', chaincode: 'impact', args: ['campaigns:Settle', 'camp-1', proofId] };
-  const expectation = { transaction: 'campaigns:Settle', arguments: ['camp-1', proofId] };
-  let signer: WebSigner;
-
-  before(async () => { signer = await signerFromWallet([user.keyPem + user.certPem]); });
-
-  it('signs proposal, transaction and commit, reports progress and returns the final answer', async () => {
-    const gw = playedGateway(invocation, 'campaigns:Settle');
-    const progress: SigningProgress[] = [];
-    const answer = await followSigningSteps(gw.first(), { signer, expect: expectation, post: gw.post, onProgress: (p) => progress.push(p) });
-    expect(answer).to.deep.include({ status: 201 });
-    expect(gw.posts.map((p) => p.step)).to.deep.equal(['proposal', 'transaction', 'commit']);
-    expect(progress.map((p) => `${p.step} ${p.phase}`)).to.deep.equal(['proposal signed', 'proposal sent', 'transaction signed', 'transaction sent', 'commit signed', 'commit sent']);
-  });
-
-  it('follows a fresh proposal after an MVCC conflict until the final answer', async () => {
-    const gw = playedGateway(invocation, 'campaigns:Settle', { conflicts: 2 });
-    const answer = await followSigningSteps(gw.first(), { signer, expect: expectation, post: gw.post });
-    expect(answer.status).to.equal(201);
-    expect(gw.posts).to.have.length(9);
-  });
-
-  it('returns a custodial answer and a problem as they are, without signing anything more', async () => {
-    const custodial = { status: 201, body: { txId: 'x', blockNumber: 1 } };
-    expect(await followSigningSteps(custodial, { signer, expect: expectation, post: () => { throw new Error('no post') } })).to.equal(custodial);
-    // a key that is not the certificate's: the client's checks pass, the gateway refuses the signature
-    const wrongKey = await signerFromWallet([other.keyPem, other.certPem]);
-    const gw = playedGateway(invocation, 'campaigns:Settle');
-    const signed: WebSigner = { certificatePem: user.certPem, sign: wrongKey.sign };
-    const answer = await followSigningSteps(gw.first(), { signer: signed, expect: expectation, post: gw.post });
-    expect(answer.status).to.equal(400);
-    expect(answer.body).to.deep.include({ code: 'SIGNATURE_INVALID' });
-  });
-
-  const tampered: [string, string, (step: string, m: SignedMessages, txId: string) => SignedMessages, number][] = [
-    ['another creator in the proposal', 'NOT_MY_IDENTITY', (step, m, txId) => (step === 'proposal' ? { ...m, proposal: fabricMessages({ ...invocation, certPem: other.certPem, txId }).proposal } : m), 0],
-    ['another creator in the commit request', 'NOT_MY_IDENTITY', (step, m, txId) => (step === 'commit' ? { ...m, commit: fabricMessages({ ...invocation, certPem: other.certPem, txId }).commit } : m), 2],
-    ['another transaction in the proposal', 'UNEXPECTED_TRANSACTION', (step, m, txId) => (step === 'proposal' ? { ...m, proposal: fabricMessages({ ...invocation, args: ['proofs:Transfer', proofId, 'someone', '5', ''], txId }).proposal } : m), 0],
-    ['another proof in the transaction', 'UNEXPECTED_ARGUMENTS', (step, m, txId) => (step === 'transaction' ? { ...m, transaction: fabricMessages({ ...invocation, args: ['campaigns:Settle', 'camp-1', 'd'.repeat(64)], txId }).transaction } : m), 1],
-  ];
-  for (const [what, code, tamper, signedBefore] of tampered) {
-    it(`refuses to sign ${what} (${code}) and posts nothing for it`, async () => {
-      const gw = playedGateway(invocation, 'campaigns:Settle', { tamper });
-      await expectRefusal(followSigningSteps(gw.first(), { signer, expect: expectation, post: gw.post }), code);
-      expect(gw.posts, 'only the steps before it were signed').to.have.length(signedBefore);
-    });
+  /** A mutation that asks for two signatures, then answers `done`; records what it was given. */
+  function twoSteps(given: Uint8Array[]): (sink: StepSink) => Promise<Outcome> {
+    return async (sink) => {
+      given.push(await sink.sign({ step: 'proposal', transactionId: 't1', transaction: 'claims:Verify', message: Buffer.from('proposal bytes') }));
+      given.push(await sink.sign({ step: 'transaction', transactionId: 't1', transaction: 'claims:Verify', message: Buffer.from('transaction bytes') }));
+      return done;
+    };
   }
 
-  it('refuses a digest that is not the SHA-256 of the message, a renamed transaction and a changed transaction id', async () => {
-    const messages = fabricMessages({ ...invocation, txId: 'e'.repeat(64) });
-    const post = () => { throw new Error('nothing may be posted'); };
-    await expectRefusal(followSigningSteps(signingAnswer('proposal', 'e'.repeat(64), 'campaigns:Settle', messages.proposal, new Uint8Array(32)), { signer, expect: expectation, post }), 'DIGEST_MISMATCH');
-    await expectRefusal(followSigningSteps(signingAnswer('proposal', 'e'.repeat(64), 'proofs:Retire', messages.proposal), { signer, expect: expectation, post }), 'UNEXPECTED_TRANSACTION');
-    await expectRefusal(followSigningSteps(signingAnswer('proposal', 'f'.repeat(64), 'campaigns:Settle', messages.proposal), { signer, expect: expectation, post }), 'TRANSACTION_ID_MISMATCH');
-    const next = fabricMessages({ ...invocation, txId: '0'.repeat(64) });
-    await expectRefusal(followSigningSteps(signingAnswer('proposal', 'e'.repeat(64), 'campaigns:Settle', messages.proposal), {
-      signer, expect: expectation, post: async () => signingAnswer('transaction', '0'.repeat(64), 'campaigns:Settle', next.transaction),
-    }), 'TRANSACTION_ID_MISMATCH');
-    await expectRefusal(followSigningSteps({ status: 202, body: { signing: { step: 'proposal' } } }, { signer, expect: expectation, post }), 'SIGNING_STEP_MALFORMED');
+  it('answers each step in turn and the outcome after the last; the mutation gets the checked signatures', async () => {
+    const sessions = createSigningSessions();
+    const given: Uint8Array[] = [];
+    const first = await sessions.start('alice', alice.publicKey, twoSteps(given));
+    if (first.kind !== 'step') throw new Error('expected a step');
+    expect(first.step).to.include({ step: 'proposal', transaction: 'claims:Verify', message: Buffer.from('proposal bytes').toString('base64'), signUrl: `/v1/signing/${first.step.session}` });
+    const second = await sessions.sign('alice', first.step.session, signatureOf(Buffer.from('proposal bytes')));
+    expect(second.kind === 'step' && second.step.step).to.equal('transaction');
+    const last = await sessions.sign('alice', first.step.session, signatureOf(Buffer.from('transaction bytes')));
+    expect(last).to.deep.equal({ kind: 'done', outcome: done });
+    expect(given).to.have.length(2);
+    sessions.close();
   });
 
-  it("runs the same checks for the Node client, which signs with the user's KeyObject", async () => {
-    const key = { certificatePem: user.certPem, privateKey: createPrivateKey(user.keyPem) };
-    const gw = playedGateway(invocation, 'campaigns:Settle', { conflicts: 1 });
-    expect((await followSigning(gw.first(), key, gw.post, { expectedTransaction: 'campaigns:Settle' })).status).to.equal(201);
-    expect(gw.posts).to.have.length(6);
-    const foreign = { certificatePem: other.certPem, privateKey: createPrivateKey(other.keyPem) };
-    const refused = playedGateway(invocation, 'campaigns:Settle');
-    await expectRefusal(followSigning(refused.first(), foreign, refused.post), 'NOT_MY_IDENTITY');
-    await expectRefusal(followSigning(playedGateway(invocation, 'campaigns:Settle').first(), key, gw.post, { expectedTransaction: 'proofs:Retire' }), 'UNEXPECTED_TRANSACTION');
-    expect(refused.posts).to.deep.equal([]);
+  it('binds a session to its caller, keeps a step open after a bad signature, takes one signature per step', async () => {
+    const sessions = createSigningSessions();
+    const first = await sessions.start('alice', alice.publicKey, twoSteps([]));
+    if (first.kind !== 'step') throw new Error('expected a step');
+    const id = first.step.session;
+    const good = signatureOf(Buffer.from('proposal bytes'));
+    expect(await codeOfAsync(() => sessions.sign('bob', id, good))).to.equal('SIGNING_SESSION_UNKNOWN');
+    expect(await codeOfAsync(() => sessions.sign('alice', `${id}0`, good))).to.equal('SIGNING_SESSION_UNKNOWN');
+    expect(await codeOfAsync(() => sessions.sign('alice', id, signatureOf(Buffer.from('proposal bytes'), bob.privateKey)))).to.equal('SIGNATURE_INVALID');
+    await sessions.sign('alice', id, good);
+    expect(await codeOfAsync(() => sessions.sign('alice', id, good))).to.equal('SIGNING_STEP_DONE');
+    await sessions.sign('alice', id, signatureOf(Buffer.from('transaction bytes')));
+    expect(await codeOfAsync(() => sessions.sign('alice', id, signatureOf(Buffer.from('transaction bytes'))))).to.equal('SIGNING_STEP_DONE');
+    sessions.close();
   });
 
-  it('stops after maxSteps when the gateway never stops asking', async () => {
-    const gw = playedGateway(invocation, 'campaigns:Settle', { conflicts: 100 });
-    await expectRefusal(followSigningSteps(gw.first(), { signer, expect: expectation, post: gw.post, maxSteps: 6 }), 'TOO_MANY_SIGNING_STEPS');
-    expect(gw.posts).to.have.length(6);
+  it('answers at once, with no session, a mutation that needs no signature or fails before one', async () => {
+    const sessions = createSigningSessions();
+    expect(await sessions.start('alice', alice.publicKey, async () => done)).to.deep.equal({ kind: 'done', outcome: done });
+    expect(await codeOfAsync(() => sessions.start('alice', alice.publicKey, async () => { throw new ApiError(422, 'INVALID_CREDENTIAL', 'no'); }))).to.equal('INVALID_CREDENTIAL');
+    expect(sessions.size).to.equal(0);
+  });
+
+  it('passes a refusal after a signature to the signing request (the problem a custodial caller would get)', async () => {
+    const sessions = createSigningSessions();
+    const first = await sessions.start('alice', alice.publicKey, async (sink) => {
+      await sink.sign({ step: 'proposal', transactionId: 't', transaction: 'claims:Verify', message: Buffer.from('p') });
+      throw new ApiError(403, 'NOT_DESIGNATED', 'not a designated verifier');
+    });
+    if (first.kind !== 'step') throw new Error('expected a step');
+    expect(await codeOfAsync(() => sessions.sign('alice', first.step.session, signatureOf(Buffer.from('p'))))).to.equal('NOT_DESIGNATED');
+    sessions.close();
+  });
+
+  it('expires a step not signed in time: the mutation fails, the session is unknown', async () => {
+    const sessions = createSigningSessions({ ttlMs: 50 });
+    let failure: unknown;
+    const first = await sessions.start('alice', alice.publicKey, async (sink) => {
+      try {
+        await sink.sign({ step: 'proposal', transactionId: 't', transaction: 'claims:Verify', message: Buffer.from('p') });
+      } catch (error) {
+        failure = error;
+        throw error;
+      }
+      return done;
+    });
+    if (first.kind !== 'step') throw new Error('expected a step');
+    expect(Date.parse(first.step.expiresAt)).to.be.greaterThan(Date.now() - 1000);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(failure).to.be.instanceOf(ApiError).with.property('code', 'SIGNING_SESSION_EXPIRED');
+    expect(await codeOfAsync(() => sessions.sign('alice', first.step.session, signatureOf(Buffer.from('p'))))).to.equal('SIGNING_SESSION_UNKNOWN');
+    expect(sessions.size).to.equal(0);
+  });
+});
+
+describe('client signing: custody and identities', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'il-custody-'));
+  const fileOf = (name: string, pem: string): string => {
+    const file = path.join(dir, name);
+    writeFileSync(file, pem);
+    return file;
+  };
+  const user = (name: string, role: string, subject: string) => ({ name, role, certPath: fileOf(`${name}.pem`, certificatePem(subject)), keyDir: path.join(dir, 'no-keys') });
+  const admin = user('Admin@org1.example', 'operator', '/C=US/O=org1/OU=admin/CN=Admin@org1.example');
+  const users = [
+    user('User1@org1.example', 'submitter', '/C=US/O=org1/OU=client/CN=User1@org1.example'),
+    user('User2@org1.example', 'verifier', '/C=US/O=org1/OU=client/CN=User2@org1.example'),
+    user('User4@org1.example', 'validator', '/C=US/O=org1/OU=client/CN=User4@org1.example'),
+  ];
+  const org: OrgNetwork = {
+    channel: 'c', chaincode: 'cc', mspId: 'Org1MSP', peer: { name: 'p', host: 'p', endpoint: 'p:1', tlsRootCertPath: '/none' },
+    admin, users: new Map([admin, ...users].map((u) => [u.name, u])),
+  };
+  const key = (userName: string, extra: Partial<ApiKey> = {}): ApiKey => ({ sha256: 'a'.repeat(64), user: userName, ...extra });
+
+  it('signs for the declared service accounts only; every other user signs itself, with its network.json certificate', () => {
+    const custody = loadCustody([key(admin.name, { custody: 'gateway' }), key('User1@org1.example', { custody: 'gateway' }), key('User2@org1.example')], org);
+    expect(custody.clientSigner('User1@org1.example')).to.equal(undefined);
+    expect(custody.mayReadKey('User1@org1.example')).to.equal(true);
+    expect(custody.mayReadKey('User2@org1.example')).to.equal(false);
+    expect(custody.clientSigner('User2@org1.example')).to.include({ mspId: 'Org1MSP', operator: false });
+  });
+
+  it('refuses to start when a verifier or validator is declared custodial (ConfigError naming it)', () => {
+    for (const name of ['User2@org1.example', 'User4@org1.example']) {
+      expect(() => loadCustody([key(name, { custody: 'gateway' })], org)).to.throw(ConfigError, name);
+    }
+  });
+
+  it('serves a user of another organisation from the certificate and MSP of its API key; refuses one without a certificate', () => {
+    const foreign = certificatePem('/C=US/O=org2/OU=client/CN=User2@org2.example');
+    const custody = loadCustody([key('User2@org2.example', { mspId: 'Org2MSP', certificatePath: fileOf('foreign.pem', foreign) })], org);
+    expect(custody.clientSigner('User2@org2.example')?.identity).to.match(/^Org2MSP::x509::/);
+    expect(custody.mayReadKey('User2@org2.example')).to.equal(false);
+    expect(() => loadCustody([key('User2@org2.example', { mspId: 'Org2MSP' })], org)).to.throw(ConfigError, 'certificate');
+    expect(() => loadCustody([key('User2@org2.example', { mspId: 'Org2MSP', certificate: foreign, custody: 'gateway' })], org)).to.throw(ConfigError);
+  });
+
+  it('writes the identity string exactly as the chaincode\'s ClientIdentity does (multi-valued OUs, a slash in a value)', () => {
+    for (const subject of ['/C=US/ST=North Carolina/O=org1/OU=client/CN=User2@org1.example', '/C=US/O=org1/OU=client+OU=org1+OU=department1/CN=a\\/b']) {
+      const pem = certificatePem(subject);
+      const stub = { getChannelID: () => 'c', getTxID: () => 't', getCreator: () => ({ mspid: 'Org1MSP', idBytes: Buffer.from(pem) }) };
+      const expected = new ClientIdentity(stub as unknown as ConstructorParameters<typeof ClientIdentity>[0]).getID();
+      expect(fabricClientId(new X509Certificate(pem)), subject).to.equal(expected);
+      expect(clientSignerOf('u', 'Org1MSP', pem).identity).to.equal(`Org1MSP::${expected}`);
+    }
   });
 });

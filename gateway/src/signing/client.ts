@@ -46,9 +46,14 @@ export function loadSigningKey(certPath: string, keyDir: string): SigningKey {
   return { certificatePem: readFileSync(certPath, 'utf8'), privateKey: createPrivateKey(readFileSync(path.join(keyDir, keyFile))) };
 }
 
-/** Reads a wallet made by `impact-ledger enroll` (signcerts/cert.pem, keystore/*_sk). */
+/**
+ * Reads an MSP folder holding one key: a wallet made by `impact-ledger enroll`
+ * (signcerts/cert.pem, keystore/*_sk) or a user's msp folder made by the network scripts.
+ */
 export function loadWalletKey(dir: string): SigningKey {
-  return loadSigningKey(path.join(dir, 'signcerts', 'cert.pem'), path.join(dir, 'keystore'));
+  const certificates = readdirSync(path.join(dir, 'signcerts')).filter((file) => file.endsWith('.pem'));
+  if (certificates.length !== 1 || certificates[0] === undefined) throw new Error(`${dir}/signcerts must hold exactly one certificate (found ${certificates.length})`);
+  return loadSigningKey(path.join(dir, 'signcerts', certificates[0]), path.join(dir, 'keystore'));
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
