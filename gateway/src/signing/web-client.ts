@@ -39,7 +39,8 @@ export interface SigningStep {
   readonly expiresAt: string;
 }
 
-const STEPS: readonly string[] = ['proposal', 'transaction', 'commit'];
+const STEPS: readonly SigningStepName[] = ['proposal', 'transaction', 'commit'];
+const isStepName = (value: string): value is SigningStepName => (STEPS as readonly string[]).includes(value);
 
 /** The `signing` object of a 202 answer, or a SIGNING_STEP_MALFORMED refusal. */
 export function parseSigningStep(body: unknown): SigningStep {
@@ -51,14 +52,14 @@ export function parseSigningStep(body: unknown): SigningStep {
     return typeof value === 'string' && value !== '' ? value : bad(`"${name}" is not a string`);
   };
   const step = field('step');
-  if (!STEPS.includes(step)) bad(`unknown step "${step}"`);
+  if (!isStepName(step)) return bad(`unknown step "${step}"`);
   const signUrl = field('signUrl');
   if (!signUrl.startsWith('/v1/signing/')) bad('signUrl is not a /v1/signing/ path of this gateway');
   const bytes = (name: string): Uint8Array<ArrayBuffer> => {
     try { return base64ToBytes(field(name)); } catch (error) { if (error instanceof SigningRefused) throw error; return bad(`"${name}" is not base64`); }
   };
   return {
-    session: field('session'), step: step as SigningStepName, transactionId: field('transactionId'), transaction: field('transaction'),
+    session: field('session'), step, transactionId: field('transactionId'), transaction: field('transaction'),
     message: bytes('message'), digest: bytes('digest'), signUrl, expiresAt: field('expiresAt'),
   };
 }
