@@ -1,17 +1,20 @@
 /**
  * The HTTP path: one gateway process per organisation (`node gateway/dist/server.js`, what
  * `npm start` runs), bearer tokens for each user, and a timed JSON request from this process.
+ * Custody as `npm start` declares it (the gateway signs for Admin and User1; the others sign
+ * their own steps here, with their key files from network.json, inside the timed request).
  */
-import { DEFAULT_CHECK_THREADS, tokenHash } from '@impact-ledger/gateway';
+import { DEFAULT_CHECK_THREADS, followSigning, loadSigningKey, tokenHash, type SigningKey } from '@impact-ledger/gateway';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { REPO_ROOT, type NetworkInfo } from '../../test/helpers/network';
+import { REPO_ROOT, userFiles, type NetworkInfo } from '../../test/helpers/network';
 import type { Outcome } from './stats';
 
 const USERS = ['Admin', 'User1', 'User2', 'User3', 'User4', 'User5'] as const;
+const CUSTODIAL: ReadonlySet<string> = new Set(['Admin', 'User1']);
 
 export interface HttpGateways {
   /** Sends a JSON request as `user` of org `org` to that org's gateway; outcome with latency. */
@@ -25,7 +28,7 @@ export interface HttpGateways {
   close(): Promise<void>;
 }
 
-interface Running { url: string; tokens: Map<string, string>; child: ChildProcess }
+interface Running { url: string; tokens: Map<string, string>; keys: Map<string, SigningKey>; child: ChildProcess }
 
 /** Starts the gateway of org `index + 1` as a process; resolves once it answers /ready. */
 async function startGatewayProcess(env: NodeJS.ProcessEnv, logFile: string): Promise<{ url: string; child: ChildProcess }> {
@@ -50,7 +53,11 @@ export async function startGateways(net: NetworkInfo, networkJson: string, dir: 
     const orgDir = path.join(dir, `org${index + 1}`);
     mkdirSync(orgDir, { recursive: true });
     const tokens = new Map(USERS.map((u) => [u, `bench-${index + 1}-${u}-${randomBytes(16).toString('hex')}`]));
-    const keys = USERS.map((u) => ({ sha256: tokenHash(tokens.get(u) ?? ''), user: `${u}@${org.domain}` }));
+    const keys = USERS.map((u) => ({ sha256: tokenHash(tokens.get(u) ?? ''), user: `${u}@${org.domain}`, custody: CUSTODIAL.has(u) ? 'gateway' : 'client' }));
+    const signingKeys = new Map(USERS.filter((u) => !CUSTODIAL.has(u)).map((u) => {
+      const files = userFiles(net, index + 1, u);
+      return [u, loadSigningKey(files.certPath, files.keyDir)] as const;
+    }));
     writeFileSync(path.join(orgDir, 'api-keys.json'), JSON.stringify({ keys }));
     const env = {
       ...process.env, NODE_ENV: 'production',
@@ -59,7 +66,7 @@ export async function startGateways(net: NetworkInfo, networkJson: string, dir: 
       IL_NETWORK_SECRET: 'bench-network-secret',
     };
     try {
-      running.push({ ...(await startGatewayProcess(env, path.join(orgDir, 'gateway.log'))), tokens });
+      running.push({ ...(await startGatewayProcess(env, path.join(orgDir, 'gateway.log'))), tokens, keys: signingKeys });
     } catch (error) {
       for (const r of running) r.child.kill('SIGKILL');
       throw error;
@@ -81,19 +88,26 @@ export async function startGateways(net: NetworkInfo, networkJson: string, dir: 
       const target = running[org - 1];
       if (!target) throw new Error(`no gateway for org ${org}`);
       const started = performance.now();
-      try {
-        const response = await fetch(`${target.url}${route}`, {
-          method,
+      const call = async (callMethod: string, callRoute: string, callBody: unknown, idempotencyKey?: string) => {
+        const response = await fetch(`${target.url}${callRoute}`, {
+          method: callMethod,
           headers: {
             authorization: `Bearer ${target.tokens.get(user) ?? ''}`,
-            ...(body === undefined ? {} : { 'content-type': 'application/json', 'idempotency-key': randomBytes(12).toString('hex') }),
+            ...(callBody === undefined ? {} : { 'content-type': 'application/json' }),
+            ...(idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey }),
           },
-          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          ...(callBody === undefined ? {} : { body: JSON.stringify(callBody) }),
         });
         const text = await response.text();
+        return { status: response.status, text, body: (text === '' ? {} : JSON.parse(text)) as Record<string, unknown> };
+      };
+      try {
+        const first = await call(method, route, body, body === undefined ? undefined : randomBytes(12).toString('hex'));
+        const key = target.keys.get(user);
+        const response = first.status === 202 && key !== undefined ? await followSigning(first, key, (signUrl, signature) => call('POST', signUrl, signature)) : first;
+        const { text, body: json } = response;
         const ms = performance.now() - started;
-        const json = text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
-        if (response.status < 300) return { ok: true, ms, status: response.status, json };
+        if (response.status < 300 && response.status !== 202) return { ok: true, ms, status: response.status, json };
         const code = typeof json.code === 'string' ? json.code : '';
         return { ok: false, mvcc: code === 'TRANSACTION_INVALID' || code === 'CONFLICT', error: `${method} ${route} ${response.status} ${text.slice(0, 300)}`, status: response.status };
       } catch (error) {

@@ -30,6 +30,7 @@ import { auditRoutes } from './routes/audit.js';
 import { certificateRoutes } from './routes/certificates.js';
 import { revocationRoutes } from './routes/revocations.js';
 import { statusListRoutes } from './routes/status-lists.js';
+import { declareSigningStep, signingRoutes } from './signing/routes.js';
 
 /** Options of {@link buildApp}. */
 export interface AppOptions {
@@ -100,6 +101,7 @@ function needsCaller(request: FastifyRequest): boolean {
 
 function registerHooks(app: TypedApp, services: GatewayServices): void {
   app.addHook('onRoute', (routeOptions) => declareMinBlockHeader(routeOptions));
+  app.addHook('onRoute', (routeOptions) => declareSigningStep(routeOptions));
   // first, so refusals and 404s carry them too (the dashboard's files override the policy)
   app.addHook('onRequest', async (_request, reply) => {
     void reply.headers(API_SECURITY_HEADERS);
@@ -133,7 +135,8 @@ async function registerOpenApi(app: TypedApp, services: GatewayServices): Promis
       info: {
         title: `impact-ledger gateway (${services.mspId})`,
         version: API_VERSION,
-        description: `Problem types are ${PROBLEM_TYPE_BASE}<code in kebab case>; every mutation accepts an Idempotency-Key header.`,
+        description: `Problem types are ${PROBLEM_TYPE_BASE}<code in kebab case>; every mutation accepts an Idempotency-Key header. `
+          + 'A caller that signs its own transactions gets 202 with a step to sign from every mutation, and signs it at POST /v1/signing/{session}.',
       },
       components: {
         securitySchemes: {
@@ -174,7 +177,7 @@ export async function buildApp(services: GatewayServices, options: AppOptions = 
   registerHooks(app, services);
   await registerOpenApi(app, services);
   const context = createRouteContext(services);
-  for (const routes of [operationsRoutes, roleRoutes, protocolRoutes, claimRoutes, proofRoutes, credentialRoutes, totalsRoutes, eventRoutes, campaignRoutes, reportRoutes, auditRoutes, certificateRoutes, revocationRoutes, statusListRoutes]) {
+  for (const routes of [operationsRoutes, roleRoutes, protocolRoutes, claimRoutes, proofRoutes, credentialRoutes, totalsRoutes, eventRoutes, campaignRoutes, reportRoutes, auditRoutes, certificateRoutes, revocationRoutes, statusListRoutes, signingRoutes]) {
     routes(app, context);
   }
   await registerDashboard(app, options.dashboardDir);

@@ -2,7 +2,8 @@
 /**
  * `impact-ledger`: the operator CLI, thin HTTP calls to a gateway. The URL and token come from
  * `--url`/`--token` or `IL_GATEWAY_URL`/`IL_GATEWAY_TOKEN`. Prints the JSON response; exits 1
- * with the problem details on a refusal.
+ * with the problem details on a refusal. With a wallet (`--wallet`/`IL_WALLET`, as made by
+ * `impact-ledger enroll`) it signs the gateway's 202 signing steps locally with the wallet's key.
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -10,15 +11,21 @@ import { verifyBundleFile } from './audit/cli-verify.js';
 import { certificatePdfFile, verifyCertificateFile } from './certificates/cli.js';
 import { COMMANDS, commandHelp, type Command, type CommandRequest } from './cli-commands.js';
 import { ENROL_USAGE, enroll, reenroll, register } from './enrol/commands.js';
+import { followSigning, loadWalletKey, type SigningKey } from './signing/client.js';
 
 function help(): string {
   const lines = Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(72)} ${c.summary}`);
   return [
-    'Usage: impact-ledger [--url URL] [--token TOKEN] [--idempotency-key KEY] <command> [args]   (impact-ledger <command> --help)',
+    'Usage: impact-ledger [--url URL] [--token TOKEN] [--wallet DIR] [--idempotency-key KEY] [--min-block-number N] <command> [args]',
+    '       (impact-ledger <command> --help)',
     '',
     'Thin client of an impact-ledger gateway. URL and token default to IL_GATEWAY_URL and IL_GATEWAY_TOKEN.',
     'Mutations send an Idempotency-Key (random unless given), so re-running after a timeout is safe with the same key.',
     'Paged lists take --page-size N, --cursor C, or --all (every page, one record per line, progress on stderr).',
+    'Signing: unless the gateway signs for you (a custodial service account), it answers a mutation with steps to sign;',
+    'with --wallet DIR (default IL_WALLET; a wallet made by `enroll`, or a user\'s msp folder) the CLI checks each step',
+    '(your certificate, the transaction) and signs it here with the wallet\'s key: the key never leaves this machine.',
+    '--min-block-number N answers only once this organisation\'s peer has block N (a block another gateway answered).',
     '',
     'Commands:',
     ...lines,
@@ -39,16 +46,44 @@ interface Target {
   readonly url: string;
   readonly token: string | undefined;
   readonly idempotencyKey: string | undefined;
+  /** Signs the gateway's signing steps here (--wallet); undefined: a 202 is an error. */
+  readonly wallet: SigningKey | undefined;
+  readonly minBlockNumber: string | undefined;
 }
 
-/** The one place the CLI sends an HTTP request to the gateway. */
+interface Answer { readonly status: number; readonly body: unknown; readonly text: string }
+
+async function answerOf(response: Response): Promise<Answer> {
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  return { status: response.status, body, text };
+}
+
+/**
+ * The one place the CLI sends an HTTP request to the gateway. A 202 (the gateway asks the caller
+ * to sign) is followed here with the wallet's key, each step checked before it is signed.
+ */
 async function send(target: Target, { method, path, body }: CommandRequest): Promise<Response> {
+  const auth = target.token === undefined ? {} : { authorization: `Bearer ${target.token}` };
   const headers: Record<string, string> = {
-    ...(target.token === undefined ? {} : { authorization: `Bearer ${target.token}` }),
+    ...auth,
     ...(body === undefined ? {} : { 'content-type': 'application/json' }),
     ...(method === 'GET' ? {} : { 'idempotency-key': target.idempotencyKey ?? randomUUID() }),
+    ...(target.minBlockNumber === undefined ? {} : { 'min-block-number': target.minBlockNumber }),
   };
-  return fetch(`${target.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const response = await fetch(`${target.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  if (response.status !== 202) return response;
+  if (target.wallet === undefined) {
+    throw new Error(`${await response.text()}\nthe gateway asks you to sign this transaction: pass --wallet DIR (or set IL_WALLET) with your wallet`);
+  }
+  const signed = await followSigning(await answerOf(response), target.wallet, async (signUrl, signature) =>
+    answerOf(await fetch(`${target.url}${signUrl}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(signature) })));
+  return new Response(signed.text, { status: signed.status, headers: { 'content-type': 'application/json' } });
 }
 
 /** Prints a refusal (problem details) on stderr; exit code 1. */
@@ -126,7 +161,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv], allowPositionals: true,
     options: {
-      url: { type: 'string' }, token: { type: 'string' }, 'idempotency-key': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      url: { type: 'string' }, token: { type: 'string' }, wallet: { type: 'string' }, 'idempotency-key': { type: 'string' }, 'min-block-number': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
       all: { type: 'boolean' }, 'page-size': { type: 'string' }, cursor: { type: 'string' },
     },
   });
@@ -141,7 +177,14 @@ async function main(argv: readonly string[]): Promise<number> {
     return values.help === true || name === undefined ? 0 : 2;
   }
   // default: Org1's gateway as `npm start` runs it (on Org1's own address, scripts/lib/topology.sh)
-  const target = { url: values.url ?? process.env.IL_GATEWAY_URL ?? 'http://127.0.0.2:3001', token: values.token ?? process.env.IL_GATEWAY_TOKEN, idempotencyKey: values['idempotency-key'] };
+  const walletDir = values.wallet ?? process.env.IL_WALLET;
+  const target: Target = {
+    url: values.url ?? process.env.IL_GATEWAY_URL ?? 'http://127.0.0.2:3001',
+    token: values.token ?? process.env.IL_GATEWAY_TOKEN,
+    idempotencyKey: values['idempotency-key'],
+    wallet: walletDir === undefined || walletDir === '' ? undefined : loadWalletKey(walletDir),
+    minBlockNumber: values['min-block-number'],
+  };
   return run(command, args, target, {
     all: values.all === true, ...(values['page-size'] === undefined ? {} : { pageSize: values['page-size'] }), ...(values.cursor === undefined ? {} : { cursor: values.cursor }),
   });

@@ -78,24 +78,39 @@ const ConfigSchema = Type.Object({
 /** The validated configuration of one gateway. */
 export type GatewayConfig = Static<typeof ConfigSchema>;
 
+/**
+ * Who signs the caller's transactions (docs/trust-model.md): `gateway` (custodial: the gateway
+ * holds the user's key; only for service accounts the operator declares) or `client` (the
+ * default: the caller signs each step itself, the gateway knows only its certificate). A client
+ * user may be of another organisation: its entry then names its `mspId` and its certificate.
+ */
+const SigningFields = {
+  custody: Type.Optional(Type.Union([Type.Literal('gateway'), Type.Literal('client')])),
+  certificate: Type.Optional(Type.String({ minLength: 1, description: 'the user\'s enrolment certificate (PEM), for a user this gateway does not find in network.json' })),
+  certificatePath: Type.Optional(Type.String({ minLength: 1, description: 'a file holding the user\'s enrolment certificate (PEM)' })),
+  mspId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9.-]+$', description: 'the MSP of the user (default: this gateway\'s)' })),
+};
+
 const ApiKeysSchema = Type.Object({
   keys: Type.Array(Type.Union([
     Type.Object({
       sha256: Type.String({ pattern: '^[0-9a-f]{64}$', description: 'sha256 hex of a bearer token' }),
       user: Type.String({ minLength: 1 }),
       label: Type.Optional(Type.String()),
+      ...SigningFields,
     }, { additionalProperties: false }),
     Type.Object({
       certSha256: Type.String({ pattern: '^[0-9a-f]{64}$', description: 'sha256 hex of a client certificate (DER)' }),
       user: Type.String({ minLength: 1 }),
       label: Type.Optional(Type.String()),
+      ...SigningFields,
     }, { additionalProperties: false }),
   ])),
 });
 
 /**
- * One API key: the sha256 of a bearer token, or of a client certificate (mutual TLS), and the
- * network.json user it acts as.
+ * One API key: the sha256 of a bearer token, or of a client certificate (mutual TLS), the
+ * network.json user it acts as, and who signs that user's transactions (`custody`).
  */
 export type ApiKey = Static<typeof ApiKeysSchema>['keys'][number];
 
@@ -274,8 +289,9 @@ function describeSource(pointer: string): string {
 
 /**
  * Reads the API keys file: `{"keys": [{"sha256": "<hex sha256 of the bearer token>", "user":
- * "User1@org1.impact.local"}, {"certSha256": "<hex sha256 of a client certificate's DER>", "user":
- * ...}]}`. Only hashes are stored, never tokens.
+ * "User1@org1.impact.local", "custody": "gateway"}, {"certSha256": "<hex sha256 of a client
+ * certificate's DER>", "user": ...}]}`. Only hashes are stored, never tokens. `custody` defaults
+ * to `client`; `certificate`/`certificatePath` and `mspId` name a user of another organisation.
  */
 export function loadApiKeys(file: string): ApiKey[] {
   const parsed = readJsonFile(file, 'API keys file');

@@ -36,3 +36,13 @@ export { campaignsFor, refusalOutcome, parseCheckpoint, type Checkpoint, type Re
 export { startSettlementWorker, readCheckpoint, type SettlementWorker, type SettlementWorkerOptions, type WorkerOutcome } from './settlement/worker.js';
 export { PRODUCTION_MEASURES, productionCredential, productionProtocol, productionSubjectSchema, type ProductionMeasure } from './demo/production-data.js';
 export { COMMANDS as CLI_COMMANDS, commandHelp, type Command as CliCommand } from './cli-commands.js';
+export { followSigning, keyObjectSigner, loadSigningKey, loadWalletKey, signingStepOf, SigningRefused, type FollowOptions, type SignableResponse, type SigningKey, type SigningStepBody } from './signing/client.js';
+export { encodeDerSignature, isLowS, lowS, normaliseDer, p1363ToDer, parseDerSignature, P256_ORDER, SignatureFormatError, type EcdsaSignature } from './signing/der.js';
+export { createSigningSessions, checkSignature, type SigningSessions, type StepSink, type SigningAnswer, type Outcome } from './signing/sessions.js';
+export { clientSignerOf, fabricClientId, loadCustody, type ClientSigner, type Custody } from './signing/custody.js';
+export { base64ToBytes, bytesToBase64, derOfPem, EncodingError, pemBlocks, spkiOfCertificateDer } from './signing/encoding.js';
+export { describeSigningMessage, type SignedContent, type SigningStepName } from './signing/fabric-messages.js';
+export {
+  checkSigningStep, followSigningSteps, parseSigningStep, signerFromWallet, webCryptoSigner,
+  type ClientSigningCode, type HttpAnswer, type SigningExpectation, type SigningProgress, type SigningStep, type StepFollowOptions, type WebCryptoKey, type WebSigner,
+} from './signing/web-client.js';

@@ -18,6 +18,8 @@ import { openLedger, type LedgerObserver } from './fabric/ledger.js';
 import { loadOrgNetwork } from './fabric/network-info.js';
 import { openIdempotencyStore } from './idempotency.js';
 import { createMetrics, type GatewayMetrics } from './metrics.js';
+import { loadCustody } from './signing/custody.js';
+import { createSigningSessions } from './signing/sessions.js';
 import type { GatewayServices, TypedApp } from './routes/context.js';
 import { chaincodeClient, ledgerTransport } from './fabric/chaincode-client.js';
 import { startSettlementWorker, type SettlementWorker, type WorkerOutcome } from './settlement/worker.js';
@@ -67,17 +69,21 @@ function openServices(config: GatewayConfig, options: StartOptions, log: () => S
   mkdirSync(config.dataDir, { recursive: true });
   const documentLoader = createStaticDocumentLoader();
   const metrics = createMetrics();
+  const apiKeys = loadApiKeys(config.apiKeysFile);
+  // the gateway reads the private keys of its declared custodial users only (and its Admin's)
+  // and the settlement worker's account, which the operator declares by naming it (IL_GATEWAY_SETTLEMENT_USER)
+  const custody = loadCustody(apiKeys, org, config.settlementUser === undefined ? [] : [config.settlementUser]);
   const ledger = openLedger(org, config, {
     onSubmitted: (timings) => {
       metrics.fabricSubmit.observe(timings.endorseAndSubmitSeconds);
       metrics.fabricCommit.observe(timings.commitSeconds);
     },
     onPeers: peerReporter(metrics, log),
-  });
+  }, custody);
   return {
     mspId: config.mspId,
     ledger,
-    authenticator: createAuthenticator(loadApiKeys(config.apiKeysFile)),
+    authenticator: createAuthenticator(apiKeys),
     idempotency: openIdempotencyStore(config.dataDir),
     events: createEventFeed(ledger, config.dataDir, { warn: (o, m) => console.warn(`${m} ${JSON.stringify(o)}`), info: () => undefined }),
     metrics,
@@ -89,6 +95,7 @@ function openServices(config: GatewayConfig, options: StartOptions, log: () => S
       now: options.now ?? (() => new Date()),
       networkSecret: config.networkSecret,
     },
+    signing: { custody, sessions: createSigningSessions(), readAs: org.admin.name, maxSubmitAttempts: config.maxSubmitAttempts },
   };
 }
 
@@ -141,6 +148,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     close: async () => {
       await worker?.close();
       services.events.close();
+      services.signing?.sessions.close();
       await app.close();
       services.idempotency.close();
       services.ledger.close();

@@ -11,14 +11,19 @@ gateway_home() { echo "$GATEWAY_DIR/org$1"; }
 
 # Bearer tokens for org J's Admin and User1..5: the plaintext tokens go to tokens.json (mode
 # 600, for the local user and the demo), the gateway keeps only their sha256 (api-keys.json).
+# Custody (docs/trust-model.md): the gateway signs for the operator (Admin) and the app's
+# submitter service account (User1) only; the others sign their own transactions.
+CUSTODIAL_USERS=(Admin User1)
 write_gateway_keys() {  # ORG_INDEX
-  local j=$1 home user token keys='' tokens='' sep=''
+  local j=$1 home user token custody keys='' tokens='' sep=''
   home=$(gateway_home "$j")
   mkdir -p "$home"
   umask 077
   for user in Admin User1 User2 User3 User4 User5; do
     token=$(openssl rand -hex 24)
-    keys+="$sep{\"sha256\":\"$(printf '%s' "$token" | sha256sum | cut -d' ' -f1)\",\"user\":\"$user@$(org_domain "$j")\",\"label\":\"$user\"}"
+    custody=client
+    [[ " ${CUSTODIAL_USERS[*]} " == *" $user "* ]] && custody=gateway
+    keys+="$sep{\"sha256\":\"$(printf '%s' "$token" | sha256sum | cut -d' ' -f1)\",\"user\":\"$user@$(org_domain "$j")\",\"label\":\"$user\",\"custody\":\"$custody\"}"
     tokens+="$sep\"$user\":\"$token\""
     sep=','
   done
@@ -31,7 +36,8 @@ ensure_gateway_material() {
   mkdir -p "$GATEWAY_DIR"
   [[ -f "$GATEWAY_DIR/network-secret" ]] || (umask 077; openssl rand -hex 32 > "$GATEWAY_DIR/network-secret")
   for j in $(org_indexes); do
-    [[ -f "$(gateway_home "$j")/api-keys.json" ]] || write_gateway_keys "$j"
+    # keys written before custody was declared are rewritten (new tokens)
+    grep -q '"custody"' "$(gateway_home "$j")/api-keys.json" 2>/dev/null || write_gateway_keys "$j"
   done
 }
 
@@ -73,7 +79,7 @@ seed_demo() {
   local start
   start=$(now_ms)
   log "seeding demo data through the gateways (roles, protocol commute-modal-shift v1, credentials)"
-  node "$REPO_ROOT/gateway/dist/demo/seed.js" "$GATEWAY_DIR/gateways.json" "$IL_HOME/demo" >&2 \
+  node "$REPO_ROOT/gateway/dist/demo/seed.js" "$GATEWAY_DIR/gateways.json" "$IL_HOME/demo" "$NETWORK_JSON" >&2 \
     || die "demo seeding failed; gateway logs: $(log_file "$(gateway_name 1)")"
   phase_done "demo data" "$start"
 }

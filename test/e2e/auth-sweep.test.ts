@@ -30,16 +30,16 @@ describe('e2e: authentication sweep over every route and spelling', function () 
     port = Number(new URL(world.gateways[0]?.running.url ?? '').port);
     const document = JSON.parse((await rawRequest(port, 'GET', '/v1/openapi.json')).text) as { paths: Record<string, Record<string, unknown>> };
     const identity = encodeURIComponent(world.identity(1, 'User1'));
-    const params: Record<string, string> = { id: 'commute-1', version: '1', flagId: `flag-${'a'.repeat(16)}`, role: 'submitter', identity, hash: 'a'.repeat(64) };
+    const params: Record<string, string> = { id: 'commute-1', version: '1', flagId: `flag-${'a'.repeat(16)}`, role: 'submitter', identity, hash: 'a'.repeat(64), session: 'a'.repeat(48) };
     operations = Object.entries(document.paths).flatMap(([template, methods]) => Object.keys(methods).map((method) => ({
       method,
       path: template.replace(/\{([^}]+)\}/g, (_m, name: string) => params[name] ?? 'x'),
     })));
   });
 
-  it('covers the whole API (events, reports, credential check, mutations)', () => {
+  it('covers the whole API (events, reports, credential check, mutations, signing)', () => {
     const names = operations.map((o) => `${o.method} ${o.path}`);
-    expect(names).to.include.members(['get /v1/events', 'post /v1/reports/carbon-result', 'post /v1/reports/pcaf', 'post /v1/credentials/check', 'post /v1/claims']);
+    expect(names).to.include.members(['get /v1/events', 'post /v1/reports/carbon-result', 'post /v1/reports/pcaf', 'post /v1/credentials/check', 'post /v1/claims', `post /v1/signing/${'a'.repeat(48)}`]);
   });
 
   it('without a token, every spelling of every non-public route: 401 or 404, no stream, no wait, no Fabric call, no credential check', async () => {

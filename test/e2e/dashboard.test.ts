@@ -4,15 +4,17 @@
  * progress numbers, charts), open a proof's provenance graph (proof id, tx ids and blocks), and
  * save screenshots under build/test-artifacts/. The page is served under a strict
  * Content-Security-Policy and renders with no violation of it; the token never lands in
- * localStorage, a cookie or the URL.
+ * localStorage, a cookie or the URL. The funder (User5, who signs their own transactions) loads
+ * their wallet's key into the page and settles, then retires, a proof signed in the browser with
+ * WebCrypto (issue #18): the gateway holds no key of theirs.
  */
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { getGatewayWorld, type GatewayWorld } from '../helpers/gateway-world';
-import { REPO_ROOT } from '../helpers/network';
+import { REPO_ROOT, userFiles } from '../helpers/network';
 import { issueCommuteProof } from './funding';
 import { activeProtocol, newIssuer, settled, type Committed } from './scenario';
 
@@ -26,6 +28,8 @@ describe('e2e: funder dashboard in Chromium', function () {
   let page: Page;
   let baseUrl: string;
   let proof: { id: string; txId: string; blockNumber: number };
+  /** A second proof, settled and retired from the page with the key held in the page. */
+  let signedProof: { id: string; txId: string; blockNumber: number };
   /** Content-Security-Policy violations the page reported (console and securitypolicyviolation events). */
   const cspViolations: string[] = [];
   const campaignId = `dash-${randomBytes(4).toString('hex')}`;
@@ -38,6 +42,7 @@ describe('e2e: funder dashboard in Chromium', function () {
     const issuer = await newIssuer();
     const protocol = await activeProtocol(world, [issuer.controller]);
     proof = await issueCommuteProof(protocol, issuer, 18_500);
+    signedProof = await issueCommuteProof(protocol, issuer, 4_200);
     const funder = world.client(1, 'User5');
     await settled(await funder.json<Committed>('POST', '/v1/campaigns', {
       id: campaignId, name: campaignName, protocols: [protocol.id], currency: 'EUR', budget: 50_000, pricePerUnit: 1, bufferBps: 1000,
@@ -54,6 +59,19 @@ describe('e2e: funder dashboard in Chromium', function () {
 
   async function reportedViolations(): Promise<string[]> {
     return [...cspViolations, ...(JSON.parse(String(await page.evaluate('JSON.stringify(window.__cspViolations)'))) as string[])];
+  }
+
+  /** The wallet files of a user of org 1 (certificate and PKCS#8 key), as `impact-ledger enroll` writes them. */
+  function walletFiles(user: string): { cert: string; key: string } {
+    const info = userFiles(world.net, 1, user);
+    const key = readdirSync(info.keyDir).find((f) => f.endsWith('_sk'));
+    if (key === undefined) throw new Error(`no key in ${info.keyDir}`);
+    return { cert: info.certPath, key: path.join(info.keyDir, key) };
+  }
+
+  /** The signing steps the page showed for its last action: "step phase" in order. */
+  async function signingProgress(): Promise<string[]> {
+    return page.locator('#signing-progress li').evaluateAll((items) => items.map((li) => `${li.getAttribute('data-step') ?? ''} ${li.getAttribute('data-phase') ?? ''}`));
   }
 
   after(async () => {
@@ -117,6 +135,53 @@ describe('e2e: funder dashboard in Chromium', function () {
     const file = path.join(ARTIFACTS, 'dashboard-provenance.png');
     await page.screenshot({ path: file, fullPage: true });
     expect(statSync(file).size).to.be.greaterThan(10_000);
+  });
+
+  it("loads the funder's wallet into the page, refusing a key that is not the certificate's", async () => {
+    const user5 = walletFiles('User5');
+    await page.setInputFiles('#wallet-files', [walletFiles('User4').key, user5.cert]);
+    await page.waitForSelector('#key-status:has-text("KEY_CERTIFICATE_MISMATCH")');
+    await page.setInputFiles('#wallet-files', [user5.key, user5.cert]);
+    await page.waitForSelector('#key-status[data-loaded="true"]');
+    expect(await page.locator('#key-status').textContent()).to.contain('User5').and.to.contain('non-extractable');
+  });
+
+  it('settles a proof signed in the page: proposal, transaction and commit signed with the key held there', async () => {
+    await page.locator(`a.open-campaign[data-campaign="${campaignId}"]`).click();
+    await page.waitForSelector(`#campaign-title:has-text("${campaignName}")`);
+    expect(await page.inputValue('#settle-campaign')).to.equal(campaignId);
+    await page.fill('#settle-proof', signedProof.id);
+    await page.click('#settle');
+    await page.waitForSelector('#signing-result[data-tx]', { timeout: 60_000 });
+    expect(await page.locator('#signing-error').textContent()).to.equal('');
+    expect(await signingProgress()).to.deep.equal(['proposal signed', 'proposal sent', 'transaction signed', 'transaction sent', 'commit signed', 'commit sent']);
+    const txId = await page.getAttribute('#signing-result', 'data-tx');
+    const settlement = await world.client(1, 'User5').json<{ proofId: string; txId: string }>('GET', `/v1/proofs/${signedProof.id}/settlement`, undefined, 200);
+    expect(settlement).to.deep.include({ proofId: signedProof.id, txId });
+    await page.waitForSelector('dd[data-fact="Proofs settled"]:has-text("2")');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-signed-settlement.png'), fullPage: true });
+  });
+
+  it('shows a refusal clearly: a transfer of settled units is refused at endorsement, after only the proposal was signed', async () => {
+    await page.fill('#transfer-proof', signedProof.id);
+    await page.fill('#transfer-owner', world.identity(1, 'User1'));
+    await page.fill('#transfer-quantity', '100');
+    await page.click('#transfer');
+    await page.waitForSelector('#signing-error:has-text("PROOF_SETTLED")', { timeout: 60_000 });
+    expect(await signingProgress()).to.deep.equal(['proposal signed']);
+    expect(await page.locator('#signing-result').textContent()).to.equal('');
+  });
+
+  it('retires the settled proof for a beneficiary, signed in the page', async () => {
+    await page.fill('#retire-proof', signedProof.id);
+    await page.fill('#retire-quantity', '4200');
+    await page.fill('#retire-beneficiary', 'City of Example');
+    await page.fill('#retire-purpose', 'commuting emissions 2025');
+    await page.click('#retire');
+    await page.waitForSelector('#signing-result[data-tx]', { timeout: 60_000 });
+    expect(await signingProgress()).to.deep.equal(['proposal signed', 'proposal sent', 'transaction signed', 'transaction sent', 'commit signed', 'commit sent']);
+    const retired = await world.client(1, 'User5').json<{ status: string }>('GET', `/v1/proofs/${signedProof.id}`, undefined, 200);
+    expect(retired.status).to.equal('retired');
   });
 
   it('rendered everything under its Content-Security-Policy without a single violation', async () => {

@@ -1,7 +1,9 @@
 /**
  * A small HTTP client of the gateway for the end-to-end tests: JSON requests with the caller's
- * bearer token, and a server-sent events reader.
+ * bearer token, and a server-sent events reader. A client given the user's own key follows the
+ * gateway's 202 signing steps transparently (the user's own process signs: docs/api.md).
  */
+import { followSigning, type SigningKey } from '@impact-ledger/gateway';
 import { expect } from 'chai';
 import http from 'node:http';
 
@@ -22,10 +24,16 @@ export interface SseEvent {
 
 /** Requests to one gateway as one caller. */
 export class HttpClient {
-  constructor(private readonly baseUrl: () => string, private readonly token: string | undefined) {}
+  constructor(private readonly baseUrl: () => string, private readonly token: string | undefined, readonly signingKey?: SigningKey) {}
 
-  /** Sends a request; never throws for an HTTP error status. */
+  /** Sends a request (following signing steps with the user's key, if it has one); never throws for an HTTP error status. */
   async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResponse> {
+    const first = await this.#sendOnce(method, path, body, headers);
+    if (this.signingKey === undefined) return first;
+    return followSigning(first, this.signingKey, (signUrl, signature) => this.#sendOnce('POST', signUrl, signature, {}));
+  }
+
+  async #sendOnce(method: string, path: string, body: unknown, headers: Record<string, string>): Promise<HttpResponse> {
     try {
       return await this.#send(method, path, body, headers);
     } catch (error) {
@@ -66,6 +74,11 @@ export class HttpClient {
   /** Same client with no token. */
   anonymous(): HttpClient {
     return new HttpClient(this.baseUrl, undefined);
+  }
+
+  /** Same caller, answered 202 signing steps as they come (the test signs them itself). */
+  withoutSigning(): HttpClient {
+    return new HttpClient(this.baseUrl, this.token);
   }
 
   /**

@@ -3,12 +3,12 @@
  * startGateway, on a free port, with its own data dir and API keys), HTTP clients for each
  * user, their identity strings, and roles granted through the gateways by each Admin.
  */
-import { loadConfig, startGateway, tokenHash, type GatewayConfig, type RunningGateway } from '@impact-ledger/gateway';
+import { loadConfig, loadSigningKey, startGateway, tokenHash, type GatewayConfig, type RunningGateway, type SigningKey } from '@impact-ledger/gateway';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { HttpClient } from './gateway-http';
-import { currentNetwork, REPO_ROOT, type NetworkInfo } from './network';
+import { currentNetwork, REPO_ROOT, userFiles, type NetworkInfo } from './network';
 
 /** Same for every gateway of the test network: pseudonym salts derive from it. */
 export const NETWORK_SECRET = 'e2e-network-secret-do-not-use-in-production';
@@ -24,6 +24,8 @@ function networkSecret(): string {
 }
 const USERS = ['Admin', 'User1', 'User2', 'User3', 'User4', 'User5'] as const;
 const ROLE_OF: Readonly<Record<string, string>> = { User1: 'submitter', User2: 'verifier', User3: 'verifier', User4: 'validator', User5: 'funder' };
+/** The service accounts each gateway signs for, as scripts/lib/gateway.sh declares them; the others sign themselves. */
+export const CUSTODIAL_USERS: ReadonlySet<string> = new Set(['Admin', 'User1']);
 
 /** One organisation's gateway under test. */
 export interface OrgGateway {
@@ -50,7 +52,9 @@ function orgGatewayConfig(net: NetworkInfo, org: number, dir: string, tokens: Ma
   const orgInfo = net.orgs[org - 1];
   if (orgInfo === undefined) throw new Error(`no org ${org}`);
   mkdirSync(dir, { recursive: true });
-  const keys = USERS.map((user) => ({ sha256: tokenHash(tokens.get(user) ?? ''), user: `${user}@${orgInfo.domain}` }));
+  const keys = USERS.map((user) => ({
+    sha256: tokenHash(tokens.get(user) ?? ''), user: `${user}@${orgInfo.domain}`, custody: CUSTODIAL_USERS.has(user) ? 'gateway' : 'client',
+  }));
   writeFileSync(path.join(dir, 'api-keys.json'), JSON.stringify({ keys }));
   return loadConfig({
     IL_GATEWAY_MSP_ID: orgInfo.mspId,
@@ -81,7 +85,7 @@ async function build(): Promise<GatewayWorld> {
     const gateway = gateways[org - 1];
     const token = gateway?.tokens.get(user);
     if (gateway === undefined || token === undefined) throw new Error(`no ${user} on org ${org}`);
-    return new HttpClient(() => gateway.running.url, token);
+    return new HttpClient(() => gateway.running.url, token, CUSTODIAL_USERS.has(user) ? undefined : userKey(net, org, user));
   };
   const identities = new Map<string, string>();
   await Promise.all([1, 2, 3].flatMap((org) => USERS.map(async (user) => {
@@ -104,6 +108,12 @@ async function build(): Promise<GatewayWorld> {
       gateway.running = await startGateway(gateway.config, { logger: false });
     },
   };
+}
+
+/** The key and certificate of `user` of org `org` from network.json (the user's own process signs with them). */
+export function userKey(net: NetworkInfo, org: number, user: string): SigningKey {
+  const info = userFiles(net, org, user);
+  return loadSigningKey(info.certPath, info.keyDir);
 }
 
 /** Each Admin grants its users their roles through its gateway (an existing grant is fine). */

@@ -99,6 +99,11 @@ function userOf(net: NetworkInfo, org: number, user: string): { org: OrgInfo; in
   return { org: orgInfo, info };
 }
 
+/** The key file and certificate of a user (the user's own process signs with them). */
+export function userFiles(net: NetworkInfo, org: number, user: string): UserInfo {
+  return userOf(net, org, user).info;
+}
+
 /** Connects a user of org `org` (1-based) to its own organisation's peer. */
 export function connectAs(net: NetworkInfo, org: number, user: string, peerOrg = org): Actor {
   const { info } = userOf(net, org, user);

@@ -5,16 +5,19 @@
  * re-enrols with a new key; then Org1 revokes it, the CRL goes into Org1's MSP by a channel
  * config update, and the peers refuse its transactions. Config updates obey the channel's
  * policies: another organisation's admin alone cannot change Org1's MSP, and an Application-level
- * change signed by fewer admins than MAJORITY is refused, the configuration unchanged.
+ * change signed by fewer admins than MAJORITY is refused, the configuration unchanged. Through a
+ * gateway that holds only its certificate, the user signs its own steps (client signing); once
+ * revoked, its signed transactions through that gateway are refused by the peers as well.
  */
-import { enrollWithSecret, loadWallet, newKeyAndRequest, storeWallet } from '@impact-ledger/gateway';
+import { enrollWithSecret, loadConfig, loadWallet, loadWalletKey, newKeyAndRequest, startGateway, storeWallet, tokenHash, type RunningGateway } from '@impact-ledger/gateway';
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes, X509Certificate } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { HttpClient } from '../helpers/gateway-http';
 import { evaluate, submit } from '../helpers/ledger';
 import { connectWith, REPO_ROOT, type Actor } from '../helpers/network';
 import { claimFor, getWorld, protocolDraft, submitClaim, uniqueSlug, type World } from './world';
@@ -73,6 +76,9 @@ describe('enrolment with the user\'s own key, re-enrolment and revocation (Org1 
   let user: Actor | undefined;
   let identity: string;
   let firstCert: { cert: string; key: string };
+  let gateway: RunningGateway | undefined;
+  let viaGateway: HttpClient;
+  let pendingClaim: string;
 
   const caCert = () => path.join(orgHome, 'ca', 'server', 'ca-cert.pem');
   const connectWallet = (label: string): Actor => {
@@ -90,7 +96,8 @@ describe('enrolment with the user\'s own key, re-enrolment and revocation (Org1 
     protocol = (await submit<Protocol>(w.operators[0].actor, 'protocols:Activate', draft.id, '1')).result;
   });
 
-  after(() => {
+  after(async () => {
+    await gateway?.close();
     user?.close();
     rmSync(wallet, { recursive: true, force: true });
   });
@@ -157,6 +164,25 @@ describe('enrolment with the user\'s own key, re-enrolment and revocation (Org1 
     expect((await submitClaim<{ status: string }>(user, await claimFor(protocol))).result.status).to.equal('submitted');
   });
 
+  it('signs its own transactions through a gateway that holds only its certificate (client signing)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'il-user-gateway-'));
+    const token = `tok-member-${randomBytes(16).toString('hex')}`;
+    writeFileSync(path.join(dir, 'api-keys.json'), JSON.stringify({ keys: [
+      { sha256: tokenHash(`tok-admin-${randomBytes(16).toString('hex')}`), user: w.net.orgs[0]?.admin.name, custody: 'gateway' },
+      { sha256: tokenHash(token), user: name, mspId: 'Org1MSP', certificatePath: path.join(wallet, 'signcerts', 'cert.pem') },
+    ] }));
+    gateway = await startGateway(loadConfig({
+      IL_GATEWAY_MSP_ID: 'Org1MSP', IL_NETWORK_JSON: process.env.IL_NETWORK_JSON, IL_GATEWAY_PORT: '0', IL_GATEWAY_CHECK_THREADS: '0',
+      IL_GATEWAY_API_KEYS: path.join(dir, 'api-keys.json'), IL_GATEWAY_DATA_DIR: path.join(dir, 'data'), IL_NETWORK_SECRET: 'integration-network-secret-withdrawals-only',
+    }), { logger: false });
+    const url = gateway.url;
+    viaGateway = new HttpClient(() => url, token, loadWalletKey(wallet));
+    const [first, second] = [await submitClaim<{ id: string }>(user as Actor, await claimFor(protocol)), await submitClaim<{ id: string }>(user as Actor, await claimFor(protocol))];
+    pendingClaim = second.result.id;
+    const withdrawn = await viaGateway.json<{ result: { status: string } }>('POST', `/v1/claims/${first.result.id}/withdraw`, undefined, 200);
+    expect(withdrawn.result.status).to.equal('withdrawn');
+  });
+
   it("refuses a CRL for Org1's MSP signed by Org2's admin alone: the configuration is unchanged and the user still transacts", async () => {
     const before = await configBlock(w.operators[0].actor, w.net.channel);
     const attempt = await networkScript(w.net.home, { IL_SIGNERS: '2' }, 'revoke-user', '1', name);
@@ -191,6 +217,10 @@ describe('enrolment with the user\'s own key, re-enrolment and revocation (Org1 
     const oldRefusal = await refused(evaluate(old, 'roles:WhoAmI'));
     old.close();
     for (const message of [submitRefusal, evaluateRefusal, oldRefusal]) expect(message).to.match(/access denied/i);
+    // Through the gateway, signed with its own (revoked) key: refused by the peers, nothing changed.
+    const viaRevoked = await viaGateway.request('POST', `/v1/claims/${pendingClaim}/withdraw`);
+    expect(viaRevoked.status, viaRevoked.text).to.be.at.least(400);
+    expect((await evaluate<{ status: string }>(w.operators[0].actor, 'claims:Get', pendingClaim)).status).to.equal('submitted');
     // The peer says why (the client only hears "access denied"): the certificate is on Org1's CRL.
     const peerLog = readFileSync(path.join(w.net.home, 'logs', 'peer0.org1.log'), 'utf8');
     expect(peerLog.split(`The certificate has been revoked (certificate subject=CN=${name},`).length - 1).to.be.at.least(2); // both certificates (the MSP caches a verdict)

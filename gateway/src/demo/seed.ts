@@ -2,39 +2,59 @@
  * Seeds the local network's demo data through the gateways' HTTP API, as the operators would:
  * grants each organisation's users their roles, registers and activates the commute modal
  * shift protocol, and writes signed demo credentials for a new user to submit with curl.
- * Re-runnable: what exists already is left as it is.
+ * Re-runnable: what exists already is left as it is. Users the gateways do not sign for
+ * (verifiers, validators, funders) sign their own steps with their key files from network.json.
  *
- * Usage: node gateway/dist/demo/seed.js GATEWAYS_JSON OUTPUT_DIR
+ * Usage: node gateway/dist/demo/seed.js GATEWAYS_JSON OUTPUT_DIR [NETWORK_JSON]
  *   GATEWAYS_JSON: [{ "mspId", "url", "tokens": { "Admin": "...", "User1": "...", ... } }]
+ *   NETWORK_JSON: the users' certificates and key directories (default: IL_NETWORK_JSON)
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { followSigning, loadSigningKey, type SigningKey } from '../signing/client.js';
 import { demoCredentials, demoIssuer, demoProtocol } from './data.js';
 import { seedFunding } from './funding.js';
 
 interface GatewayEntry { mspId: string; url: string; tokens: Record<string, string> }
+interface NetworkUserEntry { name: string; certPath: string; keyDir: string }
+interface NetworkEntry { orgs: { mspId: string; domain: string; admin: NetworkUserEntry; users: NetworkUserEntry[] }[] }
 interface WhoAmI { identity: string; roles: string[] }
 
 /** The role each demo user plays (the same convention as the network's users). */
 const USER_ROLES: Readonly<Record<string, string>> = { User1: 'submitter', User2: 'verifier', User3: 'verifier', User4: 'validator', User5: 'funder' };
 
 class Gateway {
-  constructor(readonly entry: GatewayEntry) {}
+  constructor(readonly entry: GatewayEntry, private readonly network: NetworkEntry | undefined) {}
 
-  async call(user: string, method: string, route: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-    const token = this.entry.tokens[user];
-    if (!token) throw new Error(`no token for ${user} of ${this.entry.mspId}`);
+  /** The user's own key (network.json), to sign the steps the gateway asks it to sign. */
+  #key(user: string): SigningKey {
+    const org = this.network?.orgs.find((candidate) => candidate.mspId === this.entry.mspId);
+    const info = [org?.admin, ...(org?.users ?? [])].find((candidate) => candidate?.name === `${user}@${org?.domain}`);
+    if (info === undefined) throw new Error(`${user} of ${this.entry.mspId} signs itself, but its key is not in network.json (pass NETWORK_JSON)`);
+    return loadSigningKey(info.certPath, info.keyDir);
+  }
+
+  async #send(token: string, method: string, route: string, body?: unknown, idempotencyKey?: string): Promise<{ status: number; body: unknown }> {
     const response = await fetch(`${this.entry.url}${route}`, {
       method,
       headers: {
         authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json', 'idempotency-key': randomUUID() }),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey }),
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
-    return { status: response.status, json: text === '' ? undefined : JSON.parse(text) };
+    return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
+  }
+
+  async call(user: string, method: string, route: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+    const token = this.entry.tokens[user];
+    if (!token) throw new Error(`no token for ${user} of ${this.entry.mspId}`);
+    const first = await this.#send(token, method, route, body, body === undefined ? undefined : randomUUID());
+    const final = first.status === 202 ? await followSigning(first, this.#key(user), (signUrl, signature) => this.#send(token, 'POST', signUrl, signature)) : first;
+    return { status: final.status, json: final.body };
   }
 
   async expect(user: string, method: string, route: string, body: unknown, ok: number[]): Promise<unknown> {
@@ -75,12 +95,13 @@ async function ensureProtocol(org1: Gateway, protocol: Record<string, unknown>):
 }
 
 async function main(): Promise<void> {
-  const [gatewaysFile, outputDir] = process.argv.slice(2);
+  const [gatewaysFile, outputDir, networkFile = process.env.IL_NETWORK_JSON] = process.argv.slice(2);
   if (!gatewaysFile || !outputDir) {
-    console.error('usage: node gateway/dist/demo/seed.js GATEWAYS_JSON OUTPUT_DIR');
+    console.error('usage: node gateway/dist/demo/seed.js GATEWAYS_JSON OUTPUT_DIR [NETWORK_JSON]');
     process.exit(2);
   }
-  const gateways = (JSON.parse(readFileSync(gatewaysFile, 'utf8')) as GatewayEntry[]).map((e) => new Gateway(e));
+  const network = networkFile === undefined ? undefined : JSON.parse(readFileSync(networkFile, 'utf8')) as NetworkEntry;
+  const gateways = (JSON.parse(readFileSync(gatewaysFile, 'utf8')) as GatewayEntry[]).map((e) => new Gateway(e, network));
   const [org1, org2, org3] = gateways;
   if (!org1 || !org2 || !org3) throw new Error(`${gatewaysFile} must list three gateways`);
   const ids = await Promise.all(gateways.map(grantRoles));

@@ -5,6 +5,7 @@
  */
 import { createHash, sign, type KeyObject } from 'node:crypto';
 import { request } from 'node:https';
+import { p1363ToDer } from '../signing/der.js';
 
 export interface CaAnswer {
   /** PEM of the issued certificate. */
@@ -60,25 +61,9 @@ export async function enrollWithSecret(caUrl: string, caPem: string, name: strin
   return parseCaAnswer(status, text);
 }
 
-// The order n of P-256: fabric's BCCSP refuses ECDSA signatures whose S is above n/2.
-const P256_N = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
-
-function derInteger(value: bigint): Buffer {
-  let hex = value.toString(16);
-  if (hex.length % 2) hex = `0${hex}`;
-  let bytes = Buffer.from(hex, 'hex');
-  if ((bytes[0] ?? 0) & 0x80) bytes = Buffer.concat([Buffer.from([0]), bytes]);
-  return Buffer.concat([Buffer.from([0x02, bytes.length]), bytes]);
-}
-
 /** An ECDSA P-256/SHA-256 signature in DER with a low S (what Fabric's BCCSP verifies). */
-export function lowSSignature(key: KeyObject, data: Buffer): Buffer {
-  const raw = sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' });
-  const r = BigInt(`0x${raw.subarray(0, 32).toString('hex')}`);
-  let s = BigInt(`0x${raw.subarray(32).toString('hex')}`);
-  if (s > P256_N / 2n) s = P256_N - s;
-  const body = Buffer.concat([derInteger(r), derInteger(s)]);
-  return Buffer.concat([Buffer.from([0x30, body.length]), body]);
+export function lowSSignature(key: KeyObject, data: Uint8Array): Buffer {
+  return Buffer.from(p1363ToDer(sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' })));
 }
 
 /**

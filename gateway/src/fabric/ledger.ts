@@ -8,7 +8,7 @@
  * whichever peer answers.
  */
 import type * as grpc from '@grpc/grpc-js';
-import { connect, hash, signers, type ChaincodeEvent, type CloseableAsyncIterable, type Gateway, type Network, type Transaction } from '@hyperledger/fabric-gateway';
+import { connect, hash, signers, type ChaincodeEvent, type CloseableAsyncIterable, type Gateway, type Identity, type Network, type Transaction } from '@hyperledger/fabric-gateway';
 import fabricProtos from '@hyperledger/fabric-protos';
 import { createPrivateKey } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -79,6 +79,18 @@ export interface Ledger {
   chaincodeEvents(startBlock: bigint): Promise<CloseableAsyncIterable<ChaincodeEvent>>;
   /** Closes every Gateway and the gRPC connection. */
   close(): void;
+  /**
+   * A fabric-gateway `Gateway` for `identity` with no signer, on the organisation's peer with the
+   * usual deadlines: for transactions its client signs itself (offline signing: `newSignedProposal`,
+   * `newSignedTransaction`, `newSignedCommit`). Cached per identity. (Optional: test doubles
+   * without it serve custodial callers only.)
+   */
+  offlineGateway?(identity: Identity): Gateway;
+}
+
+/** Which users' private keys the ledger may read (the declared custodial ones); default: all. */
+export interface KeyCustody {
+  mayReadKey(user: string): boolean;
 }
 
 /** The peer the gateway's calls go to. */
@@ -97,13 +109,15 @@ export interface LedgerObserver {
 }
 
 const utf8 = new TextDecoder();
-const RETRIED_CODES: ReadonlySet<number> = new Set([peer.TxValidationCode.MVCC_READ_CONFLICT, peer.TxValidationCode.PHANTOM_READ_CONFLICT]);
+/** Validation codes of a transaction that lost a read conflict: retried as a new transaction. */
+export const RETRIED_CODES: ReadonlySet<number> = new Set([peer.TxValidationCode.MVCC_READ_CONFLICT, peer.TxValidationCode.PHANTOM_READ_CONFLICT]);
 const PLANNING_RETRY_DELAY_MS = 500;
 const BLOCK_POLL_MS = 100;
 /** How many blocks ahead of the peer a Min-Block-Number may be and still be waited for. */
 const MAX_AWAITED_BLOCKS = 100;
 
-function parseResult(bytes: Uint8Array): unknown {
+/** A chaincode result: its JSON, or undefined for an empty result. */
+export function parseResult(bytes: Uint8Array): unknown {
   const text = utf8.decode(bytes);
   return text === '' ? undefined : JSON.parse(text);
 }
@@ -139,6 +153,7 @@ class FabricLedger implements Ledger {
   readonly #peers: PeerPool<grpc.Client>;
   /** Gateways by peer name and user name. */
   readonly #gateways = new Map<string, Gateway>();
+  readonly #offline = new Map<string, Gateway>();
   readonly #blocks = new Map<string, number>();
   /** The highest chain height seen on each peer (never goes down). */
   readonly #heights = new Map<string, number>();
@@ -151,6 +166,7 @@ class FabricLedger implements Ledger {
     private readonly org: OrgNetwork,
     private readonly config: GatewayConfig,
     private readonly observer: LedgerObserver,
+    private readonly custody?: KeyCustody,
   ) {
     this.channel = org.channel;
     this.chaincode = org.chaincode;
@@ -203,17 +219,39 @@ class FabricLedger implements Ledger {
   #connect(userName: string, client: grpc.Client): Gateway {
     const user = this.org.users.get(userName);
     if (user === undefined) throw new ApiError(500, 'UNKNOWN_IDENTITY', `API key maps to ${userName}, who is not a user of ${this.org.mspId}`);
+    if (this.custody !== undefined && !this.custody.mayReadKey(userName)) {
+      throw new ApiError(403, 'CLIENT_SIGNATURE_REQUIRED', `this gateway does not hold the key of ${userName}: its transactions are signed by its own client`);
+    }
+    return this.#connectAs(client, { mspId: this.org.mspId, credentials: readFileSync(user.certPath) }, signers.newPrivateKeySigner(privateKeyOf(user)));
+  }
+
+  #connectAs(client: grpc.Client, identity: Identity, signer?: ReturnType<typeof signers.newPrivateKeySigner>): Gateway {
     const { evaluateMs, endorseMs, submitMs, commitStatusMs } = this.config.deadlines;
     return connect({
       client,
-      identity: { mspId: this.org.mspId, credentials: readFileSync(user.certPath) },
-      signer: signers.newPrivateKeySigner(privateKeyOf(user)),
+      identity,
+      ...(signer !== undefined ? { signer } : {}),
       hash: hash.sha256,
       evaluateOptions: () => ({ deadline: Date.now() + evaluateMs }),
       endorseOptions: () => ({ deadline: Date.now() + endorseMs }),
       submitOptions: () => ({ deadline: Date.now() + submitMs }),
       commitStatusOptions: () => ({ deadline: Date.now() + commitStatusMs }),
     });
+  }
+
+  /**
+   * On the peer in use when a signing session starts: its steps stay on that peer (a peer that
+   * goes down mid-session fails the step with 503; the client starts again, on the next peer).
+   */
+  offlineGateway(identity: Identity): Gateway {
+    const peer = this.#peers.current();
+    const key = `${peer.peer.name}\u0000${identity.mspId}\u0000${Buffer.from(identity.credentials).toString('base64')}`;
+    let gateway = this.#offline.get(key);
+    if (gateway === undefined) {
+      gateway = this.#connectAs(peer.connection, identity);
+      this.#offline.set(key, gateway);
+    }
+    return gateway;
   }
 
   async evaluate(user: string, fqfn: string, args: readonly string[]): Promise<unknown> {
@@ -382,13 +420,14 @@ class FabricLedger implements Ledger {
   }
 
   close(): void {
-    for (const gateway of this.#gateways.values()) gateway.close();
+    for (const gateway of [...this.#gateways.values(), ...this.#offline.values()]) gateway.close();
     this.#gateways.clear();
+    this.#offline.clear();
     this.#peers.close();
   }
 }
 
 /** Opens the organisation's Fabric access (the connection is made lazily by gRPC). */
-export function openLedger(org: OrgNetwork, config: GatewayConfig, observer: LedgerObserver = {}): Ledger {
-  return new FabricLedger(org, config, observer);
+export function openLedger(org: OrgNetwork, config: GatewayConfig, observer: LedgerObserver = {}, custody?: KeyCustody): Ledger {
+  return new FabricLedger(org, config, observer, custody);
 }

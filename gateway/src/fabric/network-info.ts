@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config.js';
 import type { PeerTarget } from './peers.js';
 
-const UserSchema = Type.Object({ name: Type.String(), certPath: Type.String(), keyDir: Type.String() });
+/** `role`: the role the network scripts enrolled the user for (operator, submitter, verifier, ...). */
+const UserSchema = Type.Object({ name: Type.String(), role: Type.Optional(Type.String()), certPath: Type.String(), keyDir: Type.String() });
 const PeerSchema = Type.Object({ name: Type.String(), host: Type.String(), endpoint: Type.String(), tlsRootCertPath: Type.String() });
 const OrgSchema = Type.Object({ mspId: Type.String(), domain: Type.String(), peer: PeerSchema, admin: UserSchema, users: Type.Array(UserSchema) });
 const NetworkSchema = Type.Object({ channel: Type.String(), chaincode: Type.String(), orgs: Type.Array(OrgSchema) });

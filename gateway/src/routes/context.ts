@@ -10,10 +10,14 @@ import type { CertificateKey } from '../certificates/issuer-key.js';
 import type { CredentialChecker } from '../credentials/checker.js';
 import type { EventFeed } from '../fabric/event-feed.js';
 import { chaincodeClient, ledgerTransport, type ImpactChaincode } from '../fabric/chaincode-client.js';
-import type { Ledger } from '../fabric/ledger.js';
+import type { Ledger, PreparedTransaction } from '../fabric/ledger.js';
 import type { AttemptRecorder, IdempotencyStore } from '../idempotency.js';
 import type { GatewayMetrics } from '../metrics.js';
 import { ApiError } from '../problem.js';
+import type { ClientSigner, Custody } from '../signing/custody.js';
+import { sendSigningAnswer } from '../signing/routes.js';
+import type { Outcome, SigningSessions, StepSink } from '../signing/sessions.js';
+import { custodialTransport, signingTransport } from '../signing/transport.js';
 
 /** The Fastify instance with TypeBox types. */
 export type TypedApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -36,6 +40,18 @@ export interface CertificateSettings {
   readonly publicUrl: () => string;
 }
 
+/**
+ * Client signing (docs/trust-model.md, "Custody"): who signs whose transactions, the pending
+ * signing sessions, the identity reads of client-signing callers run as.
+ */
+export interface SigningServices {
+  readonly custody: Custody;
+  readonly sessions: SigningSessions;
+  /** The organisation's Admin (network.json user name). */
+  readonly readAs: string;
+  readonly maxSubmitAttempts: number;
+}
+
 /** The services a gateway app is built from (injected, so tests can replace any of them). */
 export interface GatewayServices {
   readonly mspId: string;
@@ -47,6 +63,8 @@ export interface GatewayServices {
   readonly credentials: CredentialSettings;
   /** Absent: this gateway issues no retirement certificates (503 CERTIFICATES_UNAVAILABLE). */
   readonly certificates?: CertificateSettings;
+  /** Absent: the gateway signs for every caller (test doubles). */
+  readonly signing?: SigningServices;
 }
 
 /** The response of a mutation. */
@@ -68,7 +86,9 @@ export interface RouteContext {
   chaincode(request: FastifyRequest): ImpactChaincode;
   /**
    * Runs a mutation under the request's Idempotency-Key (if any) and sends its response with
-   * `status`; `work` usually submits one transaction.
+   * `status`; `work` usually submits one transaction. For a caller that signs itself, the
+   * mutation runs in a signing session: answered 202 with each step to sign, and its response
+   * goes to the request that signs the last step (POST /v1/signing/{session}).
    */
   mutate(request: FastifyRequest, reply: FastifyReply, status: number, work: () => Promise<CommittedResponse>): Promise<void>;
 }
@@ -86,6 +106,8 @@ declare module 'fastify' {
 const callers = new WeakMap<FastifyRequest, Caller>();
 /** The journal hook of a request running under an Idempotency-Key. */
 const recorders = new WeakMap<FastifyRequest, AttemptRecorder>();
+/** The signing session of a client-signing caller's mutation. */
+const sinks = new WeakMap<FastifyRequest, StepSink>();
 
 /** Records the caller of a request (the auth hook). */
 export function setCaller(request: FastifyRequest, caller: Caller): void {
@@ -104,16 +126,23 @@ export function createRouteContext(services: GatewayServices): RouteContext {
     if (found === undefined) throw new ApiError(401, 'UNAUTHENTICATED', 'this route needs a bearer token');
     return found;
   };
+  const signerOf = (request: FastifyRequest): ClientSigner | undefined => services.signing?.custody.clientSigner(caller(request).user);
   // The recorder is looked up per submission: a client made before `mutate` starts still reports.
-  const chaincode = (request: FastifyRequest): ImpactChaincode => chaincodeClient(ledgerTransport(services.ledger, caller(request).user, (prepared) => recorders.get(request)?.(prepared)));
-  const mutate = async (request: FastifyRequest, reply: FastifyReply, status: number, work: () => Promise<CommittedResponse>): Promise<void> => {
-    const key = idempotencyKeyOf(request);
-    if (key === undefined) {
-      await reply.code(status).send(await work());
-      return;
-    }
+  const chaincode = (request: FastifyRequest): ImpactChaincode => {
     const user = caller(request).user;
-    const outcome = await services.idempotency.run({ caller: user, key, method: request.method, url: request.url, body: request.body }, {
+    const onPrepared = (prepared: PreparedTransaction): void => recorders.get(request)?.(prepared);
+    const signer = signerOf(request);
+    const signing = services.signing;
+    if (signer === undefined || signing === undefined) return chaincodeClient(custodialTransport(ledgerTransport(services.ledger, user, onPrepared)));
+    return chaincodeClient(signingTransport({
+      ledger: services.ledger, signer, readAs: signing.readAs, maxSubmitAttempts: signing.maxSubmitAttempts, sink: () => sinks.get(request), onPrepared,
+    }));
+  };
+  const execute = async (request: FastifyRequest, status: number, work: () => Promise<CommittedResponse>, recoverAs: string): Promise<Outcome> => {
+    const key = idempotencyKeyOf(request);
+    if (key === undefined) return { status, body: await work(), replayed: false };
+    const user = caller(request).user;
+    return services.idempotency.run({ caller: user, key, method: request.method, url: request.url, body: request.body }, {
       run: async (record) => {
         recorders.set(request, record);
         try {
@@ -123,12 +152,25 @@ export function createRouteContext(services: GatewayServices): RouteContext {
         }
       },
       recover: async (attempts) => {
-        const committed = await services.ledger.recover(user, attempts);
+        // a client-signed transaction is already signed: sent again and followed as the Admin
+        const committed = await services.ledger.recover(recoverAs, attempts);
         return committed === undefined ? undefined : { status, body: committed };
       },
     });
-    if (outcome.replayed) void reply.header('idempotent-replayed', 'true');
-    await reply.code(outcome.status).send(outcome.body);
+  };
+  const mutate = async (request: FastifyRequest, reply: FastifyReply, status: number, work: () => Promise<CommittedResponse>): Promise<void> => {
+    const user = caller(request).user;
+    const signer = signerOf(request);
+    const signing = services.signing;
+    if (signer === undefined || signing === undefined) {
+      await sendSigningAnswer(reply, { kind: 'done', outcome: await execute(request, status, work, user) });
+      return;
+    }
+    const answer = await signing.sessions.start(user, signer.publicKey, (sink) => {
+      sinks.set(request, sink);
+      return execute(request, status, work, signing.readAs);
+    });
+    await sendSigningAnswer(reply, answer);
   };
   return {
     services,

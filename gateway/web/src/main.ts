@@ -6,6 +6,9 @@
  */
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
 import cytoscape from 'cytoscape';
+import { setupSigning } from './actions';
+import { $, el } from './dom';
+import { api, ApiFailure, TOKEN_KEY } from './http';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 
@@ -29,36 +32,9 @@ interface Provenance {
   blocks: Record<string, number>;
 }
 
-// The token lives in this tab's sessionStorage only (gone with the tab), never in localStorage,
-// a cookie or a URL; it travels only in the Authorization header of same-origin API calls.
-const TOKEN_KEY = 'impact-ledger-token';
-const $ = <T extends HTMLElement>(selector: string): T => {
-  const found = document.querySelector<T>(selector);
-  if (!found) throw new Error(`missing ${selector}`);
-  return found;
-};
 const charts: Chart[] = [];
 let settlements: Settlement[] = [];
 let myIdentity = '';
-
-class ApiFailure extends Error {
-  constructor(readonly status: number, message: string) { super(message); }
-}
-
-async function api<T>(path: string): Promise<T> {
-  const token = sessionStorage.getItem(TOKEN_KEY) ?? '';
-  const response = await fetch(path, { headers: { authorization: `Bearer ${token}` } });
-  const body = (await response.json()) as T & { detail?: string; code?: string };
-  if (!response.ok) throw new ApiFailure(response.status, `${body.code ?? response.status}: ${body.detail ?? ''}`);
-  return body;
-}
-
-function el(tag: string, attributes: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElement {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-  node.append(...children);
-  return node;
-}
 
 const money = (minor: number, currency: string): string => `${(minor / 100).toFixed(2)} ${currency}`;
 const short = (hex: string): string => `${hex.slice(0, 10)}…`;
@@ -144,6 +120,7 @@ async function showCampaign(id: string): Promise<void> {
   $('#campaign-view').hidden = false;
   $('#provenance-view').hidden = true;
   $('#campaign-title').textContent = campaign.name;
+  $<HTMLInputElement>('#settle-campaign').value = campaign.id;
   const facts: [string, string][] = [
     ['Status', campaign.status], ['Budget', money(campaign.budget, campaign.currency)], ['Settled', money(progress.settled, campaign.currency)],
     ['Held in buffer', money(progress.heldInBuffer, campaign.currency)], ['Payable', money(progress.payable, campaign.currency)],
@@ -218,6 +195,10 @@ $('#logout').addEventListener('click', () => {
   location.reload();
 });
 $('#only-mine').addEventListener('change', () => { showCampaigns().catch((error: unknown) => { $('#login-error').textContent = String(error); }); });
+setupSigning(async () => {
+  await showCampaigns();
+  await route();
+});
 for (const input of ['#filter-producer', '#filter-month']) $(input).addEventListener('input', renderProofs);
 window.addEventListener('hashchange', () => { route().catch((error: unknown) => { $('#login-error').textContent = String(error); }); });
 if (sessionStorage.getItem(TOKEN_KEY)) showApp().catch(() => sessionStorage.removeItem(TOKEN_KEY));
