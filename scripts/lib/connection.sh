@@ -23,8 +23,10 @@ write_network_json() {
         "$sep" "$(orderer_name "$i")" "$(orderer_host "$i")" "$(node_address_host orderer "$i"):$(orderer_port "$i")" "$(orderer_admin_port "$i")" "$(orderer_ops_port "$i")"
     done
     printf '  ],\n  "orgs": [\n'
+    first=1
     for j in $(org_indexes); do
-      (( j == 1 )) && sep='' || sep=','
+      (( first )) && sep='' || sep=','
+      first=0
       printf '%s    {"mspId":"%s","domain":"%s","peer":{"name":"%s","host":"%s","endpoint":"%s","tlsRootCertPath":"%s","operations":"http://127.0.0.1:%s"},\n' \
         "$sep" "$(org_msp "$j")" "$(org_domain "$j")" "$(peer_name "$j")" "$(peer_host "$j")" "$(node_address_host peer "$j"):$(peer_port "$j")" "$(peer_tls_ca "$j")" "$(peer_ops_port "$j")"
       printf '     "chaincodeServer":{"name":"%s","address":"127.0.0.1:%s"},\n' "$(chaincode_name "$j")" "$(chaincode_port "$j")"
