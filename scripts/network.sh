@@ -415,7 +415,7 @@ main() {
     kill-node) [[ -n "${2:-}" ]] || die "usage: kill-node NODE"; node_kind_index "$2" >/dev/null; stop_node "$2" KILL; ok "$2 killed" ;;
     start-node) [[ -n "${2:-}" ]] || die "usage: start-node NODE"; ensure_node; cmd_start_node "$2" ;;
     revoke-user) [[ -n "${3:-}" ]] || die "usage: revoke-user ORG NAME [REASON]"; ensure_node; load_recorded_consensus; cmd_revoke_user "$2" "$3" "${4:-}" ;;
-    add-org) [[ -n "${2:-}" ]] || die "usage: add-org N"; ensure_node; load_recorded_consensus; cmd_add_org "${2#org}" ;;
+    add-org) [[ -n "${2:-}" ]] || die "usage: add-org N"; processes_managed_here || die "add-org runs the newcomer's nodes natively (docker-compose.yaml has three organisations)"; ensure_node; load_recorded_consensus; cmd_add_org "${2#org}" ;;
     remove-org) [[ -n "${2:-}" ]] || die "usage: remove-org N"; ensure_node; load_recorded_consensus; cmd_remove_org "${2#org}" ;;
     set-acl) [[ -n "${3:-}" ]] || die "usage: set-acl RESOURCE POLICY"; ensure_node; load_recorded_consensus; cmd_set_acl "$2" "$3" ;;
     -h|--help|help) usage ;;
