@@ -38,5 +38,7 @@ write_network_json() {
       printf ']}\n'
     done
     printf '  ]\n}\n'
-  } > "$NETWORK_JSON"
+  } > "$NETWORK_JSON.tmp"
+  # Renamed into place: a client reading it meanwhile (add-org on a running network) never sees half.
+  mv "$NETWORK_JSON.tmp" "$NETWORK_JSON"
 }

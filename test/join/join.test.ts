@@ -80,13 +80,16 @@ describe(`an organisation joins the running network and leaves it (${consensus},
     });
     const joinEnd = Date.now();
     printSteps('add-org 4', output);
-    await load.acknowledged(3);
+    net4 = currentNetwork();
+    const after = await load.acknowledged(3).then(() => undefined, (error: unknown) => error);
     const record = await load.stop();
+    const errors = new Set(record.failed.map((a) => a.error?.slice(0, 240)));
+    if (errors.size > 0) console.log(`      failed at the client (${record.failed.length}): ${[...errors].slice(0, 5).join('\n        ')}`);
+    if (after) throw after;
     const duringJoin = record.acknowledged.filter((a) => a.startedAt >= joinStart && (a.endedAt ?? Infinity) <= joinEnd).length;
     console.log(`      add-org 4 took ${joinEnd - joinStart} ms; ${duringJoin} claims committed during the join`);
     expect(duringJoin, 'claims committed while the organisation joined').to.be.above(0);
 
-    net4 = currentNetwork();
     expect(net4.orgs.map((o) => o.mspId)).to.deep.equal(['Org1MSP', 'Org2MSP', 'Org3MSP', 'Org4MSP']);
     expect(await channelConfigNames(w.operators[1].actor, 'Org4MSP')).to.equal(true);
     // Every acknowledged claim exactly once, on all four peers, at the same height, same state.
