@@ -20,6 +20,8 @@ join_dir() { echo "$IL_HOME/join/org$1"; }
 org_definition_file() { echo "$(join_dir "$1")/$(org_msp "$1").json"; }
 
 is_member() { org_indexes | grep -qx "$1"; }
+# Where org J's admin reaches its own peer (as peer_cli does).
+peer_endpoint() { echo "127.0.0.1:$(peer_port "$1")"; }
 
 # Rewrites the membership files: MEMBERS are the organisations now in the channel.
 record_members() {  # MEMBERS...
@@ -57,7 +59,7 @@ join_from_genesis() {  # ORG_INDEX
 
 snapshot_pending() {  # ORG_INDEX
   local out
-  out=$(peer_cli "$1" snapshot listpending -c "$CHANNEL" --peerAddress "127.0.0.1:$(peer_port "$1")" \
+  out=$(peer_cli "$1" snapshot listpending -c "$CHANNEL" --peerAddress "$(peer_endpoint "$1")" \
     --tlsRootCertFile "$(peer_tls_ca "$1")" 2>&1) || return 1
   grep -q 'Successfully got pending snapshot requests: \[[0-9]' <<<"$out"
 }
@@ -67,7 +69,7 @@ snapshot_pending() {  # ORG_INDEX
 join_from_snapshot() {  # ORG_INDEX FROM_ORG
   local j=$1 k=$2 root latest
   root="$LEDGER_DIR/$(peer_name "$k")/snapshots/completed/$CHANNEL"
-  peer_cli "$k" snapshot submitrequest -c "$CHANNEL" -b 0 --peerAddress "127.0.0.1:$(peer_port "$k")" \
+  peer_cli "$k" snapshot submitrequest -c "$CHANNEL" -b 0 --peerAddress "$(peer_endpoint "$k")" \
     --tlsRootCertFile "$(peer_tls_ca "$k")" >/dev/null || die "$(peer_name "$k") refused the snapshot request"
   wait_for "the snapshot of $(peer_name "$k")" 120 _no_snapshot_pending "$k" || die "$(peer_name "$k") made no snapshot"
   latest=$(find "$root" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort -n | tail -n 1)
@@ -79,7 +81,7 @@ join_from_snapshot() {  # ORG_INDEX FROM_ORG
   wait_for "$(peer_name "$j") to finish joining by snapshot" 300 _snapshot_join_done "$j" || die "$(peer_name "$j") did not join from the snapshot"
 }
 _no_snapshot_pending() {
-  peer_cli "$1" snapshot listpending -c "$CHANNEL" --peerAddress "127.0.0.1:$(peer_port "$1")" \
+  peer_cli "$1" snapshot listpending -c "$CHANNEL" --peerAddress "$(peer_endpoint "$1")" \
     --tlsRootCertFile "$(peer_tls_ca "$1")" >/dev/null 2>&1 && ! snapshot_pending "$1"
 }
 _snapshot_join_done() {
