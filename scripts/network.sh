@@ -14,6 +14,7 @@ source "$REPO_ROOT/scripts/lib/chaincode.sh"
 source "$REPO_ROOT/scripts/lib/connection.sh"
 source "$REPO_ROOT/scripts/lib/gateway.sh"
 source "$REPO_ROOT/scripts/lib/hosts.sh"
+source "$REPO_ROOT/scripts/lib/org-join.sh"
 
 usage() {
   cat <<USAGE
@@ -39,6 +40,12 @@ Commands:
   set-acl RESOURCE POLICY
                    sets a channel ACL (Application group: needs a MAJORITY of the organisations'
                    admins, who sign one after another)  e.g. set-acl cscc/GetConfigBlock /Channel/Application/Readers
+  add-org N        organisation N (e.g. 4) joins the running network: its own CA and identities,
+                   the channel update signed by a MAJORITY of the members' admins, its peer joined
+                   (IL_JOIN_FROM=genesis|snapshot), its chaincode server, the next chaincode
+                   definition (pseudonymSecret collection with it), its gateway   e.g. add-org 4
+  remove-org N     the reverse: the channel update removing it (MAJORITY), the next definition
+                   without it; its records stay on the ledger
   generate         (Docker) only generate crypto, channel block and chaincode packages
   deploy           (Docker) join the channel and deploy the chaincode on running containers
 
@@ -51,9 +58,11 @@ Environment:
   IL_GATEWAYS=0        do not start the HTTP gateways (one per organisation, ports 3001-3003)
   IL_SEED_DEMO=0       do not seed the demo roles, protocol and credentials
   IL_BATCH_TIMEOUT, IL_BATCH_MAX_MESSAGES   orderer batch cutting (default 500ms, 100)
-  IL_SIGNERS="1 2"     revoke-user, set-acl: the organisations whose admins sign the config update,
-                       the last one submits (default: the policy's need: revoke-user the user's
-                       organisation, set-acl a majority)
+  IL_SIGNERS="1 2"     revoke-user, set-acl, add-org, remove-org: the organisations whose admins
+                       sign the config update, the last one submits (default: the policy's need:
+                       revoke-user the user's organisation, the others a majority)
+  IL_JOIN_FROM=snapshot  add-org: the new peer joins from a snapshot of an existing peer (default:
+                       from the genesis block, replaying every block)
 USAGE
 }
 
@@ -276,16 +285,17 @@ node_kind_index() {  # NAME -> "kind index"
 
 # True when org J's peer is at least as high as every other running peer (it has caught up:
 # endorsing on an older state would produce a read set that the others' does not match).
+# The others' heights are asked first: under load they move on while the question is asked.
 peer_caught_up() {  # ORG_INDEX
-  local j=$1 k mine other
-  mine=$(node_height "$(peer_name "$j")")
-  [[ -n $mine ]] || return 1
+  local j=$1 k mine other highest=0
   for k in $(org_indexes); do
     [[ $k == "$j" ]] && continue
     node_alive "$(peer_name "$k")" || continue
     other=$(node_height "$(peer_name "$k")")
-    [[ -z $other || $mine -ge $other ]] || return 1
+    [[ -n $other ]] && (( other > highest )) && highest=$other
   done
+  mine=$(node_height "$(peer_name "$j")")
+  [[ -n $mine ]] && (( mine >= highest ))
 }
 
 cmd_start_node() {
@@ -335,7 +345,7 @@ config_block_after() {  # ORG NUMBER
 }
 
 # Signs WORKDIR/update.pb by each organisation of SIGNERS (its own admin MSP) and submits it as the
-# last one; then waits until every peer has committed the config block.
+# last one; then waits until every peer (of AWAIT_ORGS when set) has committed the config block.
 sign_submit_and_await() {  # WORKDIR SIGNERS...
   local dir=$1 j last before n; shift
   before=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).header.number)' "$dir/config_block.json")
@@ -350,14 +360,14 @@ sign_submit_and_await() {  # WORKDIR SIGNERS...
   # The orderer validates the update against the policies when it orders it: wait for its block.
   wait_for "the new config block" 30 config_block_after "$last" "$before" || die "the orderer made no new config block (refused?)"
   n=$(cu_config_block_number "$last")
-  for j in $(org_indexes); do
+  for j in ${AWAIT_ORGS:-$(org_indexes)}; do
     wait_for "peer0.org$j to commit config block $n" 60 peer_above "$j" "$n" || die "peer0.org$j did not commit the config update"
   done
 }
 
 cmd_revoke_user() {  # ORG_INDEX NAME [REASON]
   local j=$1 name=$2 reason=${3:-unspecified} dir crl start signers
-  [[ $j =~ ^[0-9]+$ ]] && (( j >= 1 && j <= ORG_COUNT )) || die "ORG must be 1..$ORG_COUNT"
+  is_member "$j" || die "ORG must be one of: $(org_indexes | tr '\n' ' ')"
   start=$(now_ms)
   # Revoking an identity revokes every certificate it was issued (re-enrolments included); it is
   # idempotent. gencrl then returns the CA's whole CRL (revoke --gencrl lists only what it revoked now).
@@ -410,6 +420,8 @@ main() {
     kill-node) [[ -n "${2:-}" ]] || die "usage: kill-node NODE"; node_kind_index "$2" >/dev/null; stop_node "$2" KILL; ok "$2 killed" ;;
     start-node) [[ -n "${2:-}" ]] || die "usage: start-node NODE"; ensure_node; cmd_start_node "$2" ;;
     revoke-user) [[ -n "${3:-}" ]] || die "usage: revoke-user ORG NAME [REASON]"; ensure_node; load_recorded_consensus; cmd_revoke_user "$2" "$3" "${4:-}" ;;
+    add-org) [[ -n "${2:-}" ]] || die "usage: add-org N"; processes_managed_here || die "add-org runs the newcomer's nodes natively (docker-compose.yaml has three organisations)"; ensure_node; load_recorded_consensus; cmd_add_org "${2#org}" ;;
+    remove-org) [[ -n "${2:-}" ]] || die "usage: remove-org N"; ensure_node; load_recorded_consensus; cmd_remove_org "${2#org}" ;;
     set-acl) [[ -n "${3:-}" ]] || die "usage: set-acl RESOURCE POLICY"; ensure_node; load_recorded_consensus; cmd_set_acl "$2" "$3" ;;
     -h|--help|help) usage ;;
     '') usage >&2; exit 2 ;;

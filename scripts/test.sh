@@ -1,21 +1,23 @@
 #!/usr/bin/env bash
 # The whole test suite: unit tests, then the integration tests against a real Fabric network
 # that the run starts and stops itself (Raft, then BFT). Installs what is missing first.
-# Usage: scripts/test.sh [--unit] [--integration] [--e2e] [--fault] [--raft-only]
+# Usage: scripts/test.sh [--unit] [--integration] [--join] [--e2e] [--fault] [--raft-only]
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 source "$REPO_ROOT/scripts/lib/fabric.sh"
 
-run_unit=0 run_integration=0 run_e2e=0 run_fault=0 consensus_list=(raft bft)
+run_unit=0 run_integration=0 run_join=0 run_e2e=0 run_fault=0 consensus_list=(raft bft)
 for arg in "$@"; do
   case "$arg" in
     --unit) run_unit=1 ;;
     --integration) run_integration=1 ;;
+    --join) run_join=1 ;;
     --e2e) run_e2e=1 ;;
     --fault) run_fault=1 ;;
     --raft-only) consensus_list=(raft) ;;
     -h|--help)
-      echo "Usage: $0 [--unit] [--integration] [--e2e] [--fault] [--raft-only]"
+      echo "Usage: $0 [--unit] [--integration] [--join] [--e2e] [--fault] [--raft-only]"
       echo "  default (no selection): unit tests, integration tests on a Raft and on a BFT network,"
+      echo "  a fourth organisation joining and leaving each of them under load (--join),"
       echo "  then end-to-end tests (HTTP -> gateways -> a real network), then fault tests under load and"
       echo "  the bad-input campaigns (chaincode argument fuzzer, seeded Schemathesis run) on their own networks"
       exit 0 ;;
@@ -23,10 +25,10 @@ for arg in "$@"; do
   esac
 done
 
-if (( run_unit + run_integration + run_e2e + run_fault == 0 )); then run_unit=1 run_integration=1 run_e2e=1 run_fault=1; fi
+if (( run_unit + run_integration + run_join + run_e2e + run_fault == 0 )); then run_unit=1 run_integration=1 run_join=1 run_e2e=1 run_fault=1; fi
 start=$(now_ms)
 ensure_node_modules
-(( run_integration + run_e2e + run_fault )) && ensure_fabric_binaries
+(( run_integration + run_join + run_e2e + run_fault )) && ensure_fabric_binaries
 ensure_build
 
 results=$(mktemp)
@@ -81,6 +83,14 @@ if (( run_integration )); then
   for consensus in "${consensus_list[@]}"; do
     run_mocha "integration ($consensus)" CONSENSUS="$consensus" -- \
       --require build/test/integration/fixtures.js 'build/test/integration/**/*.test.js'
+  done
+fi
+if (( run_join )); then
+  # A fourth organisation joins a running network of its own (ports +500 Raft, +550 BFT) and leaves
+  # it: its peer joins from a snapshot on Raft, from the genesis block on BFT.
+  for consensus in "${consensus_list[@]}"; do
+    run_mocha "join and leave of a fourth organisation ($consensus)" CONSENSUS="$consensus" -- \
+      --require build/test/join/fixtures.js 'build/test/join/**/*.test.js'
   done
 fi
 

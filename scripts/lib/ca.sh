@@ -198,17 +198,23 @@ start_cas() {
   done
 }
 
+# PARTY's CA enrols its registrar, then every identity of PARTY; writes PARTY's MSP folder.
+enroll_party() {  # PARTY
+  local p=$1
+  (
+    mkdir -p "$(ca_registrar_home "$p")"
+    ca_client "$p" "$(ca_registrar_home "$p")" enroll -u "https://$(cat "$(ca_home "$p")/bootstrap-registrar")@$(party_address "$p"):$(ca_port "$p")" \
+      -M "$(ca_registrar_home "$p")/msp" >/dev/null || die "could not enrol the registrar of $(ca_name "$p")"
+    write_party_msp "$p"
+    if [[ $p == orderer ]]; then enroll_orderer_org; else enroll_peer_org "$p"; fi
+  )
+}
+
 # Each organisation's CA enrols its own identities (in parallel, one job per organisation).
 enroll_all() {
   local p pids=() failed=0
   for p in $(ca_parties); do
-    (
-      mkdir -p "$(ca_registrar_home "$p")"
-      ca_client "$p" "$(ca_registrar_home "$p")" enroll -u "https://$(cat "$(ca_home "$p")/bootstrap-registrar")@$(party_address "$p"):$(ca_port "$p")" \
-        -M "$(ca_registrar_home "$p")/msp" >/dev/null || die "could not enrol the registrar of $(ca_name "$p")"
-      write_party_msp "$p"
-      if [[ $p == orderer ]]; then enroll_orderer_org; else enroll_peer_org "$p"; fi
-    ) &
+    enroll_party "$p" &
     pids+=($!)
   done
   for p in "${pids[@]}"; do wait "$p" || failed=1; done

@@ -3,7 +3,10 @@
 # Source after nodes.sh.
 
 CHAINCODE_LABEL="${CHAINCODE_NAME}_${CHAINCODE_VERSION}"
-CHAINCODE_SEQUENCE=1
+# The committed definition's sequence: 1 at creation; joining or removing an organisation
+# commits the next one (its private data collection's members change) and records it here.
+CHAINCODE_SEQUENCE_FILE="$IL_HOME/chaincode-sequence"
+CHAINCODE_SEQUENCE=$(cat "$CHAINCODE_SEQUENCE_FILE" 2>/dev/null || echo 1)
 
 # Mutual TLS between each peer and its organisation's chaincode server: the server's certificate
 # is enrolled at the organisation's CA (scripts/lib/ca.sh); the peer presents its own TLS
@@ -71,7 +74,18 @@ chaincode_installed() {  # ORG_INDEX PACKAGE_ID
 
 # The private data collections of the chaincode definition: `pseudonymSecret`, readable and
 # writable by the member organisations only, which holds the network's pseudonym secret.
-COLLECTIONS_CONFIG="$REPO_ROOT/network/collections-config.json"
+# network/collections-config.json is the template; its member policy is written for the current
+# organisations (org_indexes) into the network's own copy by write_collections_config.
+COLLECTIONS_TEMPLATE="$REPO_ROOT/network/collections-config.json"
+COLLECTIONS_CONFIG="$CONFIG_DIR/collections-config.json"
+
+write_collections_config() {
+  local j members=()
+  for j in $(org_indexes); do members+=("'$(org_msp "$j").member'"); done
+  mkdir -p "$CONFIG_DIR"
+  cu_json_edit "$COLLECTIONS_TEMPLATE" "$COLLECTIONS_CONFIG" \
+    "c.map((col) => ({ ...col, policy: \"OR($(IFS=,; echo "${members[*]}"))\" }))"
+}
 
 chaincode_approved() {  # ORG_INDEX PACKAGE_ID
   peer_cli "$1" lifecycle chaincode queryapproved -C "$CHANNEL" -n "$CHAINCODE_NAME" \
@@ -79,7 +93,7 @@ chaincode_approved() {  # ORG_INDEX PACKAGE_ID
 }
 
 chaincode_committed() {
-  peer_cli 1 lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CHAINCODE_NAME" --output json 2>/dev/null \
+  peer_cli "$(org_indexes | head -n 1)" lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CHAINCODE_NAME" --output json 2>/dev/null \
     | grep -q "\"sequence\": *$CHAINCODE_SEQUENCE"
 }
 
@@ -159,6 +173,7 @@ write_chaincode_env() {
 deploy_chaincode() {
   local j id start
   start=$(now_ms)
+  [[ -f $COLLECTIONS_CONFIG ]] || write_collections_config
   for j in $(org_indexes); do
     id=$(org_package_id "$j")
     if ! chaincode_installed "$j" "$id"; then

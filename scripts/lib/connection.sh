@@ -26,8 +26,10 @@ write_network_json() {
         "$sep" "$(orderer_name "$i")" "$(orderer_host "$i")" "$(node_address_host orderer "$i"):$(orderer_port "$i")" "$(orderer_address)" "$(orderer_admin_port "$i")" "$(orderer_ops_endpoint "$i")"
     done
     printf '  ],\n  "orgs": [\n'
+    first=1
     for j in $(org_indexes); do
-      (( j == 1 )) && sep='' || sep=','
+      (( first )) && sep='' || sep=','
+      first=0
       printf '%s    {"mspId":"%s","domain":"%s","address":"%s","peer":{"name":"%s","host":"%s","endpoint":"%s","tlsRootCertPath":"%s","operations":"http://%s"},\n' \
         "$sep" "$(org_msp "$j")" "$(org_domain "$j")" "$(org_address "$j")" "$(peer_name "$j")" "$(peer_host "$j")" "$(node_address_host peer "$j"):$(peer_port "$j")" "$(peer_tls_ca "$j")" "$(peer_ops_endpoint "$j")"
       printf '     "chaincodeServer":{"name":"%s","address":"%s:%s"},\n' "$(chaincode_name "$j")" "$(chaincode_dial_host "$j")" "$(chaincode_port "$j")"
@@ -39,5 +41,7 @@ write_network_json() {
       printf ']}\n'
     done
     printf '  ]\n}\n'
-  } > "$NETWORK_JSON"
+  } > "$NETWORK_JSON.tmp"
+  # Renamed into place: a client reading it meanwhile (add-org on a running network) never sees half.
+  mv "$NETWORK_JSON.tmp" "$NETWORK_JSON"
 }

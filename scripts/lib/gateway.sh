@@ -71,8 +71,9 @@ write_gateways_json() {
       sep=','
     done
     printf '\n]\n'
-  } > "$GATEWAY_DIR/gateways.json"
-  chmod 600 "$GATEWAY_DIR/gateways.json"
+  } > "$GATEWAY_DIR/gateways.json.tmp"
+  chmod 600 "$GATEWAY_DIR/gateways.json.tmp"
+  mv "$GATEWAY_DIR/gateways.json.tmp" "$GATEWAY_DIR/gateways.json"  # whole, for readers meanwhile
 }
 
 seed_demo() {

@@ -15,7 +15,11 @@ esac
 BATCH_TIMEOUT="${IL_BATCH_TIMEOUT:-500ms}"
 BATCH_MAX_MESSAGES="${IL_BATCH_MAX_MESSAGES:-100}"
 
-ORG_COUNT=3
+# The organisations: 1..3 when the network is made; `network.sh add-org` / `remove-org` record
+# the members in $IL_HOME/orgs (one index a line) and the removed ones in $IL_HOME/orgs-removed
+# (their processes still belong to this network: status and down see them).
+ORGS_FILE="$IL_HOME/orgs"
+ORGS_REMOVED_FILE="$IL_HOME/orgs-removed"
 # native: these scripts run every node as a local process. docker: docker-compose.yaml runs
 # them; the scripts only generate material, join channels and deploy the chaincode.
 IL_HOST_MODE="${IL_HOST_MODE:-native}"
@@ -101,14 +105,17 @@ peer_ops_endpoint()    { echo "$(org_address "$1"):$(peer_ops_port "$1")"; }
 ca_ops_endpoint()      { echo "$(party_address "$1"):$(ca_ops_port "$1")"; }
 
 orderer_indexes() { seq 0 $(( ORDERER_COUNT - 1 )); }
-org_indexes()     { seq 1 "$ORG_COUNT"; }
+org_indexes()     { if [[ -s $ORGS_FILE ]]; then cat "$ORGS_FILE"; else seq 1 3; fi; }
+org_indexes_ever() { { org_indexes; [[ -s $ORGS_REMOVED_FILE ]] && cat "$ORGS_REMOVED_FILE"; true; } | sort -nu; }
+ORG_COUNT=$(org_indexes | wc -l)
 
 # Every node this network runs, by the name `status`, `stop-node` and `start-node` use.
 all_node_names() {
   local i
-  for i in $(ca_parties); do ca_name "$i"; done
+  echo ca.orderer
+  for i in $(org_indexes_ever); do ca_name "$i"; done
   for i in $(orderer_indexes); do orderer_name "$i"; done
-  for i in $(org_indexes); do peer_name "$i"; done
-  for i in $(org_indexes); do chaincode_name "$i"; done
-  for i in $(org_indexes); do echo "gateway.org$i"; done
+  for i in $(org_indexes_ever); do peer_name "$i"; done
+  for i in $(org_indexes_ever); do chaincode_name "$i"; done
+  for i in $(org_indexes_ever); do echo "gateway.org$i"; done
 }

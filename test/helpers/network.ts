@@ -141,8 +141,13 @@ export function connectWith(net: NetworkInfo, org: number, label: string, certPe
 
 /** Runs scripts/network.sh with the test network's environment; resolves with its output. */
 export async function networkScript(net: NetworkInfo, ...args: string[]): Promise<string> {
+  return networkScriptWith(net, {}, ...args);
+}
+
+/** Like {@link networkScript}, with more environment (e.g. IL_SIGNERS). */
+export async function networkScriptWith(net: NetworkInfo, env: NodeJS.ProcessEnv, ...args: string[]): Promise<string> {
   const { stdout, stderr } = await execFileAsync('bash', [path.join(REPO_ROOT, 'scripts', 'network.sh'), ...args], {
-    env: { ...process.env, IL_HOME: net.home },
+    env: { ...process.env, ...env, IL_HOME: net.home },
     maxBuffer: 16 * 1024 * 1024,
   });
   return stdout + stderr;
