@@ -8,7 +8,7 @@
  */
 import fabricProtos from '@hyperledger/fabric-protos';
 import { parseRoleRecord, qualifiedName } from '@impact-ledger/chaincode/facts';
-import type { ChaincodeTransport } from '../fabric/chaincode-client.js';
+import { everyRecord, type ChaincodePage, type ChaincodeTransport } from '../fabric/chaincode-client.js';
 import { isTransientPlanningError, toApiError } from '../fabric/errors.js';
 import { parseResult, RETRIED_CODES, type Committed, type Ledger, type PreparedTransaction, type TransientData } from '../fabric/ledger.js';
 import { ApiError } from '../problem.js';
@@ -64,13 +64,28 @@ export const stepMessage = {
   commit: (bytes: Uint8Array): Uint8Array => gatewayProtos.SignedCommitStatusRequest.deserializeBinary(bytes).getRequest_asU8(),
 };
 
+/** A page of roles:List as the peer answers it. */
+function parseRolePage(value: unknown): ChaincodePage<unknown> {
+  if (typeof value !== 'object' || value === null || !('records' in value) || !Array.isArray(value.records)) {
+    throw new ApiError(502, 'FABRIC_ERROR', 'roles:List answered something other than a page of records');
+  }
+  const bookmark = 'bookmark' in value && typeof value.bookmark === 'string' ? value.bookmark : '';
+  const fetched = 'fetchedRecordsCount' in value && typeof value.fetchedRecordsCount === 'number' ? value.fetchedRecordsCount : undefined;
+  return { records: value.records, bookmark, ...(fetched === undefined ? {} : { fetchedRecordsCount: fetched }) };
+}
+
 /** The client-signing transport of one caller. */
 export function signingTransport(options: SigningTransportOptions): ChaincodeTransport {
   const { ledger, signer } = options;
   const whoAmI = async (): Promise<unknown> => {
-    const grants = await ledger.evaluate(options.readAs, ROLES_LIST, [signer.mspId]);
-    const roles = (Array.isArray(grants) ? grants : []).map((grant) => parseRoleRecord(grant))
-      .filter((record) => record.identity === signer.identity && record.active).map((record) => record.role).sort();
+    // the active grants of the caller's MSP, page by page (roles:List is paginated)
+    const grants = everyRecord(async (pageSize, bookmark) => parseRolePage(await ledger.evaluate(options.readAs, ROLES_LIST, [signer.mspId, String(pageSize), bookmark])));
+    const roles: string[] = [];
+    for await (const grant of grants) {
+      const record = parseRoleRecord(grant);
+      if (record.identity === signer.identity && record.active) roles.push(record.role);
+    }
+    roles.sort();
     return { identity: signer.identity, mspId: signer.mspId, operator: signer.operator, roles };
   };
 
