@@ -11,6 +11,7 @@ import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { lowSSignature } from '../enrol/ca-client.js';
+import type { SigningStep } from './sessions.js';
 import { followSigningSteps, SigningRefused, type WebSigner } from './web-client.js';
 
 export { SigningRefused };
@@ -27,17 +28,8 @@ export interface SignableResponse {
   readonly body: unknown;
 }
 
-/** A 202 step (the `signing` member). */
-export interface SigningStepBody {
-  readonly session: string;
-  readonly step: 'proposal' | 'transaction' | 'commit';
-  readonly transactionId: string;
-  readonly transaction: string;
-  readonly message: string;
-  readonly digest: string;
-  readonly signUrl: string;
-  readonly expiresAt: string;
-}
+/** A 202 step (the `signing` member): the step the gateway's sessions answer. */
+export type SigningStepBody = SigningStep;
 
 /** Reads a key directory (`*_sk`, as network.json's keyDir or a wallet's keystore) and a certificate file. */
 export function loadSigningKey(certPath: string, keyDir: string): SigningKey {
