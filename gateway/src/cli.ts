@@ -77,7 +77,8 @@ async function send(target: Target, { method, path, body }: CommandRequest): Pro
     ...(target.minBlockNumber === undefined ? {} : { 'min-block-number': target.minBlockNumber }),
   };
   const response = await fetch(`${target.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  if (response.status !== 202) return response;
+  // signing:sign sends one step's signature itself: it prints the next step, it does not follow it
+  if (response.status !== 202 || path.startsWith('/v1/signing/')) return response;
   if (target.wallet === undefined) {
     throw new Error(`${await response.text()}\nthe gateway asks you to sign this transaction: pass --wallet DIR (or set IL_WALLET) with your wallet`);
   }
