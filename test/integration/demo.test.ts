@@ -2,7 +2,10 @@
  * What `npm start` leaves running, used as the README's walkthrough does: the gateways the
  * scripts started, the seeded protocol and a seeded demo credential, through HTTP only:
  * submit -> three verifications on three organisations' gateways -> validation -> provenance.
+ * The gateways sign only for Admin and User1: the verifiers and the validator sign their own
+ * steps here with their keys, as the README's CLI does with --wallet.
  */
+import { followSigning, loadSigningKey, type SigningKey } from '@impact-ledger/gateway';
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -12,7 +15,18 @@ import { currentNetwork, waitForBlockEverywhere } from '../helpers/network';
 interface GatewayEntry { mspId: string; url: string; tokens: Record<string, string> }
 interface Committed { result: Record<string, unknown>; txId: string; blockNumber: number }
 
-async function call(gateway: GatewayEntry, user: string, method: string, route: string, body?: unknown): Promise<Record<string, unknown>> {
+interface Answer { status: number; body: unknown }
+interface NetworkUsers { orgs: { mspId: string; users: { name: string; certPath: string; keyDir: string }[] }[] }
+
+/** The key of `user` of the gateway's organisation, from network.json (this test is that user's own process). */
+function keyOf(gateway: GatewayEntry, user: string): SigningKey {
+  const network = JSON.parse(readFileSync(path.join(currentNetwork().home, 'network.json'), 'utf8')) as NetworkUsers;
+  const entry = network.orgs.find((org) => org.mspId === gateway.mspId)?.users.find((u) => u.name.startsWith(`${user}@`));
+  if (entry === undefined) throw new Error(`no ${user} of ${gateway.mspId} in network.json`);
+  return loadSigningKey(entry.certPath, entry.keyDir);
+}
+
+async function send(gateway: GatewayEntry, user: string, method: string, route: string, body?: unknown): Promise<Answer> {
   const response = await fetch(`${gateway.url}${route}`, {
     method,
     headers: {
@@ -21,13 +35,25 @@ async function call(gateway: GatewayEntry, user: string, method: string, route: 
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  const json = (await response.json()) as Record<string, unknown>;
-  expect(response.status, `${method} ${route} as ${user}@${gateway.mspId}: ${JSON.stringify(json)}`).to.be.lessThan(300);
-  return json;
+  return { status: response.status, body: await response.json() };
 }
 
+function expectOk(answer: Answer, what: string): Record<string, unknown> {
+  expect(answer.status, `${what}: ${JSON.stringify(answer.body)}`).to.be.lessThan(300);
+  return answer.body as Record<string, unknown>;
+}
+
+async function call(gateway: GatewayEntry, user: string, method: string, route: string, body?: unknown): Promise<Record<string, unknown>> {
+  return expectOk(await send(gateway, user, method, route, body), `${method} ${route} as ${user}@${gateway.mspId}`);
+}
+
+/** A write; a 202 (the gateway asks the user to sign) is followed with the user's own key. */
 async function mutate(gateway: GatewayEntry, user: string, route: string, body: unknown): Promise<Committed> {
-  const committed = (await call(gateway, user, 'POST', route, body)) as unknown as Committed;
+  const first = await send(gateway, user, 'POST', route, body);
+  // the scripts' gateways hold the keys of Admin and User1 (the submitter service account) only
+  expect(first.status === 202, `${user}@${gateway.mspId} signs ${user === 'User1' ? 'through its gateway' : 'its own steps'}`).to.equal(user !== 'User1' && user !== 'Admin');
+  const answer = first.status === 202 ? await followSigning(first, keyOf(gateway, user), (signUrl, signature) => send(gateway, user, 'POST', signUrl, signature)) : first;
+  const committed = expectOk(answer, `POST ${route} as ${user}@${gateway.mspId}`) as unknown as Committed;
   await waitForBlockEverywhere(currentNetwork(), BigInt(committed.blockNumber));
   return committed;
 }
