@@ -186,7 +186,7 @@ describe('e2e: client-signed transactions', function () {
     it('answers a client-signing user\'s mutation with a step to sign, never a commit', async () => {
       const response = await world.client(1, 'User5').withoutSigning().request('POST', '/v1/roles', { identity: world.identity(1, 'User3'), role: 'funder' });
       expect(stepOf(response)).to.include({ step: 'proposal', transaction: 'roles:Grant' });
-      const roles = await world.client(1, 'Admin').json<{ identity: string; role: string }[]>('GET', '/v1/roles', undefined, 200);
+      const roles = (await world.client(1, 'Admin').json<{ records: { identity: string; role: string }[] }>('GET', '/v1/roles?pageSize=100', undefined, 200)).records;
       expect(roles.filter((r) => r.identity === world.identity(1, 'User3')).map((r) => r.role)).to.deep.equal(['verifier']);
     });
 

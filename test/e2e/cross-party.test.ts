@@ -92,7 +92,7 @@ describe('e2e: cross-party rules', function () {
     });
 
     it('refuses another organisation a version of the protocol (403 PROTOCOL_NOT_OWNED)', async () => {
-      const versions = await world.client(3, 'Admin').json<Record<string, unknown>[]>('GET', `/v1/protocols/${protocol.id}`, undefined, 200);
+      const versions = (await world.client(3, 'Admin').json<{ records: Record<string, unknown>[] }>('GET', `/v1/protocols/${protocol.id}`, undefined, 200)).records;
       const { status: _s, ownerMsp: _o, registered: _r, activation: _a, lifecycle: _l, ...definition } = versions[0] as Record<string, unknown>;
       const refused = await world.client(3, 'Admin').request('POST', '/v1/protocols', { ...definition, version: 2, validators: [world.identity(3, 'User4')] });
       expect([refused.status, refused.body.code]).to.deep.equal([403, 'PROTOCOL_NOT_OWNED']);

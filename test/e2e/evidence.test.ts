@@ -10,6 +10,7 @@ import { verifyAuditBundle, type AuditBundle } from '@impact-ledger/gateway';
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { getGatewayWorld, type GatewayWorld } from '../helpers/gateway-world';
@@ -147,8 +148,14 @@ describe('e2e: evidence levels, additionality, pagination, CLI', function () {
 
   describe('the CLI against the real gateway', () => {
     const cli = path.join(REPO_ROOT, 'gateway', 'dist', 'cli.js');
+    const mspOf = (user: string): string => {
+      const network = JSON.parse(readFileSync(process.env.IL_NETWORK_JSON ?? '', 'utf8')) as { orgs: { users: { name: string; certPath: string }[] }[] };
+      const entry = network.orgs[0]?.users.find((u) => u.name.startsWith(`${user}@`));
+      return entry === undefined ? '' : path.dirname(path.dirname(entry.certPath)); // Admin: custodial, no wallet
+    };
     const run = async (user: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
-      const env = { ...process.env, IL_GATEWAY_URL: world.gateways[0]?.running.url ?? '', IL_GATEWAY_TOKEN: world.gateways[0]?.tokens.get(user) ?? '' };
+      // the user's own msp folder as its wallet: the CLI signs the steps of a client-signing user (the funder) itself
+      const env = { ...process.env, IL_GATEWAY_URL: world.gateways[0]?.running.url ?? '', IL_GATEWAY_TOKEN: world.gateways[0]?.tokens.get(user) ?? '', IL_WALLET: mspOf(user) };
       try {
         const { stdout, stderr } = await promisify(execFile)('node', [cli, ...args], { env });
         return { code: 0, stdout, stderr };
