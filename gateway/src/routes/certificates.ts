@@ -69,7 +69,7 @@ export function certificateRoutes(app: TypedApp, context: RouteContext): void {
     schema: {
       tags: ['proofs'],
       summary: "The did:key this organisation signs retirement certificates with (publish it; verifiers pin it with `impact-ledger verify-certificate --issuer`)",
-      response: responses({ 200: CertificateIssuerSchema }, [401, 503]),
+      response: responses({ 200: CertificateIssuerSchema }, [400, 401, 503]),
     },
   }, () => settingsOf(context).key.info);
 }
