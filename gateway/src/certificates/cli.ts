@@ -47,6 +47,18 @@ function usageError(error: unknown, help: string): number {
   return 2;
 }
 
+/** The certificate named by a command's file argument (`-`: standard input); the exit code 2 when it is missing or unreadable. */
+async function certificateArgument(positionals: readonly string[], help: string): Promise<{ input: unknown } | { exit: number }> {
+  const file = positionals[0];
+  if (file === undefined) return { exit: usageError('a certificate file is missing', help) };
+  try {
+    return { input: await certificateIn(readFileSync(file === '-' ? 0 : file)) };
+  } catch (error) {
+    console.error(`${file}: not a certificate (${error instanceof Error ? error.message : String(error)})`);
+    return { exit: 2 };
+  }
+}
+
 /** `verify-certificate`: resolves to the exit code. */
 export async function verifyCertificateFile(argv: readonly string[]): Promise<number> {
   let parsed;
@@ -60,15 +72,9 @@ export async function verifyCertificateFile(argv: readonly string[]): Promise<nu
     console.log(VERIFY_CERTIFICATE_HELP);
     return 0;
   }
-  const file = positionals[0];
-  if (file === undefined) return usageError('a certificate file is missing', VERIFY_CERTIFICATE_HELP);
-  let input: unknown;
-  try {
-    input = await certificateIn(readFileSync(file === '-' ? 0 : file));
-  } catch (error) {
-    console.error(`${file}: not a certificate (${error instanceof Error ? error.message : String(error)})`);
-    return 2;
-  }
+  const read = await certificateArgument(positionals, VERIFY_CERTIFICATE_HELP);
+  if ('exit' in read) return read.exit;
+  const { input } = read;
   const report = await verifyRetirementCertificate(input, values.issuer === undefined ? {} : { issuers: values.issuer });
   if (values.json === true) {
     console.log(JSON.stringify(report, null, 2));
@@ -105,15 +111,9 @@ export async function certificatePdfFile(argv: readonly string[]): Promise<numbe
     console.log(CERTIFICATE_PDF_HELP);
     return 0;
   }
-  const file = positionals[0];
-  if (file === undefined) return usageError('a certificate file is missing', CERTIFICATE_PDF_HELP);
-  let input: unknown;
-  try {
-    input = await certificateIn(readFileSync(file === '-' ? 0 : file));
-  } catch (error) {
-    console.error(`${file}: not a certificate (${error instanceof Error ? error.message : String(error)})`);
-    return 2;
-  }
+  const read = await certificateArgument(positionals, CERTIFICATE_PDF_HELP);
+  if ('exit' in read) return read.exit;
+  const { input } = read;
   const report = await verifyRetirementCertificate(input);
   if (!report.ok || report.certificate === undefined) {
     for (const failure of report.failures) console.error(`FAIL [${failure.check}] ${failure.message}`);
