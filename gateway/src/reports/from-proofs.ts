@@ -8,7 +8,7 @@ import { carbonResult, ReportInputError, type CarbonResult, type CarbonResultInp
 import { asDeclared, proofIdsOf, resolveInputs, type InputOrigin, type InputRef, type InputRule, type ProofEvidence, type ResolveOptions } from './evidence.js';
 import type { Declared } from './inputs.js';
 import { inputsHash } from './inputs.js';
-import { attributionFactor, dataQuality, type PcafOption } from './pcaf.js';
+import { attributionFactor, dataQuality, type PcafOption, type PcafReport } from './pcaf.js';
 
 /** Units of the annual production data protocols (demo/production-data.ts). */
 export const REPORT_UNITS = { quantity: 't', factor: 'kgCO2e/t', share: 'bps', emissions: 'kgCO2e' } as const;
@@ -131,14 +131,10 @@ export interface ProvenHolding {
   readonly proofs: readonly string[];
 }
 
-/** The PCAF report from provenance. */
-export interface ProvenPcafReport {
-  readonly standard: 'PCAF Global GHG Accounting and Reporting Standard, Part A';
+/** The PCAF report from provenance: the portfolio report's totals, its holdings with their evidence and the proofs used. */
+export interface ProvenPcafReport extends Omit<PcafReport, 'holdings' | 'inputs'> {
   readonly holdings: readonly ProvenHolding[];
-  readonly financedEmissionsKg: number;
-  readonly weightedDataQualityScore: number;
   readonly proofs: readonly string[];
-  readonly inputsSha256: string;
 }
 
 /** The proof ids a holding names. */
