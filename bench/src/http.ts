@@ -25,6 +25,8 @@ export interface HttpGateways {
   histogram(name: string): Promise<{ count: number; sum: number }>;
   /** Credential-check worker threads of each gateway (IL_GATEWAY_CHECK_THREADS, or the gateway's default). */
   readonly checkThreads: number;
+  /** Process ids of the gateways, org 1 first (CPU and memory sampling). */
+  readonly pids: readonly number[];
   close(): Promise<void>;
 }
 
@@ -83,6 +85,7 @@ export async function startGateways(net: NetworkInfo, networkJson: string, dir: 
   };
   return {
     checkThreads: Number(process.env.IL_GATEWAY_CHECK_THREADS ?? DEFAULT_CHECK_THREADS),
+    pids: running.map((r) => r.child.pid ?? 0),
     histogram,
     async send(org, user, method, route, body) {
       const target = running[org - 1];

@@ -16,7 +16,8 @@ import { writeChart } from './chart';
 import { Connections, Heights, type Actor } from './client';
 import { buildCast, claimDraft, setUp, type Cast } from './setup';
 import { startGateways, type HttpGateways } from './http';
-import { runLoad, type Outcome, type StageResult } from './stats';
+import { cpuPerUnit, diskUse, formatProfile, networkProcesses, sampleCpu } from './processes';
+import { durationMs, meets, runLoad, runRate, type Outcome, type StageResult } from './stats';
 
 const STAGES = ['trivial', 'submit', 'verify', 'validate', 'workflow', 'http', 'reads'] as const;
 type Stage = (typeof STAGES)[number];
@@ -25,11 +26,15 @@ const HELP = `Usage: npm run bench -- [options]      (scripts/bench.sh; options 
 
   --quick                 short run: 5 s per level, ledgers of 1k and 10k proofs
   --duration S            seconds of load per stage and concurrency level (default 15; quick 5)
-  --concurrency LIST      concurrency sweep of the trivial and submission stages (default 1,8,32,128)
-  --stage-concurrency N   in-flight transactions of the other stages (default 32)
+  --concurrency LIST      in-flight levels every stage is swept over (default 1,8,32,128)
+  --extend N              then double the last level while the stage still grows by 10%, at most
+                          N times (default 1: 256 where 128 still grew)
+  --stage-concurrency N   in-flight requests of the HTTP-vs-direct comparison (default 32)
   --stages LIST           subset of ${STAGES.join(',')} (default: all)
   --ledger-sizes LIST     proofs on the ledger for the read stage (default 1000,100000; quick 1000,10000)
   --large                 add a ledger of 1,000,000 proofs to the read stage
+  --seed-per-tx N         synthetic proofs per seeding transaction (default 1000, at most 1000)
+  --seed-concurrency N    seeding transactions in flight, spread over the orgs (default 6)
   --http-credentials N    signed credentials prepared for the HTTP stage (default 600; quick 200)
   --no-reuse              one gRPC connection per identity instead of one per peer (tuning)
   --label TEXT            a note stored in the results (e.g. the orderer batch settings)
@@ -41,15 +46,15 @@ Environment: IL_NETWORK_JSON (set by scripts/bench.sh), IL_BATCH_TIMEOUT / IL_BA
 (read by scripts/bench.sh when it creates the network).`;
 
 interface Options {
-  durationMs: number; sweep: number[]; stageConcurrency: number; stages: Set<Stage>; ledgerSizes: number[];
-  httpCredentials: number; reuse: boolean; label: string; out: string; quick: boolean;
+  durationMs: number; sweep: number[]; extend: number; stageConcurrency: number; stages: Set<Stage>; ledgerSizes: number[];
+  httpCredentials: number; reuse: boolean; seedPerTx: number; seedConcurrency: number; label: string; out: string; quick: boolean;
 }
 
 function options(): Options {
   const { values } = parseArgs({
     options: {
-      quick: { type: 'boolean' }, duration: { type: 'string' }, concurrency: { type: 'string' }, 'stage-concurrency': { type: 'string' },
-      stages: { type: 'string' }, 'ledger-sizes': { type: 'string' }, large: { type: 'boolean' }, 'http-credentials': { type: 'string' },
+      quick: { type: 'boolean' }, duration: { type: 'string' }, concurrency: { type: 'string' }, extend: { type: 'string' }, 'stage-concurrency': { type: 'string' },
+      stages: { type: 'string' }, 'ledger-sizes': { type: 'string' }, large: { type: 'boolean' }, 'http-credentials': { type: 'string' }, 'seed-per-tx': { type: 'string' }, 'seed-concurrency': { type: 'string' },
       'no-reuse': { type: 'boolean' }, label: { type: 'string' }, out: { type: 'string' }, 'keep-network': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
@@ -67,11 +72,14 @@ function options(): Options {
     quick,
     durationMs: Number(values.duration ?? (quick ? 5 : 15)) * 1000,
     sweep: list(values.concurrency ?? '1,8,32,128'),
+    extend: Number(values.extend ?? 1),
     stageConcurrency: Number(values['stage-concurrency'] ?? 32),
     stages,
     ledgerSizes: [...new Set(ledgerSizes)].sort((a, b) => a - b),
     httpCredentials: Number(values['http-credentials'] ?? (quick ? 200 : 600)),
     reuse: !values['no-reuse'],
+    seedPerTx: Math.min(1000, Number(values['seed-per-tx'] ?? 1000)),
+    seedConcurrency: Number(values['seed-concurrency'] ?? 6),
     label: values.label ?? '',
     out: values.out ?? path.join(REPO_ROOT, 'bench', 'results'),
   };
@@ -99,7 +107,7 @@ async function main(): Promise<void> {
     const { errors, ...rest } = r as StageResult & { errors?: string[]; units?: number };
     delete (rest as { units?: number }).units;
     results.push(rest);
-    log(`${r.stage} [${r.path}] c=${r.concurrency}: ${r.committed} ok in ${r.seconds.toFixed(1)} s = ${r.tps.toFixed(1)}/s, p50 ${r.p50.toFixed(0)} ms p99 ${r.p99.toFixed(0)} ms, mvcc ${r.mvccConflicts}, failed ${r.failed}`);
+    log(`${r.stage} [${r.path}] c=${r.concurrency}: ${r.committed} ok in ${r.seconds.toFixed(1)} s = ${r.tps.toFixed(1)}/s, p50 ${r.p50.toFixed(0)} ms p99 ${r.p99.toFixed(0)} ms, mvcc ${r.mvccConflicts}, failed ${r.failed}${r.cpu ? `; ${formatProfile(r.cpu)}` : ''}`);
     for (const e of errors ?? []) log(`  error: ${e}`);
   };
 
@@ -115,98 +123,155 @@ async function main(): Promise<void> {
     if (o.blockNumber !== undefined && o.blockNumber > lastBlock) lastBlock = o.blockNumber;
   };
 
-  // 1. trivial: bench:Put, one key per transaction, by the three operators in turn.
-  if (opts.stages.has('trivial')) {
-    for (const c of opts.sweep) {
-      const run = randomBytes(4).toString('hex');
-      record(await runLoad({ ...base, stage: 'trivial', path: 'direct', concurrency: c, maxUnits: UNLIMITED,
-        unit: async (i) => pick(cast.admins, i).submit('bench:Put', `${run}-${i}`, 'x'.repeat(64)) }));
+  // Where a stage's CPU goes: every network process's CPU time (and this process's) around it.
+  const processes = [...networkProcesses(networkJson), { name: 'bench', kind: 'client' as const, pid: process.pid }];
+  const profiled = async <T extends StageResult>(run: () => Promise<T>): Promise<T> => {
+    const before = sampleCpu(processes);
+    const result = await run();
+    return { ...result, cpu: cpuPerUnit(before, sampleCpu(processes), result.committed) };
+  };
+  /**
+   * Every level of the sweep, then twice the last level while the stage still grows by 10% over
+   * the level before (at most `--extend` times): each stage finds its own peak. CPU-profiled.
+   */
+  const sweep = async (run: (c: number) => Promise<StageResult & { errors?: string[] }>, prepare?: (c: number) => Promise<void>): Promise<StageResult[]> => {
+    const levels: StageResult[] = [];
+    const level = async (c: number) => {
+      await prepare?.(c);
+      const r = await profiled(() => run(c));
+      record(r);
+      levels.push(r);
+    };
+    for (const c of opts.sweep) await level(c);
+    for (let extra = 0; extra < opts.extend; extra++) {
+      const [previous, last] = levels.slice(-2);
+      if (!previous || !last || last.tps < previous.tps * 1.1) break;
+      await level(last.concurrency * 2);
     }
+    return levels;
+  };
+  const peak = (levels: readonly StageResult[]) => levels.reduce<StageResult | undefined>((b, r) => (!b || r.tps > b.tps ? r : b), undefined);
+  const halfPeak = async (stage: string, levels: readonly StageResult[], unit: (i: number) => Promise<Outcome | Outcome[]>) => {
+    const top = peak(levels);
+    if (!top || top.tps <= 0) return;
+    record(await profiled(() => runRate({ ...base, stage: `${stage} @half peak`, path: 'direct', ratePerSecond: top.tps / 2, unit })));
+  };
+  const trivialAt = new Map<number, number>();
+
+  // 1. trivial: bench:Put, one key per transaction, by the three operators in turn.
+  const trivialUnit = (run: string) => async (i: number) => pick(cast.admins, i).submit('bench:Put', `${run}-${i}`, 'x'.repeat(64));
+  if (opts.stages.has('trivial')) {
+    const levels = await sweep((c) => runLoad({ ...base, stage: 'trivial', path: 'direct', concurrency: c, maxUnits: UNLIMITED, unit: trivialUnit(randomBytes(4).toString('hex')) }));
+    for (const r of levels) trivialAt.set(r.concurrency, r.tps);
+    await halfPeak('trivial', levels, trivialUnit(randomBytes(4).toString('hex')));
   }
 
-  // 2. claim submission (distinct claims), through each org's submitter in turn.
-  const submitted: Tracked[] = [];
-  const submitStage = async (c: number, maxUnits: number) => runLoad({ ...base, stage: 'submit', path: 'direct', concurrency: c, maxUnits,
-    unit: async (i) => {
-      const org = i % cast.submitters.length;
-      const draft = await claimDraft(protocol, issuerKey);
-      const outcome = await (cast.submitters[org] as Actor).submitWith('claims:Submit', [draft.args], draft.transient);
-      if (outcome.ok) submitted.push({ id: (outcome.result as { id: string }).id, block: outcome.blockNumber ?? 0n, org });
-      track(outcome);
-      return outcome;
-    } });
-  if (opts.stages.has('submit')) for (const c of opts.sweep) record(await submitStage(c, UNLIMITED));
+  // The claims each stage works on, at the state it needs them in, topped up (untimed, at full
+  // load) before each level to what the level can use: the trivial stage's rate at that level
+  // (the ceiling of any stage) for the level's duration, with a margin.
+  const pools = { submitted: [] as Tracked[], firstVoted: [] as Tracked[], verified: [] as Tracked[] };
+  const submitOne = async (org: number): Promise<Outcome & { blockNumber?: bigint }> => {
+    const draft = await claimDraft(protocol, issuerKey);
+    const outcome = await (cast.submitters[org] as Actor).submitWith('claims:Submit', [draft.args], draft.transient);
+    if (outcome.ok) pools.submitted.push({ id: (outcome.result as { id: string }).id, block: outcome.blockNumber ?? 0n, org });
+    track(outcome);
+    return outcome;
+  };
+  const vote = async (claim: Tracked, round: number, into: Tracked[]) => {
+    const outcome = await pick(cast.verifiers, claim.org + round).submit('claims:Verify', claim.id, 'approve', '42000', hex());
+    if (outcome.ok) into.push({ ...claim, block: outcome.blockNumber ?? 0n });
+    track(outcome);
+    return outcome;
+  };
+  const validate = async (claim: Tracked) => {
+    const outcome = await pick(cast.validators, claim.org + 2).submit('claims:Validate', claim.id, '42000');
+    track(outcome);
+    return outcome;
+  };
+  // Without a trivial stage: c transactions every half second (the batch timeout), at most 150/s.
+  const needed = (c: number) => Math.ceil((trivialAt.get(c) ?? Math.min(150, c * 2)) * (opts.durationMs / 1000) * 1.2) + c;
+  const untimed = async (stage: string, count: number, unit: (i: number) => Promise<Outcome>) => {
+    const r = await runLoad({ durationMs: UNLIMITED, stage, path: 'direct', concurrency: Math.min(128, count), maxUnits: count, unit });
+    if (r.failed > 0) throw new Error(`${stage} failed: ${JSON.stringify(r.errors)}`);
+    await heights.everywhere(lastBlock);
+  };
+  /** Fills `pool` up to `count` claims, through the real transactions of the earlier states. */
+  const fill = async (pool: keyof typeof pools, count: number): Promise<void> => {
+    const missing = count - pools[pool].length;
+    if (missing <= 0) return;
+    const t0 = performance.now();
+    if (pool === 'submitted') {
+      await untimed('fill: submit', missing, (i) => submitOne(i % cast.submitters.length));
+    } else {
+      const from = pool === 'firstVoted' ? 'submitted' : 'firstVoted';
+      await fill(from, missing);
+      const claims = pools[from].splice(0, missing);
+      await untimed(`fill: vote ${pool === 'firstVoted' ? 1 : 2}`, claims.length, (i) => vote(claims[i] as Tracked, pool === 'firstVoted' ? 0 : 1, pools[pool]));
+    }
+    log(`  (untimed) ${missing} claims brought to ${pool} in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  };
+  /** A stage that moves claims from one pool to the next, swept (each level's claims filled first). */
+  const poolSweep = (stage: string, from: keyof typeof pools, act: (claim: Tracked) => Promise<Outcome>) => sweep(async (c) => {
+    const claims = pools[from].splice(0);
+    const r = await runLoad({ ...base, stage, path: 'direct', concurrency: c, maxUnits: claims.length, unit: (i) => act(claims[i] as Tracked) });
+    pools[from].push(...claims.slice(r.units));
+    if (r.units >= claims.length) log(`  ${stage} c=${c} ran out of claims after ${r.seconds.toFixed(1)} s (raise the margin)`);
+    return r;
+  }, async (c) => {
+    await fill(from, needed(c));
+    await heights.everywhere(lastBlock);
+  });
 
-  // 3. verification: first votes on submitted claims, then the quorum-closing votes.
-  const verified: Tracked[] = [];
-  if (opts.stages.has('verify') || opts.stages.has('validate')) {
-    if (submitted.length === 0) record(await submitStage(opts.stageConcurrency, UNLIMITED));
-    await heights.everywhere(lastBlock);
-    const firstVoted: Tracked[] = [];
-    const vote = (claim: Tracked, round: number) => pick(cast.verifiers, claim.org + round).submit('claims:Verify', claim.id, 'approve', '42000', hex());
-    const claims = submitted.splice(0);
-    record({ ...(await runLoad({ ...base, stage: 'verify (1st vote)', path: 'direct', concurrency: opts.stageConcurrency, maxUnits: claims.length,
-      unit: async (i) => {
-        const claim = claims[i] as Tracked;
-        const outcome = await vote(claim, 0);
-        if (outcome.ok) firstVoted.push({ ...claim, block: outcome.blockNumber ?? 0n });
-        track(outcome);
-        return outcome;
-      } })) });
-    await heights.everywhere(lastBlock);
-    record(await runLoad({ ...base, stage: 'verify (quorum)', path: 'direct', concurrency: opts.stageConcurrency, maxUnits: firstVoted.length,
-      unit: async (i) => {
-        const claim = firstVoted[i] as Tracked;
-        const outcome = await vote(claim, 1);
-        if (outcome.ok) verified.push({ ...claim, block: outcome.blockNumber ?? 0n });
-        track(outcome);
-        return outcome;
-      } }));
-    await heights.everywhere(lastBlock);
+  // 2. claim submission (distinct claims, credential verified by every endorsing peer), through
+  //    each org's submitter in turn.
+  const submitLevel = (c: number, maxUnits: number) => runLoad({ ...base, stage: 'submit', path: 'direct', concurrency: c, maxUnits, unit: (i) => submitOne(i % cast.submitters.length) });
+  if (opts.stages.has('submit')) {
+    const levels = await sweep((c) => submitLevel(c, UNLIMITED));
+    await halfPeak('submit', levels, (i) => submitOne(i % cast.submitters.length));
+  }
+
+  // 3. verification: the first vote on submitted claims, then the quorum-closing vote.
+  if (opts.stages.has('verify')) {
+    await poolSweep('verify (1st vote)', 'submitted', (claim) => vote(claim, 0, pools.firstVoted));
+    await poolSweep('verify (quorum)', 'firstVoted', (claim) => vote(claim, 1, pools.verified));
   }
 
   // 4. validation (proof issuance) of verified claims.
-  if (opts.stages.has('validate')) {
-    record(await runLoad({ ...base, stage: 'validate', path: 'direct', concurrency: opts.stageConcurrency, maxUnits: verified.length,
-      unit: async (i) => {
-        const claim = verified[i] as Tracked;
-        const outcome = await pick(cast.validators, claim.org + 2).submit('claims:Validate', claim.id, '42000');
-        track(outcome);
-        return outcome;
-      } }));
-  }
+  if (opts.stages.has('validate')) await poolSweep('validate', 'verified', validate);
 
   // 5. full workflow: each in-flight claim goes submit -> 2 votes -> validation, waiting for every
   //    peer to have each block before the next organisation acts on it.
   if (opts.stages.has('workflow')) {
-    let claimsDone = 0;
-    const result = await runLoad({ ...base, durationMs: opts.durationMs * 2, stage: 'workflow', path: 'direct', concurrency: opts.stageConcurrency, maxUnits: UNLIMITED,
-      unit: async (i) => {
-        const org = i % cast.submitters.length;
-        const outcomes: Outcome[] = [];
-        const steps: [Actor, string, string[]][] = [
-          [pick(cast.verifiers, org), 'claims:Verify', ['approve', '42000']],
-          [pick(cast.verifiers, org + 1), 'claims:Verify', ['approve', '42000']],
-          [pick(cast.validators, org + 2), 'claims:Validate', ['42000']],
-        ];
-        const draft = await claimDraft(protocol, issuerKey);
-        const first = await (cast.submitters[org] as Actor).submitWith('claims:Submit', [draft.args], draft.transient);
-        outcomes.push(first);
-        if (!first.ok) return outcomes;
-        const claimId = (first.result as { id: string }).id;
-        let block = first.blockNumber ?? 0n;
-        for (const [actor, fqfn, args] of steps) {
-          await heights.everywhere(block);
-          const outcome = await actor.submit(fqfn, claimId, ...(fqfn === 'claims:Verify' ? [...args, hex()] : args));
-          outcomes.push(outcome);
-          if (!outcome.ok) return outcomes;
-          block = outcome.blockNumber ?? 0n;
-        }
-        track({ blockNumber: block });
-        claimsDone++;
-        return outcomes;
-      } });
-    record({ ...result, extra: { claimsPerSecond: claimsDone / result.seconds, claimsCompleted: claimsDone, txPerClaim: 4 } });
+    await sweep(async (c) => {
+      let claimsDone = 0;
+      const result = await runLoad({ ...base, durationMs: opts.durationMs * 2, stage: 'workflow', path: 'direct', concurrency: c, maxUnits: UNLIMITED,
+        unit: async (i) => {
+          const org = i % cast.submitters.length;
+          const outcomes: Outcome[] = [];
+          const steps: [Actor, string, string[]][] = [
+            [pick(cast.verifiers, org), 'claims:Verify', ['approve', '42000']],
+            [pick(cast.verifiers, org + 1), 'claims:Verify', ['approve', '42000']],
+            [pick(cast.validators, org + 2), 'claims:Validate', ['42000']],
+          ];
+          const draft = await claimDraft(protocol, issuerKey);
+          const first = await (cast.submitters[org] as Actor).submitWith('claims:Submit', [draft.args], draft.transient);
+          outcomes.push(first);
+          if (!first.ok) return outcomes;
+          const claimId = (first.result as { id: string }).id;
+          let block = first.blockNumber ?? 0n;
+          for (const [actor, fqfn, args] of steps) {
+            await heights.everywhere(block);
+            const outcome = await actor.submit(fqfn, claimId, ...(fqfn === 'claims:Verify' ? [...args, hex()] : args));
+            outcomes.push(outcome);
+            if (!outcome.ok) return outcomes;
+            block = outcome.blockNumber ?? 0n;
+          }
+          track({ blockNumber: block });
+          claimsDone++;
+          return outcomes;
+        } });
+      return { ...result, extra: { claimsPerSecond: Number((claimsDone / result.seconds).toFixed(2)), claimsCompleted: claimsDone, txPerClaim: 4 } };
+    });
   }
 
   // 6. HTTP gateway vs the fabric-gateway client directly, same concurrency, same kind of work.
@@ -227,6 +292,7 @@ async function main(): Promise<void> {
       }, issuerKey, { date: new Date(now - 3_600_000) }));
     }
     gateways = await startGateways(net, networkJson, path.join(REPO_ROOT, 'build', 'bench-gateways', `${Date.now()}`));
+    processes.push(...gateways.pids.map((pid, i) => ({ name: `gateway.org${i + 1}`, kind: 'gateway' as const, pid })));
     const threadsNote = `credential check threads per gateway: ${gateways.checkThreads}${gateways.checkThreads === 0 ? ' (on the event loop)' : ''}`;
     // Untimed warm-up: fresh gateway processes (and their worker threads) run their first checks
     // several times slower while V8 compiles them; a long-running gateway has long done that.
@@ -242,7 +308,7 @@ async function main(): Promise<void> {
     const phasesBefore = await phases();
     const before = await gateways.submittedTransactions();
     const httpClaims: Tracked[] = [];
-    const http = await runLoad({ ...base, stage: 'submit', path: 'http', concurrency: c, maxUnits: credentials.length,
+    const http = await profiled(() => runLoad({ ...base, stage: 'submit', path: 'http', concurrency: c, maxUnits: credentials.length,
       unit: async (i) => {
         const org = i % net.orgs.length;
         const outcome = await (gateways as HttpGateways).send(org + 1, 'User1', 'POST', '/v1/claims', {
@@ -252,7 +318,7 @@ async function main(): Promise<void> {
           httpClaims.push({ id: body.result.id, block: BigInt(body.blockNumber), org });
         }
         return outcome;
-      } });
+      } }));
     const retries = (await gateways.submittedTransactions()) - before - http.committed;
     record({ ...http, mvccConflicts: Math.max(0, retries) });
     // Where an HTTP submission's time goes, from the gateways' own histograms (means over the stage).
@@ -265,30 +331,30 @@ async function main(): Promise<void> {
     log(`  HTTP submission, mean per request inside the gateways: ${profile} (of ${http.mean.toFixed(0)} ms end to end); ${threadsNote}`);
     notes.push(`HTTP claim submission, gateway means: ${profile}; end to end ${http.mean.toFixed(0)} ms; ${threadsNote}`);
     // The same number of direct submissions at the same concurrency (claims anchored by hash only).
-    record(await submitStage(c, Math.max(http.units, 1)));
+    record(await profiled(() => submitLevel(c, Math.max(http.units, 1))));
     // Verification votes (no credential check on either path): HTTP vs direct.
     await heights.everywhere(lastBlock);
     for (const claim of httpClaims) await heights.everywhere(claim.block);
-    const directClaims = submitted.splice(0);
+    const directClaims = pools.submitted.splice(0);
     const before2 = await gateways.submittedTransactions();
-    const httpVotes = await runLoad({ ...base, stage: 'verify (1st vote)', path: 'http', concurrency: c, maxUnits: httpClaims.length,
+    const httpVotes = await profiled(() => runLoad({ ...base, stage: 'verify (1st vote)', path: 'http', concurrency: c, maxUnits: httpClaims.length,
       unit: async (i) => {
         const claim = httpClaims[i] as Tracked;
         return (gateways as HttpGateways).send(((claim.org) % net.orgs.length) + 1, 'User2', 'POST', `/v1/claims/${claim.id}/verifications`,
           { decision: 'approve', assessedQuantity: 42000, reportHash: hex() });
-      } });
+      } }));
     record({ ...httpVotes, mvccConflicts: Math.max(0, (await gateways.submittedTransactions()) - before2 - httpVotes.committed) });
-    record(await runLoad({ ...base, stage: 'verify (1st vote)', path: 'direct', concurrency: c, maxUnits: Math.min(directClaims.length, Math.max(httpVotes.units, 1)),
+    record(await profiled(() => runLoad({ ...base, stage: 'verify (1st vote)', path: 'direct', concurrency: c, maxUnits: Math.min(directClaims.length, Math.max(httpVotes.units, 1)),
       unit: async (i) => {
         const claim = directClaims[i] as Tracked;
         return pick(cast.verifiers, claim.org).submit('claims:Verify', claim.id, 'approve', '42000', hex());
-      } }));
+      } })));
   }
 
   // 7. provenance and totals reads on ledgers of growing size (bulk-seeded synthetic proofs).
   if (opts.stages.has('reads')) {
     let seeded = 0;
-    const PER_TX = 500;
+    const PER_TX = opts.seedPerTx;
     const admin = cast.admins[0] as Actor;
     const totalsFilter = JSON.stringify({ pillar: 'B', unit: 'gCO2e' });
     // What Totals must answer once `seeded` proofs of 1000 units are added (checks truncation).
@@ -311,26 +377,33 @@ async function main(): Promise<void> {
         log(`  Totals answered issued=${answered}, expected ${expected}: the prefix read was truncated (peer ledger.state.totalQueryLimit)`);
         notes.push(`Totals at ${size} proofs${compacted ? ' (compacted)' : ''} answered issued=${answered} instead of ${expected}: the range read stops at the peer's totalQueryLimit (100000 by default)`);
       }
-      reads.push({ proofs: size, compacted, totalsExact: answered === expected, provenanceP50: provenance.p50, provenanceP99: provenance.p99, totalsP50: totals.p50, totalsP99: totals.p99, totalsFailed: totals.failed });
+      const disk = diskUse(networkJson);
+      const mib = (b: number | undefined) => (b === undefined ? '-' : `${(b / 2 ** 20).toFixed(0)} MiB`);
+      log(`  disk at ${size} proofs: ${disk.map((d) => `${d.node} ${mib(d.totalBytes)}${d.stateDbBytes === undefined ? '' : ` (state DB ${mib(d.stateDbBytes)})`}`).join(', ')}`);
+      reads.push({ proofs: size, compacted, disk, totalsExact: answered === expected, provenanceP50: provenance.p50, provenanceP99: provenance.p99, totalsP50: totals.p50, totalsP99: totals.p99, totalsFailed: totals.failed });
     };
     for (const size of opts.ledgerSizes) {
       const t0 = performance.now();
       const batches: number[] = [];
       for (let start = seeded; start < size; start += PER_TX) batches.push(start);
-      const seeding = await runLoad({ durationMs: UNLIMITED, stage: `seed to ${size}`, path: 'direct', concurrency: 4, maxUnits: batches.length,
+      const seeding = await profiled(() => runLoad({ durationMs: UNLIMITED, stage: `seed to ${size}`, path: 'direct', concurrency: opts.seedConcurrency, maxUnits: batches.length,
         unit: async (i) => {
           const start = batches[i] as number;
           const outcome = await pick(cast.admins, i).submit('bench:SeedProofs', protocol.id, '1', String(start), String(Math.min(PER_TX, size - start)));
           track(outcome);
           return outcome;
         },
-        onProgress: (done) => { if (done % 20 === 0) log(`  seeding: ${done}/${batches.length} transactions`); } });
+        onProgress: (done) => {
+          if (done % 20 !== 0) return;
+          const rate = (done * PER_TX) / ((performance.now() - t0) / 1000);
+          log(`  seeding: ${done}/${batches.length} transactions, ${rate.toFixed(0)} proofs/s, ${((batches.length - done) * PER_TX / rate / 60).toFixed(1)} min left`);
+        } }));
       if (seeding.failed > 0) throw new Error(`seeding failed: ${JSON.stringify(seeding.errors)}`);
       seeded = size;
       await heights.everywhere(lastBlock);
       const seconds = (performance.now() - t0) / 1000;
-      log(`ledger seeded to ${size} proofs (${seeding.committed} tx, ${seconds.toFixed(0)} s, ${(batches.length * PER_TX / seconds).toFixed(0)} proofs/s)`);
-      notes.push(`seeding to ${size} proofs: ${seeding.committed} transactions of up to ${PER_TX} proofs, ${seconds.toFixed(1)} s`);
+      log(`ledger seeded to ${size} proofs (${seeding.committed} tx, ${seconds.toFixed(0)} s, ${(batches.length * PER_TX / seconds).toFixed(0)} proofs/s; ${formatProfile(seeding.cpu ?? {}).replace('/tx', ' per seeding tx')})`);
+      notes.push(`seeding to ${size} proofs: ${seeding.committed} transactions of up to ${PER_TX} proofs, ${seconds.toFixed(1)} s, ${(batches.length * PER_TX / seconds).toFixed(0)} proofs/s; CPU per seeding transaction: ${formatProfile(seeding.cpu ?? {})}`);
       await measureReads(size, false);
     }
     // Compaction folds the per-issuance totals entries into one snapshot per protocol version.
@@ -368,25 +441,35 @@ function ratio(a: number | undefined, b: number | undefined): number | null {
 async function report(opts: Options, consensus: string, started: Date, results: StageResult[], reads: Record<string, unknown>[], notes: string[]): Promise<void> {
   const find = (stage: string, pathName: 'direct' | 'http', c?: number) =>
     results.filter((r) => r.stage === stage && r.path === pathName && (c === undefined || r.concurrency === c)).at(-1);
-  const wf = find('workflow', 'direct');
-  const trivialSame = wf ? find('trivial', 'direct', wf.concurrency) : undefined;
-  const trivialBest = results.filter((r) => r.stage === 'trivial').reduce<StageResult | undefined>((b, r) => (!b || r.tps > b.tps ? r : b), undefined);
+  const peakOf = (stage: string) => results.filter((r) => r.stage === stage && r.path === 'direct').reduce<StageResult | undefined>((b, r) => (!b || r.tps > b.tps ? r : b), undefined);
+  const trivialPeak = peakOf('trivial');
+  const workflowPeak = peakOf('workflow');
+  const submitPeak = peakOf('submit');
+  const wfSame = workflowPeak ? find('trivial', 'direct', workflowPeak.concurrency) : undefined;
   const httpSubmit = find('submit', 'http');
   const directSubmit = httpSubmit ? find('submit', 'direct', httpSubmit.concurrency) : undefined;
   const httpVote = find('verify (1st vote)', 'http');
   const directVote = httpVote ? find('verify (1st vote)', 'direct', httpVote.concurrency) : undefined;
+  const batchTimeoutMs = durationMs(process.env.IL_BATCH_TIMEOUT ?? '500ms');
+  const half = (stage: string) => results.find((r) => r.stage === `${stage} @half peak`);
   const small = reads[0] as { proofs: number; provenanceP50: number; totalsP50: number } | undefined;
   const largeRaw = reads.filter((r) => !r.compacted).at(-1) as typeof small;
   const compacted = reads.find((r) => r.compacted) as typeof small;
   const ratios = {
-    workflowPerTxOverTrivial: { value: ratio(wf?.tps, trivialSame?.tps), target: '>= 0.8', at: `concurrency ${wf?.concurrency}` },
-    workflowPerTxOverTrivialBest: { value: ratio(wf?.tps, trivialBest?.tps), target: '>= 0.8', at: `best trivial (c=${trivialBest?.concurrency})` },
-    httpOverDirectSubmit: { value: ratio(httpSubmit?.tps, directSubmit?.tps), target: '>= 0.9', at: 'claim submission (HTTP includes the credential check)' },
-    httpOverDirectVerify: { value: ratio(httpVote?.tps, directVote?.tps), target: '>= 0.9', at: 'verification vote' },
+    workflowPeakOverTrivialPeak: { value: ratio(workflowPeak?.tps, trivialPeak?.tps), target: '>= 0.8', at: `workflow tx/s at its peak (c=${workflowPeak?.concurrency}) / trivial at its peak (c=${trivialPeak?.concurrency})` },
+    workflowOverTrivialSameConcurrency: { value: ratio(workflowPeak?.tps, wfSame?.tps), target: 'info', at: `both at c=${workflowPeak?.concurrency}` },
+    submitPeakOverTrivialPeak: { value: ratio(submitPeak?.tps, trivialPeak?.tps), target: '>= 0.6', at: `claim submission at its peak (c=${submitPeak?.concurrency}), credential verified by each endorsing peer` },
+    httpOverDirectSubmit: { value: ratio(httpSubmit?.tps, directSubmit?.tps), target: '>= 0.9', at: `claim submission at c=${httpSubmit?.concurrency} (HTTP adds the gateway's credential check)` },
+    httpOverDirectVerify: { value: ratio(httpVote?.tps, directVote?.tps), target: '>= 0.9', at: `verification vote at c=${httpVote?.concurrency} (HTTP: client-signed, 3 signing steps)` },
+    trivialHalfPeakP99OverBatchTimeout: { value: ratio(half('trivial')?.p99, batchTimeoutMs), target: '<= 2', at: `p99 submit->commit at ${half('trivial')?.extra?.targetRate} tx/s, batch timeout ${batchTimeoutMs} ms` },
+    submitHalfPeakP99OverBatchTimeout: { value: ratio(half('submit')?.p99, batchTimeoutMs), target: '<= 2', at: `p99 submit->commit at ${half('submit')?.extra?.targetRate} claims/s, batch timeout ${batchTimeoutMs} ms` },
     provenanceLargeOverSmall: { value: ratio(largeRaw?.provenanceP50, small?.provenanceP50), target: '<= 1.5', at: `p50 ${largeRaw?.proofs} / ${small?.proofs} proofs` },
-    totalsLargeOverSmall: { value: ratio(largeRaw?.totalsP50, small?.totalsP50), target: '<= 1.5', at: `p50 ${largeRaw?.proofs} / ${small?.proofs} proofs, before compaction` },
+    totalsLargeOverSmall: { value: ratio(largeRaw?.totalsP50, small?.totalsP50), target: 'info', at: `p50 ${largeRaw?.proofs} / ${small?.proofs} proofs, before compaction` },
     totalsCompactedLargeOverSmall: { value: ratio(compacted?.totalsP50, small?.totalsP50), target: '<= 1.5', at: `p50 ${compacted?.proofs} compacted / ${small?.proofs} proofs uncompacted` },
   };
+  // Where the time goes at each stage's peak: CPU per committed transaction, per kind of process.
+  const peaks = [...new Set(results.map((r) => r.stage))].map((stage) => ({ stage, peak: peakOf(stage) }))
+    .filter((p): p is { stage: string; peak: StageResult } => p.peak !== undefined && results.filter((r) => r.stage === p.stage && r.path === 'direct').length > 1);
   const mvccDistinct = results.filter((r) => !r.stage.startsWith('trivial')).reduce((s, r) => s + r.mvccConflicts, 0);
   const hardware = {
     cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30),
@@ -399,8 +482,14 @@ async function report(opts: Options, consensus: string, started: Date, results: 
   for (const r of results) {
     console.log(`${r.stage.padEnd(26)}${pad(r.path, 7)}${pad(String(r.concurrency), 5)}${pad(String(r.committed), 7)}${pad(f(r.tps, 1), 9)}${pad(f(r.p50), 9)}${pad(f(r.p95), 9)}${pad(f(r.p99), 9)}${pad(String(r.mvccConflicts), 6)}${pad(String(r.failed), 8)}${r.extra?.claimsPerSecond !== undefined ? `  claims/s ${f(Number(r.extra.claimsPerSecond), 2)}` : ''}`);
   }
+  console.log('\neach stage at its peak, and where its CPU goes (2 endorsements per transaction):');
+  for (const { stage, peak: p } of peaks) console.log(`  ${stage.padEnd(22)} ${f(p.tps, 1).padStart(7)} tx/s at c=${String(p.concurrency).padEnd(4)} ${p.cpu ? formatProfile(p.cpu) : ''}`);
   console.log('\nratios (same run):');
-  for (const [name, r] of Object.entries(ratios)) console.log(`  ${name.padEnd(32)} ${r.value === null ? '-' : r.value.toFixed(2).padStart(7)}  target ${r.target}  (${r.at})`);
+  for (const [name, r] of Object.entries(ratios)) {
+    if (r.value === null) continue;
+    const met = r.target === 'info' ? '' : meets(r.value, r.target) ? '  met' : '  MISSED';
+    console.log(`  ${name.padEnd(36)} ${r.value.toFixed(2).padStart(7)}  target ${r.target}${met}  (${r.at})`);
+  }
   console.log(`  MVCC conflicts between distinct claims: ${mvccDistinct} (must be 0)`);
   mkdirSync(opts.out, { recursive: true });
   const stamp = started.toISOString().replace(/[:.]/g, '-');
@@ -408,6 +497,7 @@ async function report(opts: Options, consensus: string, started: Date, results: 
   const document = { startedAt: started.toISOString(), finishedAt: new Date().toISOString(), consensus, label: opts.label, hardware,
     settings: { durationMs: opts.durationMs, sweep: opts.sweep, stageConcurrency: opts.stageConcurrency, ledgerSizes: opts.ledgerSizes, grpcConnectionReuse: opts.reuse,
       batchTimeout: process.env.IL_BATCH_TIMEOUT ?? '500ms', batchMaxMessages: process.env.IL_BATCH_MAX_MESSAGES ?? '100' },
+    peaks: peaks.map(({ stage, peak: p }) => ({ stage, concurrency: p.concurrency, tps: p.tps, cpuMsPerTx: p.cpu })),
     results, reads, ratios, mvccConflictsDistinctClaims: mvccDistinct, notes };
   writeFileSync(file, `${JSON.stringify(document, null, 2)}\n`);
   console.log(`\nresults: ${path.relative(process.cwd(), file)}`);

@@ -27,6 +27,8 @@ export interface StageResult {
   mean: number;
   /** Extra figures of the stage (e.g. claims per second of the workflow). */
   extra?: Record<string, number | string>;
+  /** Milliseconds of CPU per committed transaction, per kind of process (bench/src/processes.ts). */
+  cpu?: Partial<Record<string, number>>;
 }
 
 /** Outcome of one unit of work: a latency, or a classified failure. */
@@ -43,6 +45,60 @@ export interface LoadOptions {
   /** Runs unit `i` (0-based); never rejects (failures are outcomes). */
   unit: (i: number) => Promise<Outcome | Outcome[]>;
   onProgress?: (done: number) => void;
+}
+
+/** Summarises latencies and counts into a StageResult. */
+function summarise(options: Pick<LoadOptions, 'stage' | 'path' | 'concurrency'>, latencies: number[], counts: { txs: number; failed: number; mvcc: number }, seconds: number): StageResult {
+  latencies.sort((a, b) => a - b);
+  const mean = latencies.length === 0 ? Number.NaN : latencies.reduce((s, v) => s + v, 0) / latencies.length;
+  return {
+    stage: options.stage, path: options.path, concurrency: options.concurrency,
+    committed: counts.txs, failed: counts.failed, mvccConflicts: counts.mvcc, seconds, tps: counts.txs / seconds,
+    p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), mean,
+  };
+}
+
+/**
+ * Open loop: starts unit `i` at `i / rate` seconds whatever is still in flight, for `durationMs`,
+ * then waits for what is in flight. A unit's latency counts from its scheduled start (a client
+ * that falls behind shows as latency, not as a lower rate). `concurrency` of the result is the
+ * most units seen in flight; the target rate is `extra.targetRate`.
+ */
+export async function runRate(options: Omit<LoadOptions, 'concurrency' | 'maxUnits'> & { ratePerSecond: number }): Promise<StageResult & { errors: string[]; units: number }> {
+  const latencies: number[] = [];
+  const errors: string[] = [];
+  const counts = { txs: 0, failed: 0, mvcc: 0 };
+  const started = performance.now();
+  const total = Math.max(1, Math.floor((options.durationMs / 1000) * options.ratePerSecond));
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const scheduled = started + (i * 1000) / options.ratePerSecond;
+    const wait = scheduled - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    const lateness = Math.max(0, performance.now() - scheduled);
+    pending.push(options.unit(i).then((outcomes) => {
+      inFlight--;
+      for (const outcome of Array.isArray(outcomes) ? outcomes : [outcomes]) {
+        if (outcome.ok) {
+          latencies.push(outcome.ms + lateness);
+          counts.txs += outcome.txs ?? 1;
+        } else if (outcome.mvcc) {
+          counts.mvcc++;
+        } else {
+          counts.failed++;
+          if (errors.length < 5) errors.push(outcome.error);
+        }
+      }
+      options.onProgress?.(i + 1);
+    }));
+  }
+  await Promise.all(pending);
+  const result = summarise({ ...options, concurrency: maxInFlight }, latencies, counts, (performance.now() - started) / 1000);
+  return { ...result, extra: { targetRate: Number(options.ratePerSecond.toFixed(2)) }, errors, units: total };
 }
 
 /**
@@ -78,12 +134,18 @@ export async function runLoad(options: LoadOptions): Promise<StageResult & { err
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));
   const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const mean = latencies.length === 0 ? Number.NaN : latencies.reduce((s, v) => s + v, 0) / latencies.length;
-  return {
-    stage: options.stage, path: options.path, concurrency: options.concurrency,
-    committed: txs, failed, mvccConflicts: mvcc, seconds, tps: txs / seconds,
-    p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), mean,
-    errors, units: next,
-  };
+  return { ...summarise(options, latencies, { txs, failed, mvcc }, seconds), errors, units: next };
+}
+
+/** Milliseconds of a Fabric duration ('500ms', '2s'). */
+export function durationMs(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(text.trim());
+  if (!match) throw new Error(`not a duration: '${text}' (e.g. 500ms, 2s)`);
+  return Number(match[1]) * { ms: 1, s: 1000, m: 60_000 }[match[2] as 'ms' | 's' | 'm'];
+}
+
+/** Whether `value` meets a target written as '>= 0.8' or '<= 1.5'. */
+export function meets(value: number, target: string): boolean {
+  const [op, bound] = target.split(' ');
+  return op === '>=' ? value >= Number(bound) : value <= Number(bound);
 }
