@@ -58,16 +58,18 @@ async function main(): Promise<void> {
     organizations,
   };
   const workers = 2;
+  // fixed-load keeps `transactionLoad` requests unfinished in all, each worker its share
+  const rateControl = { type: 'fixed-load', opts: { transactionLoad: Math.max(workers, inFlight) } };
   const benchConfig = {
     test: {
       name: 'impact-ledger', description: 'impact-ledger: the trivial one-key write and claim submission, through fabric-gateway',
       workers: { number: workers },
       rounds: [
         { label: 'trivial-put', description: 'bench:Put, one key per transaction (operators of the 3 orgs)', txNumber,
-          rateControl: { type: 'fixed-load', opts: { transactionLoad: Math.max(1, Math.floor(inFlight / workers)) } },
+          rateControl,
           workload: { module: 'workloads/put.js', arguments: { chaincode: net.chaincode, orgs: net.orgs.map((o) => o.mspId) } } },
         { label: 'claim-submission', description: 'claims:Submit, a distinct claim per transaction (submitters of the 3 orgs)', txNumber,
-          rateControl: { type: 'fixed-load', opts: { transactionLoad: Math.max(1, Math.floor(inFlight / workers)) } },
+          rateControl,
           workload: { module: 'workloads/submit-claim.js', arguments: { chaincode: net.chaincode, orgs: net.orgs.map((o) => o.mspId), protocolId: protocol.id, protocolVersion: protocol.version, issuerSeed: ISSUER_SEED_HEX } } },
       ],
     },
