@@ -1,11 +1,14 @@
 /**
  * Set-up of the Caliper benchmark (scripts/bench-caliper.sh): grants the roles and activates a
  * protocol on the bench network (as `npm run bench` does), then writes Caliper's network
- * configuration (one connection profile per organisation: its peer, TLS root, the identities
- * Admin and User1) and the benchmark configuration, generated from network.json.
+ * configuration (one connection profile per organisation: its peer, TLS root, and the cast of
+ * bench/src/setup.ts: Admin, User1 the submitter, User2 the verifier, User4 the validator) and the
+ * benchmark configuration (its rounds below), generated from network.json.
+ * Caliper's fabric:2.4 binding sends every request through the Fabric Gateway service of the
+ * invoker's organisation's peer; the workloads take the organisations in turn.
  * Usage: node caliper-setup.js NETWORK_JSON OUT_DIR TX_PER_ROUND IN_FLIGHT
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { loadNetwork } from '../../test/helpers/network';
@@ -15,6 +18,9 @@ import { buildCast, setUp } from './setup';
 
 /** Seed of the benchmark issuer's Ed25519 key: the workload re-derives the key to sign each claim's credential. */
 const ISSUER_SEED_HEX = '42'.repeat(32);
+
+/** The identities of each organisation the workloads invoke as (the cast of setup.ts). */
+const IDENTITIES = ['User1', 'User2', 'User4'] as const;
 
 async function main(): Promise<void> {
   const [networkJson, out, txArg, loadArg] = process.argv.slice(2);
@@ -41,14 +47,14 @@ async function main(): Promise<void> {
     };
     const profilePath = path.join(out, `connection-org${i + 1}.json`);
     writeFileSync(profilePath, JSON.stringify(profile, null, 2));
-    const user1 = org.users.find((u) => u.name.startsWith('User1@'));
-    if (!user1) throw new Error(`no User1 in ${org.mspId}`);
+    const users = IDENTITIES.map((name) => {
+      const user = org.users.find((u) => u.name.startsWith(`${name}@`));
+      if (!user) throw new Error(`no ${name} in ${org.mspId}`);
+      return { name, clientPrivateKey: { path: key(user.keyDir) }, clientSignedCert: { path: user.certPath } };
+    });
     return {
       mspid: org.mspId,
-      identities: { certificates: [
-        { name: 'Admin', clientPrivateKey: { path: key(org.admin.keyDir) }, clientSignedCert: { path: org.admin.certPath } },
-        { name: 'User1', clientPrivateKey: { path: key(user1.keyDir) }, clientSignedCert: { path: user1.certPath } },
-      ] },
+      identities: { certificates: [{ name: 'Admin', clientPrivateKey: { path: key(org.admin.keyDir) }, clientSignedCert: { path: org.admin.certPath } }, ...users] },
       connectionProfile: { path: profilePath, discover: true },
     };
   });
@@ -58,17 +64,30 @@ async function main(): Promise<void> {
     organizations,
   };
   const workers = 2;
+  // fixed-load keeps `transactionLoad` requests unfinished in all, each worker its share
+  const rateControl = { type: 'fixed-load', opts: { transactionLoad: Math.max(workers, inFlight) } };
+  const orgs = net.orgs.map((o) => o.mspId);
+  const claimsDir = path.join(out, 'claims');
+  rmSync(claimsDir, { recursive: true, force: true });
+  mkdirSync(claimsDir, { recursive: true });
+  const claimArgs = { chaincode: net.chaincode, orgs, protocolId: protocol.id, protocolVersion: protocol.version, issuerSeed: ISSUER_SEED_HEX, txNumber, inFlight, claimsDir };
+  const through = 'each through the Fabric Gateway service of its organisation\'s peer, the 3 organisations in turn';
   const benchConfig = {
     test: {
-      name: 'impact-ledger', description: 'impact-ledger: the trivial one-key write and claim submission, through fabric-gateway',
+      name: 'impact-ledger',
+      description: `impact-ledger's own workloads (trivial write, claim submission, verification vote, full workflow) on the bench network, ${inFlight} requests in flight over ${workers} workers`,
       workers: { number: workers },
       rounds: [
-        { label: 'trivial-put', description: 'bench:Put, one key per transaction (operators of the 3 orgs)', txNumber,
-          rateControl: { type: 'fixed-load', opts: { transactionLoad: Math.max(1, Math.floor(inFlight / workers)) } },
-          workload: { module: 'workloads/put.js', arguments: { chaincode: net.chaincode, orgs: net.orgs.map((o) => o.mspId) } } },
-        { label: 'claim-submission', description: 'claims:Submit, a distinct claim per transaction (submitters of the 3 orgs)', txNumber,
-          rateControl: { type: 'fixed-load', opts: { transactionLoad: Math.max(1, Math.floor(inFlight / workers)) } },
-          workload: { module: 'workloads/submit-claim.js', arguments: { chaincode: net.chaincode, orgs: net.orgs.map((o) => o.mspId), protocolId: protocol.id, protocolVersion: protocol.version, issuerSeed: ISSUER_SEED_HEX } } },
+        { label: 'trivial-put', description: `bench:Put, one key per transaction, by the operators (Admin), ${through}`, txNumber, rateControl,
+          workload: { module: 'workloads/put.js', arguments: { chaincode: net.chaincode, orgs } } },
+        { label: 'claim-submission', description: `claims:Submit, a distinct claim per transaction (claim JSON argument, its signed credential as transient data, verified by each endorsing peer), by the submitters (User1), ${through}`, txNumber, rateControl,
+          workload: { module: 'workloads/submit-claim.js', arguments: claimArgs } },
+        { label: 'verification-vote', description: `claims:Verify (approve, assessed quantity, report hash), one vote per transaction on the claims of claim-submission, by the verifier (User2) of the claim's organisation, ${through}`, txNumber, rateControl,
+          workload: { module: 'workloads/verify-vote.js', arguments: claimArgs } },
+        { label: 'full-workflow', description: 'each claim: claims:Submit (User1 of org k), claims:Verify (User2 of org k), claims:Verify (User2 of org k+1, quorum 2), claims:Validate (User4 of org k+2), ' +
+            'each step once the previous is committed, each through its organisation\'s peer Gateway. Each of the 4 transactions is one request: TPS counts transactions (claims/s = TPS / 4), ' +
+            'the load counts claims in flight; a step refused because that peer has not committed the previous block yet is retried after a short pause (its failed attempts are in Fail)', txNumber, rateControl,
+          workload: { module: 'workloads/workflow.js', arguments: claimArgs } },
       ],
     },
   };
