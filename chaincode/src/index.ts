@@ -2,6 +2,7 @@
  * impact-ledger chaincode: the contracts fabric-chaincode-node loads (`contracts`), and the
  * contract classes themselves.
  */
+import { dropDisabledLogMessagesEarly } from './logging';
 import { CampaignsContract } from './contracts/campaigns';
 import { BenchContract } from './contracts/bench';
 import { ClaimsContract } from './contracts/claims';
@@ -11,6 +12,8 @@ import { RevocationContract } from './contracts/revocation';
 import { RolesContract } from './contracts/roles';
 import { StatusListsContract } from './contracts/status-lists';
 import { SystemContract } from './contracts/system';
+
+dropDisabledLogMessagesEarly();
 
 export { BenchContract, CampaignsContract, ClaimsContract, ProofsContract, ProtocolsContract, RevocationContract, RolesContract, StatusListsContract, SystemContract };
 export { CHAINCODE } from './contracts/base';
