@@ -26,6 +26,11 @@ export async function writeChart(results: readonly StageResult[], file: string):
         encoding: { x, y: { field: 'p99', type: 'quantitative', title: 'p99 latency (ms)', scale: { type: 'log' } }, color } },
     ],
   };
+  return renderSvg(spec, file);
+}
+
+/** Renders a vega-lite `spec` to the SVG `file` (headless: no canvas); returns `file`. */
+export async function renderSvg(spec: TopLevelSpec, file: string): Promise<string> {
   // vega's ESM build has top-level await: loaded with import(), not require().
   const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: 'none' });
