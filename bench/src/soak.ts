@@ -15,13 +15,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import type { TopLevelSpec } from 'vega-lite';
 import { loadNetwork, REPO_ROOT } from '../../test/helpers/network';
 import {
   FLAT_GROWTH, memoryGrowth, memoryVerdict, missingOnPeer, pickRate, WINDOW_MINUTES,
   type Growth, type LedgerView, type MemoryPoint, type MemoryVerdict, type Step,
 } from '../lib/soak-stats';
-import { renderSvg } from './chart';
+import { writeMemoryChart } from './chart';
 import { Connections, Heights, type Actor } from './client';
 import { startGateways, type HttpGateways } from './http';
 import { benchCredential, buildCast, setUp, type BenchProtocol } from './setup';
@@ -517,30 +516,10 @@ async function main(): Promise<void> {
   };
   writeFileSync(file, `${JSON.stringify(document, null, 2)}\n`);
   console.log(`\nresults: ${path.relative(process.cwd(), file)}`);
-  const chart = await writeMemoryChart(reports, minutes, file.replace(/\.json$/, '.svg'), `${f(rate * 4, 1)} tx/s for ${opts.minutes} min`);
+  const chart = await writeMemoryChart(reports.map((r) => ({ process: r.name, points: r.points })), minutes.map((m) => ({ minute: m.minute ?? 0, txPerSecond: m.txPerSecond ?? 0 })),
+    file.replace(/\.json$/, '.svg'), `${f(rate * 4, 1)} tx/s for ${opts.minutes} min`);
   console.log(`chart:   ${path.relative(process.cwd(), chart)}`);
   process.exitCode = verdicts.errors && verdicts.everyAcknowledgedOnEveryPeer ? 0 : 1;
-}
-
-/** RSS of every process against minutes (one line each), and acknowledged tx/s per minute below. */
-async function writeMemoryChart(reports: readonly ProcessReport[], minutes: readonly Record<string, number>[], file: string, subtitle: string): Promise<string> {
-  const values = reports.flatMap((r) => r.points.map((p) => ({ process: r.name, kind: r.kind, minute: p.minute, rss: Number(MiB(p.kib).toFixed(1)) })));
-  const x = { field: 'minute', type: 'quantitative', title: 'minutes of load', axis: { tickMinStep: 1, format: 'd' } } as const;
-  const spec: TopLevelSpec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: 'impact-ledger soak: resident memory of each process', subtitle },
-    vconcat: [
-      { width: 640, height: 360, data: { values }, mark: { type: 'line', point: true },
-        encoding: {
-          x, y: { field: 'rss', type: 'quantitative', title: 'RSS (MiB)' },
-          color: { field: 'process', type: 'nominal', title: 'process', scale: { scheme: 'tableau20' } },
-          strokeDash: { field: 'kind', type: 'nominal', title: 'kind' },
-        } },
-      { width: 640, height: 120, data: { values: minutes.map((m) => ({ minute: m.minute, tps: Number((m.txPerSecond ?? 0).toFixed(2)) })) }, mark: { type: 'line', point: true },
-        encoding: { x, y: { field: 'tps', type: 'quantitative', title: 'acknowledged tx/s' } } },
-    ],
-  };
-  return renderSvg(spec, file);
 }
 
 main().then(() => process.exit(process.exitCode ?? 0), (error: unknown) => {
