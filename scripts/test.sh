@@ -77,7 +77,7 @@ run_mocha() {
 
 cd "$REPO_ROOT"
 if (( run_unit )); then
-  run_mocha unit -- --timeout 10000 --recursive 'build/test/unit/**/*.test.js' 'build/bench/test/**/*.test.js'
+  run_mocha unit -- --timeout 10000 --recursive 'build/test/unit/**/*.test.js'
 fi
 if (( run_integration )); then
   for consensus in "${consensus_list[@]}"; do

@@ -10,7 +10,7 @@ import { createPrivateKey } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { NetworkInfo, PeerInfo, UserInfo } from '../../test/helpers/network';
-import type { Outcome } from './stats';
+import type { Outcome } from '../lib/stats';
 
 /** Commit status codes of an MVCC or phantom read conflict (TxValidationCode 11, 12). */
 export const MVCC_CODES: ReadonlySet<number> = new Set([11, 12]);

@@ -4,31 +4,39 @@
  * Custody as `npm start` declares it (the gateway signs for Admin and User1; the others sign
  * their own steps here, with their key files from network.json, inside the timed request).
  */
-import { DEFAULT_CHECK_THREADS, followSigning, loadSigningKey, tokenHash, type SigningKey } from '@impact-ledger/gateway';
+import { DEFAULT_CHECK_THREADS, followSigning, loadSigningKey, signingStepOf, tokenHash, type SigningKey } from '@impact-ledger/gateway';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { REPO_ROOT, userFiles, type NetworkInfo } from '../../test/helpers/network';
-import type { Outcome } from './stats';
+import type { Outcome } from '../lib/stats';
 
 const USERS = ['Admin', 'User1', 'User2', 'User3', 'User4', 'User5'] as const;
 const CUSTODIAL: ReadonlySet<string> = new Set(['Admin', 'User1']);
 
 export interface HttpGateways {
-  /** Sends a JSON request as `user` of org `org` to that org's gateway; outcome with latency. */
-  send(org: number, user: string, method: string, route: string, body?: unknown): Promise<Outcome & { status?: number; json?: Record<string, unknown> }>;
+  /**
+   * Sends a JSON request as `user` of org `org` to that org's gateway; outcome with latency, the
+   * problem `code` of a refusal, and `proposals`: the transactions a client-signing caller signed
+   * (more than one when the gateway retried an MVCC conflict). A body is sent with an
+   * Idempotency-Key: `options.idempotencyKey`, else a fresh one.
+   */
+  send(org: number, user: string, method: string, route: string, body?: unknown, options?: { idempotencyKey?: string }): Promise<Outcome & SendDetails>;
+  /** The gateway processes (one per org), for resource sampling. */
+  processes(): { name: string; pid: number }[];
   /** Transactions the gateways submitted (il_fabric_commit_seconds_count, retries included). */
   submittedTransactions(): Promise<number>;
   /** Count and sum (seconds) of a histogram of the gateways' /metrics, added over every gateway and label. */
   histogram(name: string): Promise<{ count: number; sum: number }>;
   /** Credential-check worker threads of each gateway (IL_GATEWAY_CHECK_THREADS, or the gateway's default). */
   readonly checkThreads: number;
-  /** Process ids of the gateways, org 1 first (CPU and memory sampling). */
-  readonly pids: readonly number[];
   close(): Promise<void>;
 }
+
+/** What {@link HttpGateways.send} adds to an outcome. */
+export interface SendDetails { status?: number; json?: Record<string, unknown>; code?: string; proposals?: number }
 
 interface Running { url: string; tokens: Map<string, string>; keys: Map<string, SigningKey>; child: ChildProcess }
 
@@ -85,9 +93,9 @@ export async function startGateways(net: NetworkInfo, networkJson: string, dir: 
   };
   return {
     checkThreads: Number(process.env.IL_GATEWAY_CHECK_THREADS ?? DEFAULT_CHECK_THREADS),
-    pids: running.map((r) => r.child.pid ?? 0),
     histogram,
-    async send(org, user, method, route, body) {
+    processes: () => running.flatMap((r, i) => (r.child.pid === undefined ? [] : [{ name: `gateway.org${i + 1}`, pid: r.child.pid }])),
+    async send(org, user, method, route, body, options) {
       const target = running[org - 1];
       if (!target) throw new Error(`no gateway for org ${org}`);
       const started = performance.now();
@@ -105,14 +113,19 @@ export async function startGateways(net: NetworkInfo, networkJson: string, dir: 
         return { status: response.status, text, body: (text === '' ? {} : JSON.parse(text)) as Record<string, unknown> };
       };
       try {
-        const first = await call(method, route, body, body === undefined ? undefined : randomBytes(12).toString('hex'));
+        const first = await call(method, route, body, body === undefined ? undefined : (options?.idempotencyKey ?? randomBytes(12).toString('hex')));
         const key = target.keys.get(user);
-        const response = first.status === 202 && key !== undefined ? await followSigning(first, key, (signUrl, signature) => call('POST', signUrl, signature)) : first;
+        let proposals = first.status === 202 ? 1 : 0;
+        const response = first.status === 202 && key !== undefined ? await followSigning(first, key, async (signUrl, signature) => {
+          const next = await call('POST', signUrl, signature);
+          if (next.status === 202 && signingStepOf(next.body)?.step === 'proposal') proposals++;
+          return next;
+        }) : first;
         const { text, body: json } = response;
         const ms = performance.now() - started;
-        if (response.status < 300 && response.status !== 202) return { ok: true, ms, status: response.status, json };
+        if (response.status < 300 && response.status !== 202) return { ok: true, ms, status: response.status, json, proposals };
         const code = typeof json.code === 'string' ? json.code : '';
-        return { ok: false, mvcc: code === 'TRANSACTION_INVALID' || code === 'CONFLICT', error: `${method} ${route} ${response.status} ${text.slice(0, 300)}`, status: response.status };
+        return { ok: false, mvcc: code === 'TRANSACTION_INVALID' || code === 'CONFLICT' || code === 'MVCC_CONFLICT', error: `${method} ${route} ${response.status} ${text.slice(0, 300)}`, status: response.status, code, proposals };
       } catch (error) {
         return { ok: false, mvcc: false, error: `${method} ${route}: ${String(error)}` };
       }

@@ -16,8 +16,8 @@ import { writeChart } from './chart';
 import { Connections, Heights, type Actor } from './client';
 import { buildCast, claimDraft, setUp, type Cast } from './setup';
 import { startGateways, type HttpGateways } from './http';
-import { cpuPerUnit, diskUse, formatProfile, networkProcesses, sampleCpu } from './processes';
-import { durationMs, meets, runLoad, runRate, type Outcome, type StageResult } from './stats';
+import { cpuPerUnit, diskUse, formatProfile, networkProcesses, sampleCpu } from '../lib/processes';
+import { durationMs, meets, runLoad, runRate, type Outcome, type StageResult } from '../lib/stats';
 
 const STAGES = ['trivial', 'submit', 'verify', 'validate', 'workflow', 'http', 'reads'] as const;
 type Stage = (typeof STAGES)[number];
@@ -124,7 +124,7 @@ async function main(): Promise<void> {
   };
 
   // Where a stage's CPU goes: every network process's CPU time (and this process's) around it.
-  const processes = [...networkProcesses(networkJson), { name: 'bench', kind: 'client' as const, pid: process.pid }];
+  const processes = [...networkProcesses(path.dirname(networkJson)), { name: 'bench', kind: 'client' as const, pid: process.pid }];
   const profiled = async <T extends StageResult>(run: () => Promise<T>): Promise<T> => {
     const before = sampleCpu(processes);
     const result = await run();
@@ -292,7 +292,7 @@ async function main(): Promise<void> {
       }, issuerKey, { date: new Date(now - 3_600_000) }));
     }
     gateways = await startGateways(net, networkJson, path.join(REPO_ROOT, 'build', 'bench-gateways', `${Date.now()}`));
-    processes.push(...gateways.pids.map((pid, i) => ({ name: `gateway.org${i + 1}`, kind: 'gateway' as const, pid })));
+    processes.push(...gateways.processes().map((p) => ({ ...p, kind: 'gateway' as const })));
     const threadsNote = `credential check threads per gateway: ${gateways.checkThreads}${gateways.checkThreads === 0 ? ' (on the event loop)' : ''}`;
     // Untimed warm-up: fresh gateway processes (and their worker threads) run their first checks
     // several times slower while V8 compiles them; a long-running gateway has long done that.
@@ -469,7 +469,7 @@ async function report(opts: Options, consensus: string, started: Date, results: 
   };
   // Where the time goes at each stage's peak: CPU per committed transaction, per kind of process.
   const peaks = [...new Set(results.map((r) => r.stage))].map((stage) => ({ stage, peak: peakOf(stage) }))
-    .filter((p): p is { stage: string; peak: StageResult } => p.peak !== undefined && results.filter((r) => r.stage === p.stage && r.path === 'direct').length > 1);
+    .filter((p): p is { stage: string; peak: StageResult } => p.peak !== undefined && new Set(results.filter((r) => r.stage === p.stage && r.path === 'direct').map((r) => r.concurrency)).size > 1);
   const mvccDistinct = results.filter((r) => !r.stage.startsWith('trivial')).reduce((s, r) => s + r.mvccConflicts, 0);
   const hardware = {
     cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30),

@@ -3,7 +3,7 @@
  * submitter, verifier, validator) with their roles, and an active commute protocol (quorum 2)
  * trusting the benchmark's credential issuer. Shared by `npm run bench` and the Caliper set-up.
  */
-import { CREDENTIALS_V2_URL, IMPACT_LEDGER_CONTEXT_V1_URL, signCredential, type IssuerKeyPair } from '@impact-ledger/credentials';
+import { CREDENTIALS_V2_URL, IMPACT_LEDGER_CONTEXT_V1_URL, signCredential, type IssuerKeyPair, type JsonObject } from '@impact-ledger/credentials';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Actor, Connections, Heights } from './client';
 
@@ -84,17 +84,25 @@ export interface BenchClaim { args: string; transient: Record<string, string> }
  * signing (~10 ms of client CPU) is part of what a direct-path unit costs.
  */
 export async function claimDraft(protocol: BenchProtocol, issuer: IssuerKeyPair): Promise<BenchClaim> {
-  const now = Date.now();
-  const day = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const credential = await signCredential({
-    '@context': [CREDENTIALS_V2_URL, IMPACT_LEDGER_CONTEXT_V1_URL], id: `urn:uuid:${randomUUID()}`,
-    type: ['VerifiableCredential', 'ImpactClaimCredential', 'CommuteModalShiftCredential'], issuer: issuer.controller,
-    validFrom: day(now - 86_400_000), validUntil: day(now + 365 * 86_400_000),
-    credentialSubject: { id: `did:example:bench-${hex()}`, activityPeriodStart: '2026-03-01', activityPeriodEnd: '2026-03-31', quantity: 42_000, unit: 'gCO2e', mode: 'bicycle' },
-  }, issuer, { date: new Date(now - 3_600_000) });
+  const credential = await benchCredential(issuer);
   return {
     args: JSON.stringify({ protocolId: protocol.id, protocolVersion: protocol.version, proofLevel: 'computed', evidenceHashes: [hex()] }),
     transient: { credential: JSON.stringify(credential) },
   };
 }
 
+/**
+ * A distinct commute credential of 42,000 gCO2e (its own id and subject) signed by `issuer` now,
+ * as the benchmark protocol expects it: what claims:Submit takes as transient data, or what
+ * `POST /v1/claims` takes as `credential`.
+ */
+export async function benchCredential(issuer: IssuerKeyPair): Promise<JsonObject> {
+  const now = Date.now();
+  const day = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return signCredential({
+    '@context': [CREDENTIALS_V2_URL, IMPACT_LEDGER_CONTEXT_V1_URL], id: `urn:uuid:${randomUUID()}`,
+    type: ['VerifiableCredential', 'ImpactClaimCredential', 'CommuteModalShiftCredential'], issuer: issuer.controller,
+    validFrom: day(now - 86_400_000), validUntil: day(now + 365 * 86_400_000),
+    credentialSubject: { id: `did:example:bench-${hex()}`, activityPeriodStart: '2026-03-01', activityPeriodEnd: '2026-03-31', quantity: 42_000, unit: 'gCO2e', mode: 'bicycle' },
+  }, issuer, { date: new Date(now - 3_600_000) });
+}

@@ -16,7 +16,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { HttpClient } from '../../test/helpers/gateway-http';
 import { currentNetwork, REPO_ROOT, userFiles } from '../../test/helpers/network';
-import { percentile } from './stats';
+import { percentile } from '../lib/stats';
 
 const SECRET = 'bench-signing-network-secret';
 

@@ -116,7 +116,12 @@ function readJournal(file: string): Map<string, KeyState> {
 function apply(states: Map<string, KeyState>, record: JournalRecord): void {
   const state = states.get(record.key) ?? { fingerprint: record.fingerprint, attempts: [] };
   if (record.kind === 'attempt') state.attempts.push(record.attempt);
-  else state.response = { status: record.status, body: record.body };
+  else {
+    // The response settles the key: its transactions (kept for recovery only) stay in the journal
+    // and leave memory, which would otherwise hold every signed transaction the gateway sent.
+    state.response = { status: record.status, body: record.body };
+    state.attempts = [];
+  }
   states.set(record.key, state);
 }
 

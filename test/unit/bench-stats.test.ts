@@ -3,8 +3,8 @@
  * CPU profile read from /proc. (Unit stage of scripts/test.sh.)
  */
 import { expect } from 'chai';
-import { cpuPerUnit, cpuSeconds, formatProfile, kindOf, rssBytes } from '../src/processes';
-import { durationMs, meets, percentile, runLoad, runRate } from '../src/stats';
+import { cpuPerUnit, cpuSeconds, formatProfile, kindOf, rssBytes } from '../../bench/lib/processes';
+import { durationMs, meets, percentile, runLoad, runRate } from '../../bench/lib/stats';
 
 describe('bench statistics', () => {
   it('takes nearest-rank percentiles and NaN of nothing', () => {

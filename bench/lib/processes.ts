@@ -1,7 +1,7 @@
 /**
- * The network's processes as the benchmark sees them: their pids (the files scripts/lib/nodes.sh
- * records in `$IL_HOME/pids`, IL_HOME being the folder of network.json), the CPU time each has
- * used and its resident memory, read from /proc (Linux). A stage's CPU profile is the difference
+ * The network's processes as the benchmarks see them: their pids (the files scripts/lib/nodes.sh
+ * records in `$IL_HOME/pids`), the CPU time each has used and its resident memory, read from
+ * /proc (Linux). A stage's CPU profile is the difference
  * of two samples, per kind of process: where a committed transaction's CPU goes.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -25,9 +25,9 @@ export function kindOf(name: string): ProcessKind | undefined {
   return undefined;
 }
 
-/** The running processes recorded beside `networkJson` (dead or unknown ones left out). */
-export function networkProcesses(networkJson: string): NetworkProcess[] {
-  const dir = path.join(path.dirname(networkJson), 'pids');
+/** The running processes recorded in `home`/pids (IL_HOME of the network; dead or unknown ones left out). */
+export function networkProcesses(home: string): NetworkProcess[] {
+  const dir = path.join(home, 'pids');
   if (!existsSync(dir)) return [];
   const found: NetworkProcess[] = [];
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.pid')).sort()) {
