@@ -30,6 +30,9 @@ export IL_HOME="${IL_SOAK_HOME:-$REPO_ROOT/build/soak-network}"
 export IL_PORT_OFFSET="${IL_PORT_OFFSET:-650}"
 export IL_GATEWAYS=0 IL_SEED_DEMO=0
 export CONSENSUS="${CONSENSUS:-raft}"
+# The batch settings the network is made with (defaults in topology.sh), for the results.
+source "$REPO_ROOT/scripts/lib/topology.sh"
+export IL_BATCH_TIMEOUT="$BATCH_TIMEOUT" IL_BATCH_MAX_MESSAGES="$BATCH_MAX_MESSAGES"
 
 start=$(now_ms)
 ensure_node_modules
@@ -42,14 +45,14 @@ if [[ -f "$IL_HOME/network.json" && $keep == 1 ]]; then
   bash scripts/network.sh up
 else
   bash scripts/network.sh down >/dev/null 2>&1 || true
-  log "soak network: $CONSENSUS, offset $IL_PORT_OFFSET, batch timeout ${IL_BATCH_TIMEOUT:-500ms}, max messages ${IL_BATCH_MAX_MESSAGES:-100}"
+  log "soak network: $CONSENSUS, offset $IL_PORT_OFFSET, batch timeout $IL_BATCH_TIMEOUT, max messages $IL_BATCH_MAX_MESSAGES"
   bash scripts/network.sh up
 fi
 (( keep )) || trap 'log "taking the soak network down"; bash scripts/network.sh down >/dev/null 2>&1 || true' EXIT
 
 status=0
 IL_NETWORK_JSON="$IL_HOME/network.json" node "$REPO_ROOT/build/bench/src/soak.js" \
-  --label "${IL_BENCH_LABEL:-batch ${IL_BATCH_TIMEOUT:-500ms}/${IL_BATCH_MAX_MESSAGES:-100}}" "${args[@]}" || status=$?
+  --label "${IL_BENCH_LABEL:-batch $IL_BATCH_TIMEOUT/$IL_BATCH_MAX_MESSAGES}" "${args[@]}" || status=$?
 phase_done "soak" "$start"
 (( keep )) && log "network left running: IL_HOME=$IL_HOME IL_PORT_OFFSET=$IL_PORT_OFFSET bash scripts/network.sh down"
 exit "$status"

@@ -36,6 +36,9 @@ export IL_HOME="${IL_BENCH_HOME:-$REPO_ROOT/build/bench-network}"
 export IL_PORT_OFFSET="${IL_PORT_OFFSET:-600}"
 export IL_GATEWAYS=0 IL_SEED_DEMO=0 IL_BENCH_CONTRACT=1
 export CONSENSUS="${CONSENSUS:-raft}"
+# The batch settings the network is made with (defaults in topology.sh), for the results.
+source "$REPO_ROOT/scripts/lib/topology.sh"
+export IL_BATCH_TIMEOUT="$BATCH_TIMEOUT" IL_BATCH_MAX_MESSAGES="$BATCH_MAX_MESSAGES"
 
 start=$(now_ms)
 ensure_node_modules
@@ -52,10 +55,10 @@ if [[ -n $batch_timeouts ]]; then
   for timeout in "${timeouts[@]}"; do
     [[ $timeout =~ ^[0-9]+(ms|s)$ ]] || die "not a batch timeout: '$timeout' (e.g. 100ms, 2s)"
     bash scripts/network.sh down >/dev/null 2>&1 || true
-    log "bench network with batch timeout $timeout, max messages ${IL_BATCH_MAX_MESSAGES:-100}"
+    log "bench network with batch timeout $timeout, max messages $IL_BATCH_MAX_MESSAGES"
     IL_BATCH_TIMEOUT=$timeout bash scripts/network.sh up >/dev/null
     out=$(IL_BATCH_TIMEOUT=$timeout IL_NETWORK_JSON="$IL_HOME/network.json" node "$REPO_ROOT/build/bench/src/main.js" \
-      --label "batch $timeout/${IL_BATCH_MAX_MESSAGES:-100}" "${args[@]}" | tee /dev/stderr) || status=$?
+      --label "batch $timeout/$IL_BATCH_MAX_MESSAGES" "${args[@]}" | tee /dev/stderr) || status=$?
     files+=("$(sed -n 's/^results: //p' <<<"$out" | tail -1)")
   done
   node "$REPO_ROOT/build/bench/src/compare.js" "${files[@]}"
@@ -67,14 +70,14 @@ if [[ -f "$IL_HOME/network.json" && $keep == 1 ]]; then
   bash scripts/network.sh up
 else
   bash scripts/network.sh down >/dev/null 2>&1 || true
-  log "bench network: $CONSENSUS, offset $IL_PORT_OFFSET, batch timeout ${IL_BATCH_TIMEOUT:-500ms}, max messages ${IL_BATCH_MAX_MESSAGES:-100}"
+  log "bench network: $CONSENSUS, offset $IL_PORT_OFFSET, batch timeout $IL_BATCH_TIMEOUT, max messages $IL_BATCH_MAX_MESSAGES"
   bash scripts/network.sh up
 fi
 (( keep )) || trap 'log "taking the bench network down"; bash scripts/network.sh down >/dev/null 2>&1 || true' EXIT
 
 status=0
 IL_NETWORK_JSON="$IL_HOME/network.json" node "$REPO_ROOT/build/bench/src/main.js" \
-  --label "${IL_BENCH_LABEL:-batch ${IL_BATCH_TIMEOUT:-500ms}/${IL_BATCH_MAX_MESSAGES:-100}}" "${args[@]}" || status=$?
+  --label "${IL_BENCH_LABEL:-batch $IL_BATCH_TIMEOUT/$IL_BATCH_MAX_MESSAGES}" "${args[@]}" || status=$?
 phase_done "benchmark" "$start"
 (( keep )) && log "network left running: IL_HOME=$IL_HOME IL_PORT_OFFSET=$IL_PORT_OFFSET bash scripts/network.sh down"
 exit "$status"

@@ -57,7 +57,7 @@ Environment:
   IL_HOST_MODE=docker  nodes run in docker-compose.yaml's containers (generate/deploy)
   IL_GATEWAYS=0        do not start the HTTP gateways (one per organisation, ports 3001-3003)
   IL_SEED_DEMO=0       do not seed the demo roles, protocol and credentials
-  IL_BATCH_TIMEOUT, IL_BATCH_MAX_MESSAGES   orderer batch cutting (default 500ms, 100)
+  IL_BATCH_TIMEOUT, IL_BATCH_MAX_MESSAGES   orderer batch cutting (default 250ms, 100: bench/README.md)
   IL_SIGNERS="1 2"     revoke-user, set-acl, add-org, remove-org: the organisations whose admins
                        sign the config update, the last one submits (default: the policy's need:
                        revoke-user the user's organisation, the others a majority)

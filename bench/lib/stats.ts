@@ -149,3 +149,14 @@ export function meets(value: number, target: string): boolean {
   const [op, bound] = target.split(' ');
   return op === '>=' ? value >= Number(bound) : value <= Number(bound);
 }
+
+/**
+ * The orderer batch settings the benchmarked network was made with, as scripts/bench.sh and
+ * bench-soak.sh export them from scripts/lib/topology.sh (the one place of their defaults).
+ */
+export function batchSettings(env: NodeJS.ProcessEnv = process.env): { timeout: string; maxMessages: string } {
+  const timeout = env.IL_BATCH_TIMEOUT;
+  const maxMessages = env.IL_BATCH_MAX_MESSAGES;
+  if (!timeout || !maxMessages) throw new Error('IL_BATCH_TIMEOUT and IL_BATCH_MAX_MESSAGES are not set: run the benchmark through its script (npm run bench, npm run bench:soak)');
+  return { timeout, maxMessages };
+}

@@ -4,9 +4,9 @@
  * (loopback only), prints a table and the ratios that matter, writes bench/results/<stamp>.json
  * and a chart beside it.
  */
-import { CREDENTIALS_V2_URL, generateIssuerKey, IMPACT_LEDGER_CONTEXT_V1_URL, signCredential, type JsonObject } from '@impact-ledger/credentials';
+import { generateIssuerKey, type JsonObject } from '@impact-ledger/credentials';
 import { claimIdOf, proofIdOf, sha256Hex } from '@impact-ledger/chaincode/domain';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,10 +14,10 @@ import { parseArgs } from 'node:util';
 import { loadNetwork, REPO_ROOT } from '../../test/helpers/network';
 import { writeChart } from './chart';
 import { Connections, Heights, type Actor } from './client';
-import { buildCast, claimDraft, setUp, type Cast } from './setup';
+import { benchCredential, buildCast, claimDraft, setUp } from './setup';
 import { startGateways, type HttpGateways } from './http';
 import { cpuPerUnit, diskUse, formatProfile, networkProcesses, sampleCpu } from '../lib/processes';
-import { durationMs, meets, runLoad, runRate, type Outcome, type StageResult } from '../lib/stats';
+import { batchSettings, durationMs, meets, runLoad, runRate, type Outcome, type StageResult } from '../lib/stats';
 
 const STAGES = ['trivial', 'submit', 'verify', 'validate', 'workflow', 'http', 'reads'] as const;
 type Stage = (typeof STAGES)[number];
@@ -280,17 +280,7 @@ async function main(): Promise<void> {
     const c = opts.stageConcurrency;
     log(`signing ${opts.httpCredentials} distinct credentials (eddsa-rdfc-2022) before timing`);
     const credentials: JsonObject[] = [];
-    const now = Date.now();
-    for (let i = 0; i < opts.httpCredentials; i++) {
-      credentials.push(await signCredential({
-        '@context': [CREDENTIALS_V2_URL, IMPACT_LEDGER_CONTEXT_V1_URL], id: `urn:uuid:${randomUUID()}`,
-        type: ['VerifiableCredential', 'ImpactClaimCredential', 'CommuteModalShiftCredential'], issuer: issuerKey.controller,
-        validFrom: new Date(now - 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-        validUntil: new Date(now + 365 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-        credentialSubject: { id: `did:example:bench-commuter-${i}-${randomBytes(6).toString('hex')}`, activityPeriodStart: '2026-03-01',
-          activityPeriodEnd: '2026-03-31', quantity: 42000, unit: 'gCO2e', mode: 'bicycle' },
-      }, issuerKey, { date: new Date(now - 3_600_000) }));
-    }
+    for (let i = 0; i < opts.httpCredentials; i++) credentials.push(await benchCredential(issuerKey));
     gateways = await startGateways(net, networkJson, path.join(REPO_ROOT, 'build', 'bench-gateways', `${Date.now()}`));
     processes.push(...gateways.processes().map((p) => ({ ...p, kind: 'gateway' as const })));
     const threadsNote = `credential check threads per gateway: ${gateways.checkThreads}${gateways.checkThreads === 0 ? ' (on the event loop)' : ''}`;
@@ -450,7 +440,7 @@ async function report(opts: Options, consensus: string, started: Date, results: 
   const directSubmit = httpSubmit ? find('submit', 'direct', httpSubmit.concurrency) : undefined;
   const httpVote = find('verify (1st vote)', 'http');
   const directVote = httpVote ? find('verify (1st vote)', 'direct', httpVote.concurrency) : undefined;
-  const batchTimeoutMs = durationMs(process.env.IL_BATCH_TIMEOUT ?? '500ms');
+  const batchTimeoutMs = durationMs(batchSettings().timeout);
   const half = (stage: string) => results.find((r) => r.stage === `${stage} @half peak`);
   const small = reads[0] as { proofs: number; provenanceP50: number; totalsP50: number } | undefined;
   const largeRaw = reads.filter((r) => !r.compacted).at(-1) as typeof small;
@@ -496,7 +486,7 @@ async function report(opts: Options, consensus: string, started: Date, results: 
   const file = path.join(opts.out, `${stamp}.json`);
   const document = { startedAt: started.toISOString(), finishedAt: new Date().toISOString(), consensus, label: opts.label, hardware,
     settings: { durationMs: opts.durationMs, sweep: opts.sweep, stageConcurrency: opts.stageConcurrency, ledgerSizes: opts.ledgerSizes, grpcConnectionReuse: opts.reuse,
-      batchTimeout: process.env.IL_BATCH_TIMEOUT ?? '500ms', batchMaxMessages: process.env.IL_BATCH_MAX_MESSAGES ?? '100' },
+      batchTimeout: batchSettings().timeout, batchMaxMessages: batchSettings().maxMessages },
     peaks: peaks.map(({ stage, peak: p }) => ({ stage, concurrency: p.concurrency, tps: p.tps, cpuMsPerTx: p.cpu })),
     results, reads, ratios, mvccConflictsDistinctClaims: mvccDistinct, notes };
   writeFileSync(file, `${JSON.stringify(document, null, 2)}\n`);

@@ -25,7 +25,7 @@ import { Connections, Heights, type Actor } from './client';
 import { startGateways, type HttpGateways } from './http';
 import { benchCredential, buildCast, setUp, type BenchProtocol } from './setup';
 import { networkProcesses, rssBytes } from '../lib/processes';
-import { percentile } from '../lib/stats';
+import { batchSettings, percentile } from '../lib/stats';
 
 const HELP = `Usage: npm run bench:soak -- [options]      (scripts/bench-soak.sh; options after --)
 
@@ -486,7 +486,7 @@ async function main(): Promise<void> {
   const document = {
     kind: 'soak', startedAt: started.toISOString(), finishedAt: new Date().toISOString(), consensus: net.consensus, label: opts.label, hardware,
     settings: { minutes: opts.minutes, rate, rateSource: pick.source, ...(probe === undefined ? {} : { probe }), maxInFlight: opts.maxInFlight,
-      verifySample: opts.verifySample ?? null, batchTimeout: process.env.IL_BATCH_TIMEOUT ?? '500ms', batchMaxMessages: process.env.IL_BATCH_MAX_MESSAGES ?? '100',
+      verifySample: opts.verifySample ?? null, batchTimeout: batchSettings().timeout, batchMaxMessages: batchSettings().maxMessages,
       memoryMethod: `least-squares line over the last ${WINDOW_MINUTES} minutes; growth = fitted end / fitted start - 1; flat below ${FLAT_GROWTH}` },
     totals: {
       launched: tally.launched, completed: tally.completed, acknowledged: tally.acked, loadSeconds, claimsPerSecond: tally.completed / loadSeconds,

@@ -86,3 +86,11 @@ describe('bench process profile', () => {
     expect(formatProfile({})).to.equal('-');
   });
 });
+
+describe('bench batch settings', () => {
+  it('come from the environment the bench scripts export, never from a default of their own', async () => {
+    const { batchSettings } = await import('../../bench/lib/stats');
+    expect(batchSettings({ IL_BATCH_TIMEOUT: '250ms', IL_BATCH_MAX_MESSAGES: '100' })).to.deep.equal({ timeout: '250ms', maxMessages: '100' });
+    expect(() => batchSettings({})).to.throw(/run the benchmark through its script/);
+  });
+});
