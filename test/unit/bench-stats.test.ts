@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import { cpuPerUnit, cpuSeconds, formatProfile, kindOf, rssBytes } from '../../bench/lib/processes';
-import { durationMs, meets, percentile, runLoad, runRate } from '../../bench/lib/stats';
+import { batchSettings, durationMs, meets, percentile, runLoad, runRate } from '../../bench/lib/stats';
 
 describe('bench statistics', () => {
   it('takes nearest-rank percentiles and NaN of nothing', () => {
@@ -88,8 +88,7 @@ describe('bench process profile', () => {
 });
 
 describe('bench batch settings', () => {
-  it('come from the environment the bench scripts export, never from a default of their own', async () => {
-    const { batchSettings } = await import('../../bench/lib/stats');
+  it('come from the environment the bench scripts export, never from a default of their own', () => {
     expect(batchSettings({ IL_BATCH_TIMEOUT: '250ms', IL_BATCH_MAX_MESSAGES: '100' })).to.deep.equal({ timeout: '250ms', maxMessages: '100' });
     expect(() => batchSettings({})).to.throw(/run the benchmark through its script/);
   });
