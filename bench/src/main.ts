@@ -35,6 +35,8 @@ const HELP = `Usage: npm run bench -- [options]      (scripts/bench.sh; options 
   --large                 add a ledger of 1,000,000 proofs to the read stage
   --seed-per-tx N         synthetic proofs per seeding transaction (default 1000, at most 1000)
   --seed-concurrency N    seeding transactions in flight, spread over the orgs (default 6)
+  --seed-minutes M        stop seeding after M minutes (all sizes together) and measure the reads
+                          on the ledger reached (e.g. --large --seed-minutes 30)
   --http-credentials N    signed credentials prepared for the HTTP stage (default 600; quick 200)
   --no-reuse              one gRPC connection per identity instead of one per peer (tuning)
   --label TEXT            a note stored in the results (e.g. the orderer batch settings)
@@ -47,14 +49,14 @@ Environment: IL_NETWORK_JSON (set by scripts/bench.sh), IL_BATCH_TIMEOUT / IL_BA
 
 interface Options {
   durationMs: number; sweep: number[]; extend: number; stageConcurrency: number; stages: Set<Stage>; ledgerSizes: number[];
-  httpCredentials: number; reuse: boolean; seedPerTx: number; seedConcurrency: number; label: string; out: string; quick: boolean;
+  httpCredentials: number; reuse: boolean; seedPerTx: number; seedConcurrency: number; seedMinutes: number | undefined; label: string; out: string; quick: boolean;
 }
 
 function options(): Options {
   const { values } = parseArgs({
     options: {
       quick: { type: 'boolean' }, duration: { type: 'string' }, concurrency: { type: 'string' }, extend: { type: 'string' }, 'stage-concurrency': { type: 'string' },
-      stages: { type: 'string' }, 'ledger-sizes': { type: 'string' }, large: { type: 'boolean' }, 'http-credentials': { type: 'string' }, 'seed-per-tx': { type: 'string' }, 'seed-concurrency': { type: 'string' },
+      stages: { type: 'string' }, 'ledger-sizes': { type: 'string' }, large: { type: 'boolean' }, 'http-credentials': { type: 'string' }, 'seed-per-tx': { type: 'string' }, 'seed-concurrency': { type: 'string' }, 'seed-minutes': { type: 'string' },
       'no-reuse': { type: 'boolean' }, label: { type: 'string' }, out: { type: 'string' }, 'keep-network': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
@@ -80,6 +82,7 @@ function options(): Options {
     reuse: !values['no-reuse'],
     seedPerTx: Math.min(1000, Number(values['seed-per-tx'] ?? 1000)),
     seedConcurrency: Number(values['seed-concurrency'] ?? 6),
+    seedMinutes: values['seed-minutes'] === undefined ? undefined : Number(values['seed-minutes']),
     label: values.label ?? '',
     out: values.out ?? path.join(REPO_ROOT, 'bench', 'results'),
   };
@@ -372,11 +375,15 @@ async function main(): Promise<void> {
       log(`  disk at ${size} proofs: ${disk.map((d) => `${d.node} ${mib(d.totalBytes)}${d.stateDbBytes === undefined ? '' : ` (state DB ${mib(d.stateDbBytes)})`}`).join(', ')}`);
       reads.push({ proofs: size, compacted, disk, totalsExact: answered === expected, provenanceP50: provenance.p50, provenanceP99: provenance.p99, totalsP50: totals.p50, totalsP99: totals.p99, totalsFailed: totals.failed });
     };
-    for (const size of opts.ledgerSizes) {
+    // --seed-minutes: the seeding of every ledger size together stops issuing when it is spent,
+    // and the reads are measured on the ledger reached.
+    const seedDeadline = opts.seedMinutes === undefined ? UNLIMITED : performance.now() + opts.seedMinutes * 60_000;
+    for (const target of opts.ledgerSizes) {
       const t0 = performance.now();
       const batches: number[] = [];
-      for (let start = seeded; start < size; start += PER_TX) batches.push(start);
-      const seeding = await profiled(() => runLoad({ durationMs: UNLIMITED, stage: `seed to ${size}`, path: 'direct', concurrency: opts.seedConcurrency, maxUnits: batches.length,
+      for (let start = seeded; start < target; start += PER_TX) batches.push(start);
+      const size = target;
+      const seeding = await profiled(() => runLoad({ durationMs: Math.max(0, seedDeadline - performance.now()), stage: `seed to ${size}`, path: 'direct', concurrency: opts.seedConcurrency, maxUnits: batches.length,
         unit: async (i) => {
           const start = batches[i] as number;
           const outcome = await pick(cast.admins, i).submit('bench:SeedProofs', protocol.id, '1', String(start), String(Math.min(PER_TX, size - start)));
@@ -389,12 +396,21 @@ async function main(): Promise<void> {
           log(`  seeding: ${done}/${batches.length} transactions, ${rate.toFixed(0)} proofs/s, ${((batches.length - done) * PER_TX / rate / 60).toFixed(1)} min left`);
         } }));
       if (seeding.failed > 0) throw new Error(`seeding failed: ${JSON.stringify(seeding.errors)}`);
-      seeded = size;
+      // Batches are issued in order and every issued one committed: the ledger holds 0..reached-1.
+      const reached = seeding.units >= batches.length ? target : (batches[seeding.units] as number);
+      const written = reached - seeded;
+      seeded = reached;
       await heights.everywhere(lastBlock);
       const seconds = (performance.now() - t0) / 1000;
-      log(`ledger seeded to ${size} proofs (${seeding.committed} tx, ${seconds.toFixed(0)} s, ${(batches.length * PER_TX / seconds).toFixed(0)} proofs/s; ${formatProfile(seeding.cpu ?? {}).replace('/tx', ' per seeding tx')})`);
-      notes.push(`seeding to ${size} proofs: ${seeding.committed} transactions of up to ${PER_TX} proofs, ${seconds.toFixed(1)} s, ${(batches.length * PER_TX / seconds).toFixed(0)} proofs/s; CPU per seeding transaction: ${formatProfile(seeding.cpu ?? {})}`);
-      await measureReads(size, false);
+      log(`ledger seeded to ${reached} proofs (${seeding.committed} tx, ${seconds.toFixed(0)} s, ${(written / seconds).toFixed(0)} proofs/s; ${formatProfile(seeding.cpu ?? {}).replace('/tx', ' per seeding tx')})`);
+      notes.push(`seeding to ${reached} proofs: ${seeding.committed} transactions of up to ${PER_TX} proofs, ${seconds.toFixed(1)} s, ${(written / seconds).toFixed(0)} proofs/s; CPU per seeding transaction: ${formatProfile(seeding.cpu ?? {})}`);
+      if (reached < target) {
+        const projected = (target * seconds) / Math.max(1, written) / 60;
+        log(`  --seed-minutes ${opts.seedMinutes} spent at ${reached} of ${target} proofs (at this rate ${target} would take ~${projected.toFixed(0)} min of seeding)`);
+        notes.push(`the seeding budget (--seed-minutes ${opts.seedMinutes}) was spent at ${reached} of ${target} proofs; at the rate measured, ${target} would take about ${projected.toFixed(0)} minutes`);
+      }
+      await measureReads(reached, false);
+      if (reached < target) break;
     }
     // Compaction folds the per-issuance totals entries into one snapshot per protocol version.
     // Bounded per transaction (5000 deltas at most): run until nothing is left.
