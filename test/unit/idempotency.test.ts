@@ -76,6 +76,30 @@ describe('idempotency journal', () => {
     store.close();
   });
 
+  it('replays responses read back from the journal by byte offset (multi-byte text, many keys, after a torn line)', async () => {
+    writeFileSync(idempotencyJournalPath(dir), '{"key":"torn","fingerp');
+    const bodies = ['é€', '😀 émission', { nested: ['ü', 'ß', 42] }, 'plain'];
+    const store = openIdempotencyStore(dir);
+    for (const [i, body] of bodies.entries()) {
+      await store.run({ ...request, key: `k-${i}` }, { run: async () => ({ status: 201, body }), recover: async () => undefined });
+    }
+    for (const [i, body] of bodies.entries()) {
+      expect(await store.run({ ...request, key: `k-${i}` }, { run: async () => expect.fail('replayed, not run'), recover: async () => undefined }))
+        .to.deep.equal({ status: 201, body, replayed: true });
+    }
+    store.close();
+    const reopened = openIdempotencyStore(dir);
+    for (const [i, body] of [...bodies.entries()].reverse()) {
+      expect(await reopened.run({ ...request, key: `k-${i}` }, { run: async () => expect.fail('replayed, not run'), recover: async () => undefined }))
+        .to.deep.equal({ status: 201, body, replayed: true });
+    }
+    reopened.close();
+    // The torn line stays alone on its line: every record after it parses.
+    const lines = readFileSync(idempotencyJournalPath(dir), 'utf8').split('\n').filter((l) => l !== '');
+    expect(lines[0]).to.equal('{"key":"torn","fingerp');
+    for (const line of lines.slice(1)) expect(() => JSON.parse(line)).not.to.throw();
+  });
+
   it('refuses an empty or oversized key', async () => {
     const store = openIdempotencyStore(dir);
     for (const key of ['', 'k'.repeat(201)]) {

@@ -6,7 +6,7 @@
  * no duplicate. Subscribers get the events after a position, then every new one.
  */
 import type { ChaincodeEvent, CloseableAsyncIterable } from '@hyperledger/fabric-gateway';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { Ledger } from './ledger.js';
 
@@ -81,6 +81,36 @@ function isFeedEvent(value: unknown): value is FeedEvent {
     && typeof Reflect.get(value, 'index') === 'number' && typeof Reflect.get(value, 'id') === 'string';
 }
 
+/** Events a feed keeps in memory by default: the newest; older ones are read from the journal. */
+export const RECENT_EVENTS = 10_000;
+
+/** Whether `file` is empty or its last byte ends a line. */
+function endsWithNewline(file: string): boolean {
+  const size = statSync(file).size;
+  if (size === 0) return true;
+  const last = Buffer.alloc(1);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, last, 0, 1, size - 1);
+  } finally {
+    closeSync(fd);
+  }
+  return last[0] === 0x0a;
+}
+
+/** The events of `events` (in order) after `position`: binary search. */
+function eventsAfter(events: readonly FeedEvent[], position: EventPosition): FeedEvent[] {
+  let low = 0;
+  let high = events.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    const event = events[middle];
+    if (event !== undefined && isAfter(event, position)) high = middle;
+    else low = middle + 1;
+  }
+  return events.slice(low);
+}
+
 function readJournal(file: string): FeedEvent[] {
   if (!existsSync(file)) return [];
   const events: FeedEvent[] = [];
@@ -95,8 +125,17 @@ function readJournal(file: string): FeedEvent[] {
   return events;
 }
 
+/**
+ * Memory holds the newest `recent` events (a subscriber resuming from a recent position is served
+ * from there); a backlog from further back is read from the journal, which has every event: the
+ * feed's memory stays bounded however long the gateway runs (the soak found it growing by every
+ * event otherwise).
+ */
 class JournalEventFeed implements EventFeed {
-  readonly #events: FeedEvent[];
+  #events: FeedEvent[];
+  /** Whether older events than `#events` holds are in the journal only. */
+  #trimmed: boolean;
+  #last: EventPosition | undefined;
   readonly #listeners = new Set<(event: FeedEvent) => void>();
   readonly #fd: number;
   #stream: CloseableAsyncIterable<ChaincodeEvent> | undefined;
@@ -104,15 +143,20 @@ class JournalEventFeed implements EventFeed {
   /** Block and running index of the stream being read (reset on each reopen). */
   #reading = { block: -1, index: -1 };
 
-  constructor(private readonly ledger: Ledger, file: string, private readonly logger: FeedLogger) {
+  constructor(private readonly ledger: Ledger, private readonly file: string, private readonly logger: FeedLogger, private readonly recent: number) {
     mkdirSync(path.dirname(file), { recursive: true });
-    this.#events = readJournal(file);
+    const all = readJournal(file);
+    this.#events = all.slice(-recent);
+    this.#trimmed = all.length > this.#events.length;
+    const last = all[all.length - 1];
+    this.#last = last === undefined ? undefined : { block: last.block, index: last.index };
     this.#fd = openSync(file, 'a');
+    // A torn last line (a crash mid-write) is ended, so the next record starts a line of its own.
+    if (!endsWithNewline(file)) writeSync(this.#fd, '\n');
   }
 
   position(): EventPosition | undefined {
-    const last = this.#events[this.#events.length - 1];
-    return last === undefined ? undefined : { block: last.block, index: last.index };
+    return this.#last;
   }
 
   start(): void {
@@ -158,27 +202,28 @@ class JournalEventFeed implements EventFeed {
     writeSync(this.#fd, `${JSON.stringify(record)}\n`);
     fsyncSync(this.#fd);
     this.#events.push(record);
+    this.#last = position;
+    if (this.#events.length >= 2 * this.recent) {
+      this.#events = this.#events.slice(-this.recent);
+      this.#trimmed = true;
+    }
     for (const listener of this.#listeners) listener(record);
     return true;
   }
 
   subscribe(after: EventPosition | 'start' | 'now', listener: (event: FeedEvent) => void): Subscription {
-    const backlog = after === 'now' ? [] : after === 'start' ? [...this.#events] : this.#after(after);
+    const backlog = after === 'now' ? [] : this.#backlog(after);
     this.#listeners.add(listener);
     return { backlog, unsubscribe: () => this.#listeners.delete(listener) };
   }
 
-  /** Recorded events after `position` (binary search: the journal is in order). */
-  #after(position: EventPosition): FeedEvent[] {
-    let low = 0;
-    let high = this.#events.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      const event = this.#events[middle];
-      if (event !== undefined && isAfter(event, position)) high = middle;
-      else low = middle + 1;
-    }
-    return this.#events.slice(low);
+  /** Recorded events after `after`: from memory when it holds them all, else from the journal. */
+  #backlog(after: EventPosition | 'start'): FeedEvent[] {
+    const oldest = this.#events[0];
+    const inMemory = !this.#trimmed || (after !== 'start' && oldest !== undefined && !isAfter(oldest, after));
+    if (inMemory) return after === 'start' ? [...this.#events] : eventsAfter(this.#events, after);
+    const all = readJournal(this.file);
+    return after === 'start' ? all : eventsAfter(all, after);
   }
 
   close(): void {
@@ -190,6 +235,6 @@ class JournalEventFeed implements EventFeed {
 }
 
 /** The event feed of a gateway, journaled in `dataDir/events.jsonl`. */
-export function createEventFeed(ledger: Ledger, dataDir: string, logger: FeedLogger): EventFeed {
-  return new JournalEventFeed(ledger, path.join(dataDir, 'events.jsonl'), logger);
+export function createEventFeed(ledger: Ledger, dataDir: string, logger: FeedLogger, options: { recent?: number } = {}): EventFeed {
+  return new JournalEventFeed(ledger, path.join(dataDir, 'events.jsonl'), logger, Math.max(1, options.recent ?? RECENT_EVENTS));
 }
