@@ -30,9 +30,7 @@ export IL_HOME="${IL_SOAK_HOME:-$REPO_ROOT/build/soak-network}"
 export IL_PORT_OFFSET="${IL_PORT_OFFSET:-650}"
 export IL_GATEWAYS=0 IL_SEED_DEMO=0
 export CONSENSUS="${CONSENSUS:-raft}"
-# The batch settings the network is made with (defaults in topology.sh), for the results.
-source "$REPO_ROOT/scripts/lib/topology.sh"
-export IL_BATCH_TIMEOUT="$BATCH_TIMEOUT" IL_BATCH_MAX_MESSAGES="$BATCH_MAX_MESSAGES"
+source "$REPO_ROOT/scripts/lib/bench-network.sh"
 
 start=$(now_ms)
 ensure_node_modules
@@ -40,19 +38,11 @@ ensure_fabric_binaries
 ensure_build
 
 cd "$REPO_ROOT"
-if [[ -f "$IL_HOME/network.json" && $keep == 1 ]]; then
-  log "reusing the soak network in $IL_HOME (started again where stopped)"
-  bash scripts/network.sh up
-else
-  bash scripts/network.sh down >/dev/null 2>&1 || true
-  log "soak network: $CONSENSUS, offset $IL_PORT_OFFSET, batch timeout $IL_BATCH_TIMEOUT, max messages $IL_BATCH_MAX_MESSAGES"
-  bash scripts/network.sh up
-fi
-(( keep )) || trap 'log "taking the soak network down"; bash scripts/network.sh down >/dev/null 2>&1 || true' EXIT
+bench_network_up soak "$keep"
 
 status=0
 IL_NETWORK_JSON="$IL_HOME/network.json" node "$REPO_ROOT/build/bench/src/soak.js" \
   --label "${IL_BENCH_LABEL:-batch $IL_BATCH_TIMEOUT/$IL_BATCH_MAX_MESSAGES}" "${args[@]}" || status=$?
 phase_done "soak" "$start"
-(( keep )) && log "network left running: IL_HOME=$IL_HOME IL_PORT_OFFSET=$IL_PORT_OFFSET bash scripts/network.sh down"
+bench_network_kept "$keep"
 exit "$status"

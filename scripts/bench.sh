@@ -36,9 +36,7 @@ export IL_HOME="${IL_BENCH_HOME:-$REPO_ROOT/build/bench-network}"
 export IL_PORT_OFFSET="${IL_PORT_OFFSET:-600}"
 export IL_GATEWAYS=0 IL_SEED_DEMO=0 IL_BENCH_CONTRACT=1
 export CONSENSUS="${CONSENSUS:-raft}"
-# The batch settings the network is made with (defaults in topology.sh), for the results.
-source "$REPO_ROOT/scripts/lib/topology.sh"
-export IL_BATCH_TIMEOUT="$BATCH_TIMEOUT" IL_BATCH_MAX_MESSAGES="$BATCH_MAX_MESSAGES"
+source "$REPO_ROOT/scripts/lib/bench-network.sh"
 
 start=$(now_ms)
 ensure_node_modules
@@ -65,19 +63,11 @@ if [[ -n $batch_timeouts ]]; then
   phase_done "batch timeout comparison" "$start"
   exit "$status"
 fi
-if [[ -f "$IL_HOME/network.json" && $keep == 1 ]]; then
-  log "reusing the bench network in $IL_HOME (started again where stopped)"
-  bash scripts/network.sh up
-else
-  bash scripts/network.sh down >/dev/null 2>&1 || true
-  log "bench network: $CONSENSUS, offset $IL_PORT_OFFSET, batch timeout $IL_BATCH_TIMEOUT, max messages $IL_BATCH_MAX_MESSAGES"
-  bash scripts/network.sh up
-fi
-(( keep )) || trap 'log "taking the bench network down"; bash scripts/network.sh down >/dev/null 2>&1 || true' EXIT
+bench_network_up bench "$keep"
 
 status=0
 IL_NETWORK_JSON="$IL_HOME/network.json" node "$REPO_ROOT/build/bench/src/main.js" \
   --label "${IL_BENCH_LABEL:-batch $IL_BATCH_TIMEOUT/$IL_BATCH_MAX_MESSAGES}" "${args[@]}" || status=$?
 phase_done "benchmark" "$start"
-(( keep )) && log "network left running: IL_HOME=$IL_HOME IL_PORT_OFFSET=$IL_PORT_OFFSET bash scripts/network.sh down"
+bench_network_kept "$keep"
 exit "$status"
