@@ -170,6 +170,17 @@ function ackOf(json: unknown): Ack | undefined {
   return { txId: json.txId, blockNumber: json.blockNumber, result: json.result };
 }
 
+/** `count` distinct elements of `list` drawn uniformly (a partial Fisher-Yates shuffle of a copy). */
+function sample<T>(list: readonly T[], count: number): T[] {
+  const copy = [...list];
+  const n = Math.min(count, copy.length);
+  for (let i = 0; i < n; i++) {
+    const j = i + Math.floor(Math.random() * (copy.length - i));
+    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
+  }
+  return copy.slice(0, n);
+}
+
 /** VmRSS of a process in KiB, or undefined when it is gone. */
 function rssKiB(pid: number): number | undefined {
   const bytes = rssBytes(pid);
@@ -408,7 +419,7 @@ async function main(): Promise<void> {
   const allThere = await Promise.race([heights.everywhere(BigInt(maxBlock)).then(() => true), sleep(120_000).then(() => false)]);
   log(`${allThere ? 'every peer holds' : 'NOT every peer holds (after 120 s)'} block ${maxBlock}, the newest acknowledged; checking each claim on each peer`);
   const withId = claims.filter((c): c is ClaimRecord & { id: string } => c.id !== undefined);
-  const checked = opts.verifySample === undefined ? withId : [...withId].sort(() => Math.random() - 0.5).slice(0, opts.verifySample);
+  const checked = opts.verifySample === undefined ? withId : sample(withId, opts.verifySample);
   const readers = net.orgs.map((_o, i) => connections.actor(i + 1, 'Admin'));
   const missing: string[] = [];
   let views = 0;
