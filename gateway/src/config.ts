@@ -60,6 +60,8 @@ const ConfigSchema = Type.Object({
   networkSecret: Type.String({ minLength: 16 }),
   maxCredentialBytes: Type.Integer({ minimum: 1024 }),
   maxSubmitAttempts: Type.Integer({ minimum: 1, maximum: 10 }),
+  /** How long a settled Idempotency-Key is kept (hours); a retry after that is a new request. */
+  idempotencyRetentionHours: Type.Number({ exclusiveMinimum: 0, maximum: 8760 }),
   /** Worker threads for credential checks; 0 runs them on the event loop. */
   credentialCheckThreads: Type.Integer({ minimum: 0, maximum: 64 }),
   deadlines: DeadlinesSchema,
@@ -144,11 +146,12 @@ const ENV_FIELDS = {
   IL_NETWORK_SECRET: 'networkSecret',
   IL_GATEWAY_LOG_LEVEL: 'logLevel',
   IL_GATEWAY_CHECK_THREADS: 'credentialCheckThreads',
+  IL_GATEWAY_IDEMPOTENCY_RETENTION_HOURS: 'idempotencyRetentionHours',
   IL_GATEWAY_PUBLIC_URL: 'publicUrl',
   IL_GATEWAY_SETTLEMENT_USER: 'settlementUser',
 } as const;
 
-const NUMERIC_FIELDS = new Set<string>(['port', 'credentialCheckThreads']);
+const NUMERIC_FIELDS = new Set<string>(['port', 'credentialCheckThreads', 'idempotencyRetentionHours']);
 
 /** The default port of the gateway of org N (`Org<N>MSP`): 3000 + N. */
 function defaultPort(mspId: unknown): number {
@@ -220,6 +223,7 @@ function withDefaults(fields: Record<string, unknown>): Record<string, unknown> 
     maxCredentialBytes: 64 * 1024,
     maxSubmitAttempts: 4,
     credentialCheckThreads: DEFAULT_CHECK_THREADS,
+    idempotencyRetentionHours: 24,
     logLevel: 'info',
     ...fields,
     deadlines: { ...DEFAULT_DEADLINES, ...deadlines },

@@ -8,9 +8,16 @@
  * status between the two leaves a pending key: its retry first asks the ledger what became of
  * the journaled transactions (`recover`) and answers from there, so the window between commit
  * and journal write can never produce a second transaction.
+ *
+ * Retention: a settled key is kept for `retentionMs` (default 24 h) after its response; then a
+ * retry with it is a new request. The journal is compacted at start and whenever it has doubled
+ * since the last compaction (at least 64 MiB): rewritten beside itself with the live keys only
+ * (their responses; a pending key's attempts, whatever its age), fsynced and renamed over the old
+ * one, so a crash mid-compaction leaves the old journal whole. The attempts of a settled key (its
+ * signed transactions, most of the journal's bytes) go at the first compaction.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { ApiError } from './problem.js';
 
@@ -47,7 +54,11 @@ interface JournalSpan {
 interface KeyState {
   fingerprint: string;
   attempts: TransactionAttempt[];
+  /** Where the attempts lie in the journal (a compaction copies a pending key's lines as they are). */
+  attemptSpans: JournalSpan[];
   response?: JournalSpan;
+  /** When the response was journaled (ms since the epoch): the key expires `retentionMs` later. */
+  settledAt?: number;
 }
 
 /** The request as far as key reuse is judged: method, route, parameters and body. */
@@ -89,6 +100,22 @@ export interface IdempotencyStore {
 
 const MAX_KEY_LENGTH = 200;
 
+/** How long a settled key is kept, unless the gateway's configuration says otherwise. */
+export const DEFAULT_IDEMPOTENCY_RETENTION_MS = 24 * 3600_000;
+
+/** The journal is compacted when it reaches twice its size after the last compaction, and at least this. */
+const MIN_COMPACTION_BYTES = 64 * 2 ** 20;
+
+/** Options of the idempotency table. */
+export interface IdempotencyOptions {
+  /** How long a settled key is kept (ms; default 24 h). */
+  readonly retentionMs?: number;
+  /** The clock (ms since the epoch; tests move it). */
+  readonly now?: () => number;
+  /** Journal size (bytes) from which compaction may run (default 64 MiB; tests lower it). */
+  readonly minCompactionBytes?: number;
+}
+
 function fingerprintOf(request: IdempotentRequest): string {
   return createHash('sha256').update(JSON.stringify([request.method, request.url, request.body ?? null])).digest('hex');
 }
@@ -108,9 +135,9 @@ function isJournalRecord(value: unknown): value is JournalRecord {
 }
 
 /** Reads the journal and its size in bytes; a torn last line (crash mid-write) is ignored. */
-function readJournal(file: string): { states: Map<string, KeyState>; size: number; endsTorn: boolean } {
+function readJournal(file: string): { states: Map<string, KeyState>; size: number } {
   const states = new Map<string, KeyState>();
-  if (!existsSync(file)) return { states, size: 0, endsTorn: false };
+  if (!existsSync(file)) return { states, size: 0 };
   const bytes = readFileSync(file);
   let offset = 0;
   while (offset < bytes.length) {
@@ -126,39 +153,84 @@ function readJournal(file: string): { states: Map<string, KeyState>; size: numbe
     if (isJournalRecord(record)) apply(states, record, { offset, length: next - offset });
     offset = next;
   }
-  return { states, size: bytes.length, endsTorn: bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a };
+  return { states, size: bytes.length };
 }
 
 function apply(states: Map<string, KeyState>, record: JournalRecord, span: JournalSpan): void {
-  const state = states.get(record.key) ?? { fingerprint: record.fingerprint, attempts: [] };
-  if (record.kind === 'attempt') state.attempts.push(record.attempt);
-  else {
-    // The response settles the key: its transactions (kept for recovery only) stay in the journal.
-    state.response = span;
-    state.attempts = [];
+  if (record.kind === 'attempt') {
+    const known = states.get(record.key);
+    // An attempt after a response: the key had expired and was used again for a new request.
+    const state: KeyState = known === undefined || known.response !== undefined ? { fingerprint: record.fingerprint, attempts: [], attemptSpans: [] } : known;
+    state.attempts.push(record.attempt);
+    state.attemptSpans.push(span);
+    states.set(record.key, state);
+  } else {
+    // The response settles the key: its transactions (kept for recovery only) stay in the
+    // journal until the next compaction.
+    states.set(record.key, { fingerprint: record.fingerprint, attempts: [], attemptSpans: [], response: span, settledAt: Date.parse(record.at) });
   }
-  states.set(record.key, state);
+}
+
+/** A settled key whose response was journaled before `expiry` (or at an unreadable time). */
+function expired(state: KeyState, expiry: number): boolean {
+  return state.response !== undefined && !((state.settledAt ?? Number.NaN) >= expiry);
 }
 
 class JournalIdempotencyStore implements IdempotencyStore {
-  readonly #states: Map<string, KeyState>;
+  #states: Map<string, KeyState>;
   readonly #inFlight = new Map<string, string>();
-  readonly #fd: number;
-  readonly #reader: number;
+  readonly #file: string;
+  readonly #retentionMs: number;
+  readonly #now: () => number;
+  readonly #minCompactionBytes: number;
+  #fd: number;
+  #reader: number;
   #size: number;
+  /** The journal size that triggers the next compaction. */
+  #compactAt: number;
 
-  constructor(file: string) {
+  constructor(file: string, options: IdempotencyOptions) {
+    this.#file = file;
+    this.#retentionMs = options.retentionMs ?? DEFAULT_IDEMPOTENCY_RETENTION_MS;
+    this.#now = options.now ?? Date.now;
+    this.#minCompactionBytes = options.minCompactionBytes ?? MIN_COMPACTION_BYTES;
     mkdirSync(path.dirname(file), { recursive: true });
+    rmSync(compactionPath(file), { force: true }); // a compaction that did not finish: the journal is whole
+    // Compacting copies whole lines only: a torn last line (a crash mid-write) is left behind.
+    if (existsSync(file)) writeCompacted(file, readJournal(file).states, this.#expiry());
     const journal = readJournal(file);
     this.#states = journal.states;
     this.#size = journal.size;
+    this.#compactAt = this.#nextCompaction();
     this.#fd = openSync(file, 'a');
     this.#reader = openSync(file, 'r');
-    if (journal.endsTorn) {
-      // End the torn line so the next record starts a line of its own.
-      writeSync(this.#fd, '\n');
-      this.#size += 1;
-    }
+  }
+
+  /** The time written on a journal record. */
+  #stamp(): string {
+    return new Date(this.#now()).toISOString();
+  }
+
+  /** Keys settled before this instant have expired. */
+  #expiry(): number {
+    return this.#now() - this.#retentionMs;
+  }
+
+  #nextCompaction(): number {
+    return Math.max(this.#minCompactionBytes, 2 * this.#size);
+  }
+
+  /** Rewrites the journal with the live keys only and reopens it (no await: no append interleaves). */
+  #compact(): void {
+    writeCompacted(this.#file, this.#states, this.#expiry());
+    closeSync(this.#fd);
+    closeSync(this.#reader);
+    const journal = readJournal(this.#file);
+    this.#states = journal.states;
+    this.#size = journal.size;
+    this.#compactAt = this.#nextCompaction();
+    this.#fd = openSync(this.#file, 'a');
+    this.#reader = openSync(this.#file, 'r');
   }
 
   /** The stored response at `span` of the journal. */
@@ -176,7 +248,12 @@ class JournalIdempotencyStore implements IdempotencyStore {
     }
     const key = scopedKey(request);
     const fingerprint = fingerprintOf(request);
-    const known = this.#states.get(key);
+    let known = this.#states.get(key);
+    if (known !== undefined && expired(known, this.#expiry())) {
+      // Past its retention: a new request (the next compaction drops the old response).
+      this.#states.delete(key);
+      known = undefined;
+    }
     if (known?.response !== undefined) {
       const replayed = this.#assertSame(known.fingerprint, fingerprint);
       return { ...this.#response(known.response), replayed };
@@ -192,12 +269,12 @@ class JournalIdempotencyStore implements IdempotencyStore {
       if (known !== undefined && known.attempts.length > 0) {
         const recovered = await work.recover(known.attempts);
         if (recovered !== undefined) {
-          this.#append({ key, fingerprint, status: recovered.status, body: recovered.body, at: new Date().toISOString() });
+          this.#append({ key, fingerprint, status: recovered.status, body: recovered.body, at: this.#stamp() });
           return { ...recovered, replayed: true };
         }
       }
-      const response = await work.run((attempt) => this.#append({ kind: 'attempt', key, fingerprint, attempt, at: new Date().toISOString() }));
-      this.#append({ key, fingerprint, status: response.status, body: response.body, at: new Date().toISOString() });
+      const response = await work.run((attempt) => this.#append({ kind: 'attempt', key, fingerprint, attempt, at: this.#stamp() }));
+      this.#append({ key, fingerprint, status: response.status, body: response.body, at: this.#stamp() });
       return { ...response, replayed: false };
     } finally {
       this.#inFlight.delete(key);
@@ -215,6 +292,7 @@ class JournalIdempotencyStore implements IdempotencyStore {
     fsyncSync(this.#fd);
     apply(this.#states, record, { offset: this.#size, length: line.length });
     this.#size += line.length;
+    if (this.#size >= this.#compactAt) this.#compact();
   }
 
   close(): void {
@@ -223,12 +301,50 @@ class JournalIdempotencyStore implements IdempotencyStore {
   }
 }
 
+/** Where a compaction writes the journal before renaming it over the old one. */
+function compactionPath(file: string): string {
+  return `${file}.compacting`;
+}
+
+/**
+ * Writes the live records of `states` (read from `file`) to the compaction file, fsyncs it and
+ * renames it over `file`: a settled key's response unless it settled before `expiry`, a pending
+ * key's attempts.
+ */
+function writeCompacted(file: string, states: ReadonlyMap<string, KeyState>, expiry: number): void {
+  const target = compactionPath(file);
+  const reader = openSync(file, 'r');
+  const out = openSync(target, 'w');
+  try {
+    const copy = (span: JournalSpan): void => {
+      const bytes = Buffer.alloc(span.length);
+      readSync(reader, bytes, 0, bytes.length, span.offset);
+      writeSync(out, bytes[bytes.length - 1] === 0x0a ? bytes : Buffer.concat([bytes, Buffer.from('\n')]));
+    };
+    for (const state of states.values()) {
+      if (state.response === undefined) state.attemptSpans.forEach(copy);
+      else if (!expired(state, expiry)) copy(state.response);
+    }
+    fsyncSync(out);
+  } finally {
+    closeSync(out);
+    closeSync(reader);
+  }
+  renameSync(target, file);
+  const dir = openSync(path.dirname(file), 'r');
+  try {
+    fsyncSync(dir);
+  } finally {
+    closeSync(dir);
+  }
+}
+
 /** The journal file in a gateway's data dir. */
 export function idempotencyJournalPath(dataDir: string): string {
   return path.join(dataDir, 'idempotency.jsonl');
 }
 
-/** Opens (or creates) the journal `idempotency.jsonl` in `dataDir`. */
-export function openIdempotencyStore(dataDir: string): IdempotencyStore {
-  return new JournalIdempotencyStore(idempotencyJournalPath(dataDir));
+/** Opens (or creates) the journal `idempotency.jsonl` in `dataDir`, compacting it. */
+export function openIdempotencyStore(dataDir: string, options: IdempotencyOptions = {}): IdempotencyStore {
+  return new JournalIdempotencyStore(idempotencyJournalPath(dataDir), options);
 }

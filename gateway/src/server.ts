@@ -84,7 +84,7 @@ function openServices(config: GatewayConfig, options: StartOptions, log: () => S
     mspId: config.mspId,
     ledger,
     authenticator: createAuthenticator(apiKeys),
-    idempotency: openIdempotencyStore(config.dataDir),
+    idempotency: openIdempotencyStore(config.dataDir, { retentionMs: config.idempotencyRetentionHours * 3600_000 }),
     events: createEventFeed(ledger, config.dataDir, { warn: (o, m) => console.warn(`${m} ${JSON.stringify(o)}`), info: () => undefined }),
     metrics,
     credentials: {

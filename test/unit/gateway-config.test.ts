@@ -28,6 +28,13 @@ describe('gateway configuration', () => {
     expect(path.isAbsolute(config.dataDir)).to.equal(true);
   });
 
+  it('keeps settled Idempotency-Keys 24 hours unless IL_GATEWAY_IDEMPOTENCY_RETENTION_HOURS says otherwise', () => {
+    expect(loadConfig(base).idempotencyRetentionHours).to.equal(24);
+    expect(loadConfig({ ...base, IL_GATEWAY_IDEMPOTENCY_RETENTION_HOURS: '0.5' }).idempotencyRetentionHours).to.equal(0.5);
+    expect(problemsOf({ ...base, IL_GATEWAY_IDEMPOTENCY_RETENTION_HOURS: '0' }).join('\n')).to.contain('IL_GATEWAY_IDEMPOTENCY_RETENTION_HOURS');
+    expect(problemsOf({ ...base, IL_GATEWAY_IDEMPOTENCY_RETENTION_HOURS: 'a day' }).join('\n')).to.contain('IL_GATEWAY_IDEMPOTENCY_RETENTION_HOURS');
+  });
+
   it('reads the credential check threads and the Min-Block-Number wait, keeping the other deadlines of the file', () => {
     expect(loadConfig(base).credentialCheckThreads).to.equal(0);
     expect(loadConfig(base).deadlines.minBlockWaitMs).to.equal(5000);

@@ -3,7 +3,7 @@
  * transactions it journaled when the process died before answering, and a torn line is ignored.
  */
 import { expect } from 'chai';
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ApiError, idempotencyJournalPath, openIdempotencyStore, type TransactionAttempt } from '@impact-ledger/gateway';
@@ -94,10 +94,92 @@ describe('idempotency journal', () => {
         .to.deep.equal({ status: 201, body, replayed: true });
     }
     reopened.close();
-    // The torn line stays alone on its line: every record after it parses.
+    // The torn line went with the compaction at the first start: every line parses.
     const lines = readFileSync(idempotencyJournalPath(dir), 'utf8').split('\n').filter((l) => l !== '');
-    expect(lines[0]).to.equal('{"key":"torn","fingerp');
-    for (const line of lines.slice(1)) expect(() => JSON.parse(line)).not.to.throw();
+    expect(lines).to.have.length(bodies.length);
+    for (const line of lines) expect(() => JSON.parse(line)).not.to.throw();
+  });
+
+  describe('retention and compaction', () => {
+    const HOUR = 3600_000;
+    const journalKinds = (): string[] => readFileSync(idempotencyJournalPath(dir), 'utf8').split('\n').filter((l) => l !== '')
+      .map((line) => (JSON.parse(line) as { kind?: string }).kind ?? 'response');
+    const never = { run: async () => expect.fail('replayed, not run'), recover: async () => expect.fail('settled, nothing to recover') };
+
+    it('drops a settled key\'s transactions at the next start, and its response once past the retention window', async () => {
+      let now = Date.parse('2026-12-01T00:00:00Z');
+      const options = { retentionMs: 24 * HOUR, now: () => now };
+      const store = openIdempotencyStore(dir, options);
+      await store.run(request, { run: async (record) => { record(attempt); return { status: 201, body: 'first' }; }, recover: async () => undefined });
+      store.close();
+      expect(journalKinds()).to.deep.equal(['attempt', 'response']);
+
+      now += 23 * HOUR;
+      const next = openIdempotencyStore(dir, options);
+      expect(journalKinds(), 'the signed transaction of a settled key is gone').to.deep.equal(['response']);
+      expect(await next.run(request, never)).to.deep.equal({ status: 201, body: 'first', replayed: true });
+      now += 2 * HOUR;
+      let runs = 0;
+      const again = { run: async () => ({ status: 201, body: `run ${++runs}` }), recover: async () => undefined };
+      expect(await next.run({ ...request, body: { another: 'body' } }, again), 'past 24 h the key is free, whatever the body')
+        .to.deep.equal({ status: 201, body: 'run 1', replayed: false });
+      expect(await next.run({ ...request, body: { another: 'body' } }, never)).to.deep.equal({ status: 201, body: 'run 1', replayed: true });
+      next.close();
+
+      now += 25 * HOUR;
+      const emptied = openIdempotencyStore(dir, options);
+      expect(journalKinds(), 'every key expired').to.deep.equal([]);
+      expect(await emptied.run(request, again)).to.deep.equal({ status: 201, body: 'run 2', replayed: false });
+      emptied.close();
+    });
+
+    it('keeps a pending key\'s transactions whatever their age, also when an expired key was reused before a crash', async () => {
+      let now = Date.parse('2026-12-01T00:00:00Z');
+      const options = { retentionMs: HOUR, now: () => now };
+      const first = openIdempotencyStore(dir, options);
+      await first.run(request, { run: async () => ({ status: 201, body: 'old' }), recover: async () => undefined });
+      now += 2 * HOUR;
+      await first.run(request, { run: async (record) => { record(attempt); throw new Error('process died'); }, recover: async () => undefined }).catch(() => undefined);
+      first.close();
+
+      now += 1000 * HOUR;
+      const restarted = openIdempotencyStore(dir, options);
+      expect(journalKinds()).to.deep.equal(['attempt']);
+      const seen: (readonly TransactionAttempt[])[] = [];
+      const retry = { run: async () => expect.fail('no second transaction'), recover: async (attempts: readonly TransactionAttempt[]) => { seen.push(attempts); return { status: 201, body: 'recovered' }; } };
+      expect(await restarted.run(request, retry)).to.deep.equal({ status: 201, body: 'recovered', replayed: true });
+      expect(seen).to.deep.equal([[attempt]]);
+      restarted.close();
+    });
+
+    it('compacts while running once the journal has doubled, every response still replayed', async () => {
+      const store = openIdempotencyStore(dir, { minCompactionBytes: 16 * 1024 });
+      const big = (i: number): TransactionAttempt => ({ txId: i.toString(16).padStart(64, '0'), transaction: Buffer.alloc(2048, i).toString('base64') });
+      for (let i = 0; i < 60; i++) {
+        await store.run({ ...request, key: `k-${i}` }, { run: async (record) => { record(big(i)); return { status: 201, body: { i, text: 'é€😀' } }; }, recover: async () => undefined });
+      }
+      const size = statSync(idempotencyJournalPath(dir)).size;
+      expect(size, 'the signed transactions of settled keys were compacted away').to.be.below(60 * 2048);
+      for (let i = 0; i < 60; i++) {
+        expect(await store.run({ ...request, key: `k-${i}` }, never)).to.deep.equal({ status: 201, body: { i, text: 'é€😀' }, replayed: true });
+      }
+      store.close();
+      const reopened = openIdempotencyStore(dir);
+      expect(journalKinds()).to.deep.equal(Array(60).fill('response'));
+      expect(await reopened.run({ ...request, key: 'k-59' }, never)).to.include({ replayed: true });
+      reopened.close();
+    });
+
+    it('starts from the whole journal when a compaction did not finish', async () => {
+      const store = openIdempotencyStore(dir);
+      await store.run(request, { run: async () => ({ status: 201, body: 'kept' }), recover: async () => undefined });
+      store.close();
+      writeFileSync(`${idempotencyJournalPath(dir)}.compacting`, '{"key":"half-written');
+      const reopened = openIdempotencyStore(dir);
+      expect(existsSync(`${idempotencyJournalPath(dir)}.compacting`)).to.equal(false);
+      expect(await reopened.run(request, never)).to.deep.equal({ status: 201, body: 'kept', replayed: true });
+      reopened.close();
+    });
   });
 
   it('refuses an empty or oversized key', async () => {
