@@ -56,8 +56,15 @@ async function startGatewayProcess(env: NodeJS.ProcessEnv, logFile: string): Pro
   throw new Error(`gateway not ready within 60 s; see ${logFile}`);
 }
 
+/** How the gateway processes run. */
+export interface GatewayProcessOptions {
+  /** Each gateway writes a V8 CPU profile into `gateway.orgN/` of this folder when it stops (node --cpu-prof). */
+  readonly cpuProfileDir?: string | undefined;
+}
+
 /** Starts one gateway process per organisation of `net` (network.json `networkJson`). */
-export async function startGateways(net: NetworkInfo, networkJson: string, dir: string): Promise<HttpGateways> {
+export async function startGateways(net: NetworkInfo, networkJson: string, dir: string, options: GatewayProcessOptions = {}): Promise<HttpGateways> {
+  if (options.cpuProfileDir !== undefined) mkdirSync(options.cpuProfileDir, { recursive: true });
   const running: Running[] = [];
   for (const [index, org] of net.orgs.entries()) {
     const orgDir = path.join(dir, `org${index + 1}`);
@@ -74,6 +81,7 @@ export async function startGateways(net: NetworkInfo, networkJson: string, dir: 
       IL_GATEWAY_MSP_ID: org.mspId, IL_NETWORK_JSON: networkJson, IL_GATEWAY_HOST: '127.0.0.1', IL_GATEWAY_PORT: '0',
       IL_GATEWAY_API_KEYS: path.join(orgDir, 'api-keys.json'), IL_GATEWAY_DATA_DIR: path.join(orgDir, 'data'),
       IL_NETWORK_SECRET: 'bench-network-secret',
+      ...(options.cpuProfileDir === undefined ? {} : { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${path.join(options.cpuProfileDir, `gateway.org${index + 1}`)}`.trim() }),
     };
     try {
       running.push({ ...(await startGatewayProcess(env, path.join(orgDir, 'gateway.log'))), tokens, keys: signingKeys });

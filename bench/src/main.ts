@@ -39,6 +39,8 @@ const HELP = `Usage: npm run bench -- [options]      (scripts/bench.sh; options 
                           on the ledger reached (e.g. --large --seed-minutes 30)
   --http-credentials N    signed credentials prepared for the HTTP stage (default 600; quick 200)
   --no-reuse              one gRPC connection per identity instead of one per peer (tuning)
+  --profile-gateways DIR  the http stage's gateways write V8 CPU profiles (--cpu-prof) into DIR
+                          when they stop (summarise one: node build/bench/src/cpu-profile.js FILE)
   --label TEXT            a note stored in the results (e.g. the orderer batch settings)
   --out DIR               where results go (default bench/results)
   --keep-network          (scripts/bench.sh) leave the bench network running
@@ -49,7 +51,7 @@ Environment: IL_NETWORK_JSON (set by scripts/bench.sh), IL_BATCH_TIMEOUT / IL_BA
 
 interface Options {
   durationMs: number; sweep: number[]; extend: number; stageConcurrency: number; stages: Set<Stage>; ledgerSizes: number[];
-  httpCredentials: number; reuse: boolean; seedPerTx: number; seedConcurrency: number; seedMinutes: number | undefined; label: string; out: string; quick: boolean;
+  httpCredentials: number; reuse: boolean; profileGateways: string | undefined; seedPerTx: number; seedConcurrency: number; seedMinutes: number | undefined; label: string; out: string; quick: boolean;
 }
 
 function options(): Options {
@@ -57,7 +59,7 @@ function options(): Options {
     options: {
       quick: { type: 'boolean' }, duration: { type: 'string' }, concurrency: { type: 'string' }, extend: { type: 'string' }, 'stage-concurrency': { type: 'string' },
       stages: { type: 'string' }, 'ledger-sizes': { type: 'string' }, large: { type: 'boolean' }, 'http-credentials': { type: 'string' }, 'seed-per-tx': { type: 'string' }, 'seed-concurrency': { type: 'string' }, 'seed-minutes': { type: 'string' },
-      'no-reuse': { type: 'boolean' }, label: { type: 'string' }, out: { type: 'string' }, 'keep-network': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      'no-reuse': { type: 'boolean' }, 'profile-gateways': { type: 'string' }, label: { type: 'string' }, out: { type: 'string' }, 'keep-network': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
@@ -80,6 +82,7 @@ function options(): Options {
     ledgerSizes: [...new Set(ledgerSizes)].sort((a, b) => a - b),
     httpCredentials: Number(values['http-credentials'] ?? (quick ? 200 : 600)),
     reuse: !values['no-reuse'],
+    profileGateways: values['profile-gateways'] === undefined ? undefined : path.resolve(values['profile-gateways']),
     seedPerTx: Math.min(1000, Number(values['seed-per-tx'] ?? 1000)),
     seedConcurrency: Number(values['seed-concurrency'] ?? 6),
     seedMinutes: values['seed-minutes'] === undefined ? undefined : Number(values['seed-minutes']),
@@ -284,7 +287,7 @@ async function main(): Promise<void> {
     log(`signing ${opts.httpCredentials} distinct credentials (eddsa-rdfc-2022) before timing`);
     const credentials: JsonObject[] = [];
     for (let i = 0; i < opts.httpCredentials; i++) credentials.push(await benchCredential(issuerKey));
-    gateways = await startGateways(net, networkJson, path.join(REPO_ROOT, 'build', 'bench-gateways', `${Date.now()}`));
+    gateways = await startGateways(net, networkJson, path.join(REPO_ROOT, 'build', 'bench-gateways', `${Date.now()}`), { cpuProfileDir: opts.profileGateways });
     processes.push(...gateways.processes().map((p) => ({ ...p, kind: 'gateway' as const })));
     const threadsNote = `credential check threads per gateway: ${gateways.checkThreads}${gateways.checkThreads === 0 ? ' (on the event loop)' : ''}`;
     // Untimed warm-up: fresh gateway processes (and their worker threads) run their first checks
