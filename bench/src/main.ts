@@ -37,6 +37,10 @@ const HELP = `Usage: npm run bench -- [options]      (scripts/bench.sh; options 
   --seed-concurrency N    seeding transactions in flight, spread over the orgs (default 6)
   --seed-minutes M        stop seeding after M minutes (all sizes together) and measure the reads
                           on the ledger reached (e.g. --large --seed-minutes 30)
+  --seeded PROTOCOL:N     no seeding: measure the reads (then compact and measure again) on the
+                          proofs 0..N-1 an earlier run seeded for PROTOCOL on this network (kept
+                          with --keep-network; the run logs "protocol <id> active"); assumes no
+                          other proofs in pillar B, gCO2e
   --http-credentials N    signed credentials prepared for the HTTP stage (default 600; quick 200)
   --no-reuse              one gRPC connection per identity instead of one per peer (tuning)
   --profile-gateways DIR  the http stage's gateways write V8 CPU profiles (--cpu-prof) into DIR
@@ -51,14 +55,14 @@ Environment: IL_NETWORK_JSON (set by scripts/bench.sh), IL_BATCH_TIMEOUT / IL_BA
 
 interface Options {
   durationMs: number; sweep: number[]; extend: number; stageConcurrency: number; stages: Set<Stage>; ledgerSizes: number[];
-  httpCredentials: number; reuse: boolean; profileGateways: string | undefined; seedPerTx: number; seedConcurrency: number; seedMinutes: number | undefined; label: string; out: string; quick: boolean;
+  httpCredentials: number; reuse: boolean; profileGateways: string | undefined; seeded: { protocolId: string; count: number } | undefined; seedPerTx: number; seedConcurrency: number; seedMinutes: number | undefined; label: string; out: string; quick: boolean;
 }
 
 function options(): Options {
   const { values } = parseArgs({
     options: {
       quick: { type: 'boolean' }, duration: { type: 'string' }, concurrency: { type: 'string' }, extend: { type: 'string' }, 'stage-concurrency': { type: 'string' },
-      stages: { type: 'string' }, 'ledger-sizes': { type: 'string' }, large: { type: 'boolean' }, 'http-credentials': { type: 'string' }, 'seed-per-tx': { type: 'string' }, 'seed-concurrency': { type: 'string' }, 'seed-minutes': { type: 'string' },
+      stages: { type: 'string' }, 'ledger-sizes': { type: 'string' }, large: { type: 'boolean' }, 'http-credentials': { type: 'string' }, 'seed-per-tx': { type: 'string' }, 'seed-concurrency': { type: 'string' }, 'seed-minutes': { type: 'string' }, seeded: { type: 'string' },
       'no-reuse': { type: 'boolean' }, 'profile-gateways': { type: 'string' }, label: { type: 'string' }, out: { type: 'string' }, 'keep-network': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
@@ -82,6 +86,7 @@ function options(): Options {
     ledgerSizes: [...new Set(ledgerSizes)].sort((a, b) => a - b),
     httpCredentials: Number(values['http-credentials'] ?? (quick ? 200 : 600)),
     reuse: !values['no-reuse'],
+    seeded: seededOption(values.seeded),
     profileGateways: values['profile-gateways'] === undefined ? undefined : path.resolve(values['profile-gateways']),
     seedPerTx: Math.min(1000, Number(values['seed-per-tx'] ?? 1000)),
     seedConcurrency: Number(values['seed-concurrency'] ?? 6),
@@ -89,6 +94,14 @@ function options(): Options {
     label: values.label ?? '',
     out: values.out ?? path.join(REPO_ROOT, 'bench', 'results'),
   };
+}
+
+/** `--seeded PROTOCOL:N`: the protocol an earlier run seeded and how many proofs it holds. */
+function seededOption(value: string | undefined): { protocolId: string; count: number } | undefined {
+  if (value === undefined) return undefined;
+  const match = /^([a-z0-9-]+):([1-9][0-9]*)$/.exec(value);
+  if (match === null) throw new Error(`--seeded needs PROTOCOL:N (e.g. bench-commute-4be57f10:800000), not '${value}'`);
+  return { protocolId: match[1] as string, count: Number(match[2]) };
 }
 
 const log = (message: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
@@ -350,17 +363,18 @@ async function main(): Promise<void> {
   // 7. provenance and totals reads on ledgers of growing size (bulk-seeded synthetic proofs).
   if (opts.stages.has('reads')) {
     let seeded = 0;
+    const seedProtocol = opts.seeded?.protocolId ?? protocol.id;
     const PER_TX = opts.seedPerTx;
     const admin = cast.admins[0] as Actor;
     const totalsFilter = JSON.stringify({ pillar: 'B', unit: 'gCO2e' });
     // What Totals must answer once `seeded` proofs of 1000 units are added (checks truncation).
     const issued = async () => ((await admin.evaluate<{ totals: { issued: number }[] }>('proofs:Totals', totalsFilter)).totals[0]?.issued ?? 0);
-    const issuedBefore = await issued();
+    const issuedBefore = opts.seeded === undefined ? await issued() : 0;
     const measureReads = async (size: number, compacted: boolean) => {
       const provenance = await runLoad({ durationMs: Math.min(opts.durationMs, 10_000), stage: `provenance @${size}`, path: 'direct', concurrency: 8, maxUnits: 2000,
         unit: async (i) => {
           const n = Math.floor(Math.random() * seeded);
-          const proofId = proofIdOf(claimIdOf(sha256Hex(`bench-seed:${protocol.id}:${protocol.version}:${n}`)));
+          const proofId = proofIdOf(claimIdOf(sha256Hex(`bench-seed:${seedProtocol}:1:${n}`)));
           return pick(cast.submitters, i).timedEvaluate('proofs:Provenance', proofId);
         } });
       record(provenance);
@@ -381,7 +395,13 @@ async function main(): Promise<void> {
     // --seed-minutes: the seeding of every ledger size together stops issuing when it is spent,
     // and the reads are measured on the ledger reached.
     const seedDeadline = opts.seedMinutes === undefined ? UNLIMITED : performance.now() + opts.seedMinutes * 60_000;
-    for (const target of opts.ledgerSizes) {
+    if (opts.seeded !== undefined) {
+      seeded = opts.seeded.count;
+      log(`reads on the ${seeded} proofs seeded earlier for ${seedProtocol} (--seeded)`);
+      notes.push(`reads measured on ${seeded} proofs of ${seedProtocol} seeded by an earlier run on this network (--seeded)`);
+      await measureReads(seeded, false);
+    }
+    for (const target of opts.seeded === undefined ? opts.ledgerSizes : []) {
       const t0 = performance.now();
       const batches: number[] = [];
       for (let start = seeded; start < target; start += PER_TX) batches.push(start);
@@ -389,7 +409,7 @@ async function main(): Promise<void> {
       const seeding = await profiled(() => runLoad({ durationMs: Math.max(0, seedDeadline - performance.now()), stage: `seed to ${size}`, path: 'direct', concurrency: opts.seedConcurrency, maxUnits: batches.length,
         unit: async (i) => {
           const start = batches[i] as number;
-          const outcome = await pick(cast.admins, i).submit('bench:SeedProofs', protocol.id, '1', String(start), String(Math.min(PER_TX, size - start)));
+          const outcome = await pick(cast.admins, i).submit('bench:SeedProofs', seedProtocol, '1', String(start), String(Math.min(PER_TX, size - start)));
           track(outcome);
           return outcome;
         },
@@ -461,8 +481,10 @@ async function report(opts: Options, consensus: string, started: Date, results: 
   const directVote = httpVote ? find('verify (1st vote)', 'direct', httpVote.concurrency) : undefined;
   const batchTimeoutMs = durationMs(batchSettings().timeout);
   const half = (stage: string) => results.find((r) => r.stage === `${stage} @half peak`);
-  const small = reads[0] as { proofs: number; provenanceP50: number; totalsP50: number } | undefined;
-  const largeRaw = reads.filter((r) => !r.compacted).at(-1) as typeof small;
+  // The smallest ledger, when the run measured more than one size (not with --seeded).
+  const uncompacted = reads.filter((r) => !r.compacted);
+  const small = (uncompacted.length > 1 ? uncompacted[0] : undefined) as { proofs: number; provenanceP50: number; totalsP50: number } | undefined;
+  const largeRaw = uncompacted.at(-1) as typeof small;
   const compacted = reads.find((r) => r.compacted) as typeof small;
   const ratios = {
     workflowPeakOverTrivialPeak: { value: ratio(workflowPeak?.tps, trivialPeak?.tps), target: '>= 0.8', at: `workflow tx/s at its peak (c=${workflowPeak?.concurrency}) / trivial at its peak (c=${trivialPeak?.concurrency})` },
