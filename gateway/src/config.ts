@@ -6,6 +6,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { DEFAULT_CHECK_THREADS } from './credentials/checker.js';
+import { DEFAULT_IDEMPOTENCY_RETENTION_MS } from './idempotency.js';
 import { DEFAULT_CONNECTION_LIMITS } from './connections.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -223,7 +224,7 @@ function withDefaults(fields: Record<string, unknown>): Record<string, unknown> 
     maxCredentialBytes: 64 * 1024,
     maxSubmitAttempts: 4,
     credentialCheckThreads: DEFAULT_CHECK_THREADS,
-    idempotencyRetentionHours: 24,
+    idempotencyRetentionHours: DEFAULT_IDEMPOTENCY_RETENTION_MS / 3600_000,
     logLevel: 'info',
     ...fields,
     deadlines: { ...DEFAULT_DEADLINES, ...deadlines },
