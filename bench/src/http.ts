@@ -90,6 +90,10 @@ export async function startGateways(net: NetworkInfo, networkJson: string, dir: 
       throw error;
     }
   }
+  // A bench that fails (or exits) before close() must not leave its gateways running.
+  process.once('exit', () => {
+    for (const r of running) if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGKILL');
+  });
   const histogram = async (name: string) => {
     const total = { count: 0, sum: 0 };
     const line = new RegExp(`^${name}_(count|sum)(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'gm');
