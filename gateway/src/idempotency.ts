@@ -2,8 +2,9 @@
  * The durable `Idempotency-Key` table: a retried mutation with the same key from the same caller
  * gets the first stored response and never makes a second transaction, also after a restart.
  *
- * Stored as an append-only JSON-lines journal in the data dir, fsynced per record, loaded at
- * start. A mutation journals each transaction it is about to send to the orderer (its id and
+ * Stored as an append-only JSON-lines journal in the data dir, loaded at start. A record counts
+ * once it is on disk: concurrent requests' records share one fsync (group commit), run off the
+ * event loop. A mutation journals each transaction it is about to send to the orderer (its id and
  * signed bytes) *before* sending it, and its response once committed. A crash or a lost commit
  * status between the two leaves a pending key: its retry first asks the ledger what became of
  * the journaled transactions (`recover`) and answers from there, so the window between commit
@@ -17,7 +18,7 @@
  * signed transactions, most of the journal's bytes) go at the first compaction.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { ApiError } from './problem.js';
 
@@ -70,12 +71,12 @@ export interface IdempotentRequest {
   readonly body: unknown;
 }
 
-/** Journals a transaction before it is sent to the orderer. */
-export type AttemptRecorder = (attempt: TransactionAttempt) => void;
+/** Journals a transaction before it is sent to the orderer: send it once the promise resolves. */
+export type AttemptRecorder = (attempt: TransactionAttempt) => Promise<void>;
 
 /** How a mutation runs under a key. */
 export interface IdempotentWork {
-  /** Does the work; calls `record` with each transaction before sending it. */
+  /** Does the work; calls `record` with each transaction, and awaits it, before sending it. */
   run(record: AttemptRecorder): Promise<StoredResponse>;
   /**
    * After a crash or a lost commit status: the response of whichever journaled transaction
@@ -114,6 +115,8 @@ export interface IdempotencyOptions {
   readonly now?: () => number;
   /** Journal size (bytes) from which compaction may run (default 64 MiB; tests lower it). */
   readonly minCompactionBytes?: number;
+  /** Flushes the journal to disk (default `fs.fsync`; tests count or fail it). */
+  readonly fsync?: (fd: number, done: (error: NodeJS.ErrnoException | null) => void) => void;
 }
 
 function fingerprintOf(request: IdempotentRequest): string {
@@ -183,17 +186,28 @@ class JournalIdempotencyStore implements IdempotencyStore {
   readonly #retentionMs: number;
   readonly #now: () => number;
   readonly #minCompactionBytes: number;
+  readonly #flush: NonNullable<IdempotencyOptions['fsync']>;
   #fd: number;
   #reader: number;
   #size: number;
   /** The journal size that triggers the next compaction. */
   #compactAt: number;
+  /** fsyncs under way (each has records waiting for it): the journal is not reopened while one is. */
+  #syncs = 0;
+  /** The fsync under way, if any, and the one queued behind it for records written meanwhile. */
+  #syncing: Promise<void> | undefined;
+  #queued: Promise<void> | undefined;
+  /** Records written but not yet on disk and in the table: a compaction waits for them. */
+  #unsettled = 0;
+  /** While a due compaction waits for the records under way, new records wait for it. */
+  #gate: { readonly opened: Promise<void>; readonly open: () => void } | undefined;
 
   constructor(file: string, options: IdempotencyOptions) {
     this.#file = file;
     this.#retentionMs = options.retentionMs ?? DEFAULT_IDEMPOTENCY_RETENTION_MS;
     this.#now = options.now ?? Date.now;
     this.#minCompactionBytes = options.minCompactionBytes ?? MIN_COMPACTION_BYTES;
+    this.#flush = options.fsync ?? fsync;
     mkdirSync(path.dirname(file), { recursive: true });
     rmSync(compactionPath(file), { force: true }); // a compaction that did not finish: the journal is whole
     // Compacting copies whole lines only: a torn last line (a crash mid-write) is left behind.
@@ -269,12 +283,12 @@ class JournalIdempotencyStore implements IdempotencyStore {
       if (known !== undefined && known.attempts.length > 0) {
         const recovered = await work.recover(known.attempts);
         if (recovered !== undefined) {
-          this.#append({ key, fingerprint, status: recovered.status, body: recovered.body, at: this.#stamp() });
+          await this.#append({ key, fingerprint, status: recovered.status, body: recovered.body, at: this.#stamp() });
           return { ...recovered, replayed: true };
         }
       }
       const response = await work.run((attempt) => this.#append({ kind: 'attempt', key, fingerprint, attempt, at: this.#stamp() }));
-      this.#append({ key, fingerprint, status: response.status, body: response.body, at: this.#stamp() });
+      await this.#append({ key, fingerprint, status: response.status, body: response.body, at: this.#stamp() });
       return { ...response, replayed: false };
     } finally {
       this.#inFlight.delete(key);
@@ -286,13 +300,77 @@ class JournalIdempotencyStore implements IdempotencyStore {
     throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different request; use a new key for a new request');
   }
 
-  #append(record: JournalRecord): void {
+  /**
+   * Appends `record` and resolves once it is on disk, then enters it in the table (so a replay
+   * never answers from a record a power loss could take back).
+   */
+  async #append(record: JournalRecord): Promise<void> {
+    while (this.#gate !== undefined) await this.#gate.opened;
     const line = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8');
+    const span = { offset: this.#size, length: line.length };
     writeSync(this.#fd, line);
-    fsyncSync(this.#fd);
-    apply(this.#states, record, { offset: this.#size, length: line.length });
     this.#size += line.length;
-    if (this.#size >= this.#compactAt) this.#compact();
+    this.#unsettled += 1;
+    try {
+      await this.#durable();
+      apply(this.#states, record, span);
+    } finally {
+      this.#unsettled -= 1;
+      this.#compactWhenDue();
+    }
+  }
+
+  /**
+   * Compacts once the journal has doubled. A compaction rewrites the journal from the table, so it
+   * waits until every record written is on disk and in the table (and no fsync holds the file);
+   * records arriving meanwhile wait for it, so a busy gateway cannot put it off for ever.
+   */
+  #compactWhenDue(): void {
+    if (this.#size < this.#compactAt) return;
+    if (this.#unsettled > 0 || this.#syncs > 0) {
+      if (this.#gate === undefined) {
+        let open = (): void => undefined;
+        const opened = new Promise<void>((resolve) => { open = resolve; });
+        this.#gate = { opened, open };
+      }
+      return;
+    }
+    const gate = this.#gate;
+    this.#gate = undefined;
+    try {
+      this.#compact();
+    } finally {
+      gate?.open();
+    }
+  }
+
+  /**
+   * Resolves once everything written so far is on disk. Group commit: while one fsync runs, the
+   * records written meanwhile wait together for the next one, which starts when it ends.
+   */
+  #durable(): Promise<void> {
+    if (this.#syncing === undefined) {
+      this.#syncing = this.#fsync();
+      return this.#syncing;
+    }
+    this.#queued ??= this.#syncing.catch(() => undefined).then(() => {
+      this.#queued = undefined;
+      this.#syncing = this.#fsync();
+      return this.#syncing;
+    });
+    return this.#queued;
+  }
+
+  #fsync(): Promise<void> {
+    this.#syncs += 1;
+    return new Promise((resolve, reject) => {
+      this.#flush(this.#fd, (error) => {
+        this.#syncs -= 1;
+        if (this.#syncs === 0) this.#syncing = undefined;
+        if (error === null) resolve();
+        else reject(error);
+      });
+    });
   }
 
   close(): void {

@@ -68,7 +68,7 @@ export async function fakeGateway(options: AppOptions = {}): Promise<FakeGateway
     ledger: recording('ledger', calls, ledger),
     authenticator: createAuthenticator([{ sha256: tokenHash(FAKE_TOKEN), user: 'User1@org1.impact.local' }]),
     idempotency: recording('idempotency', calls, {
-      run: async (_request, work) => ({ ...(await work.run(() => undefined)), replayed: false }),
+      run: async (_request, work) => ({ ...(await work.run(async () => undefined)), replayed: false }),
       close: () => undefined,
     } satisfies GatewayServices['idempotency']),
     events: recording('events', calls, events),

@@ -50,7 +50,7 @@ function fakeLedger(answer: unknown, calls: Call[]): Ledger {
 function clientAnswering(answer: unknown): { chaincode: ImpactChaincode; calls: Call[]; prepared: string[] } {
   const calls: Call[] = [];
   const prepared: string[] = [];
-  return { chaincode: chaincodeClient(ledgerTransport(fakeLedger(answer, calls), 'alice', (p) => prepared.push(p.txId))), calls, prepared };
+  return { chaincode: chaincodeClient(ledgerTransport(fakeLedger(answer, calls), 'alice', (p) => { prepared.push(p.txId); })), calls, prepared };
 }
 
 /** Each method, the answer it gets, and the call it must make. */

@@ -3,13 +3,14 @@
  * transactions it journaled when the process died before answering, and a torn line is ignored.
  */
 import { expect } from 'chai';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, fsync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ApiError, idempotencyJournalPath, openIdempotencyStore, type TransactionAttempt } from '@impact-ledger/gateway';
 
 const request = { caller: 'User1@org1', key: 'k-1', method: 'POST', url: '/v1/claims', body: { a: 1 } };
 const attempt: TransactionAttempt = { txId: 'a'.repeat(64), transaction: Buffer.from('endorsed').toString('base64') };
+const never = { run: async () => expect.fail('replayed, not run'), recover: async () => expect.fail('settled, nothing to recover') };
 
 describe('idempotency journal', () => {
   let dir: string;
@@ -38,7 +39,7 @@ describe('idempotency journal', () => {
 
   it('recovers a key whose process died after sending a transaction, without running the work again', async () => {
     const crashed = openIdempotencyStore(dir);
-    const dying = { run: async (record: (a: TransactionAttempt) => void) => { record(attempt); throw new Error('process died'); }, recover: async () => undefined };
+    const dying = { run: async (record: (a: TransactionAttempt) => Promise<void>) => { await record(attempt); throw new Error('process died'); }, recover: async () => undefined };
     await crashed.run(request, dying).catch(() => undefined);
     crashed.close();
 
@@ -59,9 +60,9 @@ describe('idempotency journal', () => {
 
   it('runs the work again when no journaled transaction committed, and keeps every attempt', async () => {
     const store = openIdempotencyStore(dir);
-    await store.run(request, { run: async (record) => { record(attempt); throw new Error('commit status lost'); }, recover: async () => undefined }).catch(() => undefined);
+    await store.run(request, { run: async (record) => { await record(attempt); throw new Error('commit status lost'); }, recover: async () => undefined }).catch(() => undefined);
     const second: TransactionAttempt = { txId: 'b'.repeat(64), transaction: 'Yg==' };
-    const outcome = await store.run(request, { run: async (record) => { record(second); return { status: 201, body: 'b' }; }, recover: async () => undefined });
+    const outcome = await store.run(request, { run: async (record) => { await record(second); return { status: 201, body: 'b' }; }, recover: async () => undefined });
     expect(outcome).to.deep.equal({ status: 201, body: 'b', replayed: false });
     store.close();
     const lines = readFileSync(idempotencyJournalPath(dir), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { kind?: string });
@@ -104,13 +105,12 @@ describe('idempotency journal', () => {
     const HOUR = 3600_000;
     const journalKinds = (): string[] => readFileSync(idempotencyJournalPath(dir), 'utf8').split('\n').filter((l) => l !== '')
       .map((line) => (JSON.parse(line) as { kind?: string }).kind ?? 'response');
-    const never = { run: async () => expect.fail('replayed, not run'), recover: async () => expect.fail('settled, nothing to recover') };
 
     it('drops a settled key\'s transactions at the next start, and its response once past the retention window', async () => {
       let now = Date.parse('2026-12-01T00:00:00Z');
       const options = { retentionMs: 24 * HOUR, now: () => now };
       const store = openIdempotencyStore(dir, options);
-      await store.run(request, { run: async (record) => { record(attempt); return { status: 201, body: 'first' }; }, recover: async () => undefined });
+      await store.run(request, { run: async (record) => { await record(attempt); return { status: 201, body: 'first' }; }, recover: async () => undefined });
       store.close();
       expect(journalKinds()).to.deep.equal(['attempt', 'response']);
 
@@ -139,7 +139,7 @@ describe('idempotency journal', () => {
       const first = openIdempotencyStore(dir, options);
       await first.run(request, { run: async () => ({ status: 201, body: 'old' }), recover: async () => undefined });
       now += 2 * HOUR;
-      await first.run(request, { run: async (record) => { record(attempt); throw new Error('process died'); }, recover: async () => undefined }).catch(() => undefined);
+      await first.run(request, { run: async (record) => { await record(attempt); throw new Error('process died'); }, recover: async () => undefined }).catch(() => undefined);
       first.close();
 
       now += 1000 * HOUR;
@@ -156,7 +156,7 @@ describe('idempotency journal', () => {
       const store = openIdempotencyStore(dir, { minCompactionBytes: 16 * 1024 });
       const big = (i: number): TransactionAttempt => ({ txId: i.toString(16).padStart(64, '0'), transaction: Buffer.alloc(2048, i).toString('base64') });
       for (let i = 0; i < 60; i++) {
-        await store.run({ ...request, key: `k-${i}` }, { run: async (record) => { record(big(i)); return { status: 201, body: { i, text: 'é€😀' } }; }, recover: async () => undefined });
+        await store.run({ ...request, key: `k-${i}` }, { run: async (record) => { await record(big(i)); return { status: 201, body: { i, text: 'é€😀' } }; }, recover: async () => undefined });
       }
       const size = statSync(idempotencyJournalPath(dir)).size;
       expect(size, 'the signed transactions of settled keys were compacted away').to.be.below(60 * 2048);
@@ -170,6 +170,39 @@ describe('idempotency journal', () => {
       reopened.close();
     });
 
+    it('compacts under a steady stream of concurrent requests, none lost', async () => {
+      // A slow disk, and requests that take different times: some record is always waiting for an fsync.
+      const slowDisk = (fd: number, done: (error: NodeJS.ErrnoException | null) => void): void => {
+        setTimeout(() => fsync(fd, done), 2);
+      };
+      const store = openIdempotencyStore(dir, { minCompactionBytes: 16 * 1024, fsync: slowDisk });
+      const big = (i: number): TransactionAttempt => ({ txId: i.toString(16).padStart(64, '0'), transaction: Buffer.alloc(1024, i).toString('base64') });
+      const one = (i: number) => store.run({ ...request, key: `k-${i}` }, {
+        run: async (record) => {
+          await record(big(i));
+          await new Promise((resolve) => setTimeout(resolve, i % 4));
+          return { status: 201, body: { i } };
+        },
+        recover: async () => undefined,
+      });
+      // Ten requests always in flight, and 200 signed transactions of ~1.4 kB pass 16 KiB many times.
+      let next = 0;
+      let largest = 0;
+      await Promise.all(Array.from({ length: 10 }, async () => {
+        while (next < 200) {
+          await one(next++);
+          largest = Math.max(largest, statSync(idempotencyJournalPath(dir)).size);
+        }
+      }));
+      // Uncompacted it would reach ~300 kB; compacted, about twice its live size (~20 kB of responses) plus what is in flight.
+      expect(largest, 'largest journal while busy (bytes)').to.be.below(120 * 1024);
+      for (let i = 0; i < 200; i++) expect(await store.run({ ...request, key: `k-${i}` }, never)).to.deep.equal({ status: 201, body: { i }, replayed: true });
+      store.close();
+      const reopened = openIdempotencyStore(dir);
+      for (let i = 0; i < 200; i++) expect(await reopened.run({ ...request, key: `k-${i}` }, never)).to.deep.equal({ status: 201, body: { i }, replayed: true });
+      reopened.close();
+    });
+
     it('starts from the whole journal when a compaction did not finish', async () => {
       const store = openIdempotencyStore(dir);
       await store.run(request, { run: async () => ({ status: 201, body: 'kept' }), recover: async () => undefined });
@@ -180,6 +213,58 @@ describe('idempotency journal', () => {
       expect(await reopened.run(request, never)).to.deep.equal({ status: 201, body: 'kept', replayed: true });
       reopened.close();
     });
+  });
+
+  it('shares one fsync between the records of concurrent requests, every response still replayed after a restart', async () => {
+    let fsyncs = 0;
+    const counting = (fd: number, done: (error: NodeJS.ErrnoException | null) => void): void => {
+      fsyncs += 1;
+      fsync(fd, done);
+    };
+    const store = openIdempotencyStore(dir, { fsync: counting });
+    const requests = 40;
+    const keyed = (i: number): typeof request => ({ ...request, key: `k-${i}` });
+    const txOf = (i: number): TransactionAttempt => ({ txId: i.toString(16).padStart(64, '0'), transaction: 'AA==' });
+    const sent: number[] = [];
+    await Promise.all(Array.from({ length: requests }, (_, i) => store.run(keyed(i), {
+      run: async (record) => {
+        await record(txOf(i));
+        sent.push(i);
+        return { status: 201, body: { i } };
+      },
+      recover: async () => undefined,
+    })));
+    expect(sent).to.have.length(requests);
+    // Each request journals an attempt and a response: 80 records, one fsync each before.
+    expect(fsyncs, 'fsyncs for 80 records').to.be.at.most(requests / 2);
+    store.close();
+    const reopened = openIdempotencyStore(dir);
+    for (let i = 0; i < requests; i++) expect(await reopened.run(keyed(i), never)).to.deep.equal({ status: 201, body: { i }, replayed: true });
+    reopened.close();
+  });
+
+  it('sends nothing when the journal cannot be flushed to disk, and the key stays free', async () => {
+    let failures = 1;
+    const failing = (fd: number, done: (error: NodeJS.ErrnoException | null) => void): void => {
+      if (failures-- > 0) done(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }));
+      else fsync(fd, done);
+    };
+    const store = openIdempotencyStore(dir, { fsync: failing });
+    let sent = false;
+    const error = await store.run(request, {
+      run: async (record) => {
+        await record(attempt);
+        sent = true;
+        return { status: 201, body: 'x' };
+      },
+      recover: async () => undefined,
+    }).catch((e: unknown) => e);
+    expect((error as NodeJS.ErrnoException).code).to.equal('EIO');
+    expect(sent, 'the transaction was sent').to.equal(false);
+    // The key is free again: the attempt never counted, so a retry runs the work.
+    const retry = await store.run(request, { run: async () => ({ status: 201, body: 'retried' }), recover: async () => expect.fail('nothing to recover') });
+    expect(retry.body).to.equal('retried');
+    store.close();
   });
 
   it('refuses an empty or oversized key', async () => {

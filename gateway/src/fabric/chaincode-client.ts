@@ -14,7 +14,7 @@ import {
   type RecordParser, type RoleRecord, type Settlement, type StatusListRecord, type TransactionOf, type Verification,
 } from '@impact-ledger/chaincode/facts';
 import { ApiError } from '../problem.js';
-import type { Committed, Ledger, PreparedTransaction, TransientData } from './ledger.js';
+import type { Committed, Ledger, PreparedListener, TransientData } from './ledger.js';
 
 /** How the client reaches the chaincode: evaluate and submit as one caller. */
 export interface ChaincodeTransport {
@@ -326,7 +326,7 @@ export function chaincodeClient(transport: ChaincodeTransport): ImpactChaincode 
 }
 
 /** The transport of `ledger` as `user`; `onPrepared` hears of each endorsed transaction (the idempotency journal). */
-export function ledgerTransport(ledger: Ledger, user: string, onPrepared?: (prepared: PreparedTransaction) => void): ChaincodeTransport {
+export function ledgerTransport(ledger: Ledger, user: string, onPrepared?: PreparedListener): ChaincodeTransport {
   return {
     evaluate: (fqfn, args) => ledger.evaluate(user, fqfn, args),
     submit: (fqfn, args, transient) => ledger.submit(user, fqfn, args, onPrepared, transient),

@@ -35,6 +35,12 @@ export interface PreparedTransaction {
   readonly transaction: string;
 }
 
+/**
+ * Hears of each endorsed transaction before it is sent (the idempotency journal); the transaction
+ * is sent only once the returned promise has settled, and not at all if it rejects.
+ */
+export type PreparedListener = (prepared: PreparedTransaction) => Promise<void> | void;
+
 /** Latencies a submission took, reported to the metrics. */
 export interface SubmitTimings {
   readonly endorseAndSubmitSeconds: number;
@@ -56,7 +62,7 @@ export interface Ledger {
    * endorsed transaction (its id and signed bytes) before it is sent to the orderer. `transient`
    * goes to the endorsing peers in the proposal only (never into the transaction or a block).
    */
-  submit(user: string, fqfn: string, args: readonly string[], onPrepared?: (prepared: PreparedTransaction) => void, transient?: TransientData): Promise<Committed<unknown>>;
+  submit(user: string, fqfn: string, args: readonly string[], onPrepared?: PreparedListener, transient?: TransientData): Promise<Committed<unknown>>;
   /**
    * What became of transactions prepared earlier (the newest last): the committed one, if any;
    * else, when the ledger has never seen the newest, that one sent again (same id, so at most one
@@ -264,7 +270,7 @@ class FabricLedger implements Ledger {
     }
   }
 
-  async submit(user: string, fqfn: string, args: readonly string[], onPrepared?: (prepared: PreparedTransaction) => void, transient?: TransientData): Promise<Committed<unknown>> {
+  async submit(user: string, fqfn: string, args: readonly string[], onPrepared?: PreparedListener, transient?: TransientData): Promise<Committed<unknown>> {
     const attempts = this.config.maxSubmitAttempts;
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.#submitOnce(user, fqfn, args, onPrepared, transient).catch((error: unknown) => {
@@ -280,13 +286,13 @@ class FabricLedger implements Ledger {
   }
 
   /** One transaction: committed, or `{}` when it lost an MVCC/phantom read conflict. */
-  async #submitOnce(user: string, fqfn: string, args: readonly string[], onPrepared?: (prepared: PreparedTransaction) => void, transient?: TransientData): Promise<{ committed?: Committed<unknown> }> {
+  async #submitOnce(user: string, fqfn: string, args: readonly string[], onPrepared?: PreparedListener, transient?: TransientData): Promise<{ committed?: Committed<unknown> }> {
     const { contract, fn } = splitName(fqfn);
     const started = performance.now();
     const proposal = this.#network(user).getContract(this.org.chaincode, contract)
       .newProposal(fn, { arguments: [...args], ...(transient === undefined ? {} : { transientData: transient }) }).getBytes();
     const transaction = await this.#onPeer(user, (gateway) => gateway.newProposal(proposal).endorse());
-    onPrepared?.({ txId: transaction.getTransactionId(), transaction: Buffer.from(transaction.getBytes()).toString('base64') });
+    await onPrepared?.({ txId: transaction.getTransactionId(), transaction: Buffer.from(transaction.getBytes()).toString('base64') });
     return this.#send(user, transaction, started);
   }
 

@@ -130,7 +130,7 @@ export function createRouteContext(services: GatewayServices): RouteContext {
   // The recorder is looked up per submission: a client made before `mutate` starts still reports.
   const chaincode = (request: FastifyRequest): ImpactChaincode => {
     const user = caller(request).user;
-    const onPrepared = (prepared: PreparedTransaction): void => recorders.get(request)?.(prepared);
+    const onPrepared = async (prepared: PreparedTransaction): Promise<void> => recorders.get(request)?.(prepared);
     const signer = signerOf(request);
     const signing = services.signing;
     if (signer === undefined || signing === undefined) return chaincodeClient(custodialTransport(ledgerTransport(services.ledger, user, onPrepared)));

@@ -10,7 +10,7 @@ import fabricProtos from '@hyperledger/fabric-protos';
 import { parseRoleRecord, qualifiedName } from '@impact-ledger/chaincode/facts';
 import { everyRecord, type ChaincodePage, type ChaincodeTransport } from '../fabric/chaincode-client.js';
 import { isTransientPlanningError, toApiError } from '../fabric/errors.js';
-import { parseResult, RETRIED_CODES, type Committed, type Ledger, type PreparedTransaction, type TransientData } from '../fabric/ledger.js';
+import { parseResult, RETRIED_CODES, type Committed, type Ledger, type PreparedListener, type TransientData } from '../fabric/ledger.js';
 import { ApiError } from '../problem.js';
 import type { ClientSigner } from './custody.js';
 import type { StepSink } from './sessions.js';
@@ -40,7 +40,7 @@ export interface SigningTransportOptions {
   /** The signing session of the running request (undefined outside a mutation). */
   readonly sink: () => StepSink | undefined;
   /** Hears of each signed transaction before it is sent (the idempotency journal). */
-  readonly onPrepared?: (prepared: PreparedTransaction) => void;
+  readonly onPrepared?: PreparedListener;
 }
 
 function splitName(fqfn: string): { contract: string; fn: string } {
@@ -104,7 +104,7 @@ export function signingTransport(options: SigningTransportOptions): ChaincodeTra
     const transactionBytes = endorsed.getBytes();
     const transactionSignature = await sink.sign({ ...step, step: 'transaction', message: stepMessage.transaction(transactionBytes) });
     const signed = gateway.newSignedTransaction(transactionBytes, transactionSignature);
-    options.onPrepared?.({ txId: transactionId, transaction: Buffer.from(signed.getBytes()).toString('base64') });
+    await options.onPrepared?.({ txId: transactionId, transaction: Buffer.from(signed.getBytes()).toString('base64') });
     const submitted = await signed.submit();
     const commitBytes = submitted.getBytes();
     const commitSignature = await sink.sign({ ...step, step: 'commit', message: stepMessage.commit(commitBytes) });
