@@ -5,7 +5,7 @@
  * and a chart beside it.
  */
 import { generateIssuerKey, type JsonObject } from '@impact-ledger/credentials';
-import { claimIdOf, proofIdOf, sha256Hex } from '@impact-ledger/chaincode/domain';
+import { seededProofId } from '@impact-ledger/chaincode/domain';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -374,7 +374,7 @@ async function main(): Promise<void> {
       const provenance = await runLoad({ durationMs: Math.min(opts.durationMs, 10_000), stage: `provenance @${size}`, path: 'direct', concurrency: 8, maxUnits: 2000,
         unit: async (i) => {
           const n = Math.floor(Math.random() * seeded);
-          const proofId = proofIdOf(claimIdOf(sha256Hex(`bench-seed:${seedProtocol}:1:${n}`)));
+          const proofId = seededProofId(seedProtocol, 1, n);
           return pick(cast.submitters, i).timedEvaluate('proofs:Provenance', proofId);
         } });
       record(provenance);

@@ -11,7 +11,7 @@
  */
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import {
-  assertOperator, hex64, integerArgument, issuanceEntry, issueProof, newClaimSubmission, openClaim, sha256Hex, slug, text, withStatus,
+  assertOperator, hex64, integerArgument, issuanceEntry, issueProof, newClaimSubmission, openClaim, seededCredentialHash, sha256Hex, slug, text, withStatus,
 } from '../domain';
 import { Keys } from '../ledger/keys';
 import { parseProtocolRecord } from '../ledger/records';
@@ -56,7 +56,7 @@ export class BenchContract extends ImpactContract {
     const stamp = stampOf(ctx, caller);
     const ids: string[] = [];
     for (let i = first; i < first + n; i++) {
-      const seed = sha256Hex(`bench-seed:${protocol.id}:${protocol.version}:${i}`);
+      const seed = seededCredentialHash(protocol.id, protocol.version, i);
       const submission = newClaimSubmission({
         protocolId: protocol.id, protocolVersion: protocol.version, credentialHash: hex64(seed, 'seed'),
         subjectPseudonym: sha256Hex(`bench-subject:${i}`), periodStart: '2025-01-01', periodEnd: '2025-01-31',

@@ -3,6 +3,7 @@
  * imports. Contracts call it between reading and writing state.
  */
 export * from './args';
+export * from './bench-seed';
 export * from './calendar';
 export * from './campaign';
 export * from './claim';

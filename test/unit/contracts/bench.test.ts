@@ -1,7 +1,7 @@
 import '../../helpers/quiet-logs';
 import { expect } from 'chai';
 import { BenchContract, contracts, Keys } from '@impact-ledger/chaincode';
-import { claimIdOf, proofIdOf, sha256Hex } from '@impact-ledger/chaincode/domain';
+import { seededProofId } from '@impact-ledger/chaincode/domain';
 import { buildCast, type Cast } from '../../helpers/cast';
 import { compositeKey } from '../../helpers/fake-fabric';
 
@@ -9,7 +9,6 @@ interface Totals { totals: { pillar: string; unit: string; issued: number; retir
 interface Provenance { proof: { id: string; claimId: string; quantity: number; status: string }; claim: { id: string; status: string; proofId: string }; protocol: { id: string } }
 
 const key = (k: { objectType: string; attributes: string[] }) => compositeKey(k.objectType, k.attributes);
-const seededProofId = (protocolId: string, i: number) => proofIdOf(claimIdOf(sha256Hex(`bench-seed:${protocolId}:1:${i}`)));
 
 describe('contract bench (benchmark-only, in-memory peer)', function () {
   this.timeout(20_000); // building the cast signs certificates: slow on a loaded 2-core machine
@@ -41,7 +40,7 @@ describe('contract bench (benchmark-only, in-memory peer)', function () {
     const more = await c.net.invoke(c.op2, 'bench:SeedProofs', c.p1.id, '1', '5', '3');
     expect(more.ok, more.message).to.equal(true);
     for (let i = 0; i < 8; i++) {
-      const proofId = seededProofId(c.p1.id, i);
+      const proofId = seededProofId(c.p1.id, 1, i);
       const provenance = await c.net.ok<Provenance>(c.funder, 'proofs:Provenance', proofId);
       expect(provenance.proof).to.include({ id: proofId, quantity: 1000, status: 'active' });
       expect(provenance.claim).to.include({ id: provenance.proof.claimId, status: 'validated', proofId });
