@@ -4,7 +4,7 @@
  * Custody as `npm start` declares it (the gateway signs for Admin and User1; the others sign
  * their own steps here, with their key files from network.json, inside the timed request).
  */
-import { DEFAULT_CHECK_THREADS, followSigning, loadSigningKey, signingStepOf, tokenHash, type SigningKey } from '@impact-ledger/gateway';
+import { DEFAULT_CHECK_THREADS, DEFAULT_CREDENTIAL_PRECHECK, followSigning, loadSigningKey, signingStepOf, tokenHash, type SigningKey } from '@impact-ledger/gateway';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
@@ -32,6 +32,8 @@ export interface HttpGateways {
   histogram(name: string): Promise<{ count: number; sum: number }>;
   /** Credential-check worker threads of each gateway (IL_GATEWAY_CHECK_THREADS, or the gateway's default). */
   readonly checkThreads: number;
+  /** What each gateway checks of a credential before submitting (IL_GATEWAY_CREDENTIAL_PRECHECK, or the gateway's default). */
+  readonly precheck: string;
   close(): Promise<void>;
 }
 
@@ -105,6 +107,7 @@ export async function startGateways(net: NetworkInfo, networkJson: string, dir: 
   };
   return {
     checkThreads: Number(process.env.IL_GATEWAY_CHECK_THREADS ?? DEFAULT_CHECK_THREADS),
+    precheck: process.env.IL_GATEWAY_CREDENTIAL_PRECHECK || DEFAULT_CREDENTIAL_PRECHECK,
     histogram,
     processes: () => running.flatMap((r, i) => (r.child.pid === undefined ? [] : [{ name: `gateway.org${i + 1}`, pid: r.child.pid }])),
     async send(org, user, method, route, body, options) {

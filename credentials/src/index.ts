@@ -4,7 +4,9 @@
  * bundled contexts, JSON Schemas, the eddsa-rdfc-2022 proof check, issuer trust, validity, subject
  * fields, status lists and the hashes a claim anchors. Only what is exported here is public.
  */
-export { checkCredential, checkCredentialIntegrity, type CheckOptions, type CredentialPolicy, type IssuerPolicy } from './verify.js';
+export {
+  checkCredential, checkCredentialIntegrity, screenCredential, type CheckOptions, type CredentialPolicy, type IssuerPolicy, type ScreenOptions, type SubjectPolicy,
+} from './verify.js';
 export {
   CREDENTIAL_REFUSAL_CODES,
   type AcceptedCredential,
@@ -12,6 +14,8 @@ export {
   type CredentialRefusal,
   type CredentialRefusalCode,
   type IntegrityCheckResult,
+  type ScreenedCredential,
+  type ScreenResult,
   type VerifiedCredential,
 } from './result.js';
 export { createStaticDocumentLoader, type DocumentLoader, type LoadedDocument, type StaticDocumentLoaderOptions } from './document-loader.js';

@@ -56,6 +56,25 @@ export type IntegrityCheckResult = VerifiedCredential | CredentialRefusal;
 /** The result of `checkCredential`: never an exception for a bad credential. */
 export type CredentialCheckResult = AcceptedCredential | CredentialRefusal;
 
+/**
+ * A credential that passed the screen (`screenCredential`): what can be read from it without
+ * JSON-LD processing or the issuer's key. Not yet authentic: no hash, no pseudonym.
+ */
+export interface ScreenedCredential {
+  readonly ok: true;
+  /** The issuer's id (a trusted issuer of the protocol version). */
+  readonly issuer: string;
+  /** The claimed quantity, a positive safe integer in the protocol's base unit. */
+  readonly quantity: number;
+  /** First day of the activity period, `YYYY-MM-DD`, inclusive. */
+  readonly periodStart: string;
+  /** Last day of the activity period, `YYYY-MM-DD`, inclusive. */
+  readonly periodEnd: string;
+}
+
+/** The result of `screenCredential`: never an exception for a bad credential. */
+export type ScreenResult = ScreenedCredential | CredentialRefusal;
+
 /** A value read from a credential, or the refusal that reading it produced. */
 export type Checked<T> = { readonly ok: true; readonly value: T } | CredentialRefusal;
 

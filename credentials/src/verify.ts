@@ -1,6 +1,7 @@
 /**
- * checkCredential: everything the gateway checks before a claim reaches the ledger (docs/api.md),
- * in order, each failure a refusal with its own code, never an exception for a bad credential.
+ * checkCredential: everything the endorsing peers check before a claim reaches the ledger
+ * (docs/api.md), in order, each failure a refusal with its own code, never an exception for a bad
+ * credential; and screenCredential, its cheap part, which a gateway runs first for a fast answer.
  */
 import jsonld from 'jsonld';
 import type { DocumentLoader } from './document-loader.js';
@@ -14,6 +15,7 @@ import {
   type CredentialCheckResult,
   type CredentialRefusal,
   type IntegrityCheckResult,
+  type ScreenResult,
 } from './result.js';
 import { compileSubjectSchema, parseEnvelope, type CredentialEnvelope } from './schemas.js';
 import { SUPPORTED_CRYPTOSUITE, verifyProof } from './signature.js';
@@ -26,17 +28,24 @@ export interface IssuerPolicy {
   readonly trustedIssuers: readonly string[];
 }
 
-/** What a protocol version asks of its credentials. */
-export interface CredentialPolicy extends IssuerPolicy {
+/** What a protocol version asks of its credentials' subject. */
+export interface SubjectPolicy extends IssuerPolicy {
   /** JSON Schema (draft 2020-12) the `credentialSubject` must satisfy. */
   readonly subjectSchema?: JsonObject;
   /** Subject field holding the claimed quantity (a positive integer in the protocol's unit). */
   readonly quantityField: string;
   /** Subject fields holding the first and last day of the activity period (`YYYY-MM-DD`). */
   readonly periodFields: { readonly start: string; readonly end: string };
+}
+
+/** What a protocol version asks of its credentials, with the salt their subjects' pseudonyms take. */
+export interface CredentialPolicy extends SubjectPolicy {
   /** The protocol's secret salt for subject pseudonyms. */
   readonly pseudonymSalt: string;
 }
+
+/** How to screen: no document loader, since the screen does no JSON-LD processing. */
+export type ScreenOptions = Omit<CheckOptions, 'documentLoader'>;
 
 /** How to check: the clock, the document loader and the size limit are injected. */
 export interface CheckOptions {
@@ -53,14 +62,14 @@ export interface CheckOptions {
 const DEFAULT_CLOCK_SKEW_SECONDS = 300;
 
 /** A credential whose envelope has been parsed, with what it is checked against. */
-interface CheckContext<P extends IssuerPolicy = IssuerPolicy> {
+interface CheckContext<P extends IssuerPolicy = IssuerPolicy, O extends ScreenOptions = CheckOptions> {
   readonly credential: JsonObject;
   readonly envelope: CredentialEnvelope;
   readonly policy: P;
-  readonly options: CheckOptions;
+  readonly options: O;
 }
 
-type Check<P extends IssuerPolicy> = (context: CheckContext<P>) => CredentialRefusal | undefined | Promise<CredentialRefusal | undefined>;
+type Check<P extends IssuerPolicy, O extends ScreenOptions = CheckOptions> = (context: CheckContext<P, O>) => CredentialRefusal | undefined | Promise<CredentialRefusal | undefined>;
 
 function parseWithinLimit(credential: unknown, maxBytes: number): Checked<JsonObject> {
   const json = toJsonObject(credential);
@@ -93,7 +102,7 @@ async function checkExpansion({ credential, options }: CheckContext): Promise<Cr
   }
 }
 
-function checkCryptosuite({ envelope }: CheckContext): CredentialRefusal | undefined {
+function checkCryptosuite({ envelope }: CheckContext<IssuerPolicy, ScreenOptions>): CredentialRefusal | undefined {
   const { cryptosuite } = envelope.proof;
   if (cryptosuite === SUPPORTED_CRYPTOSUITE) return undefined;
   return refuse('UNSUPPORTED_CRYPTOSUITE', `proof cryptosuite ${cryptosuite} is not supported; sign with ${SUPPORTED_CRYPTOSUITE}`, {
@@ -106,7 +115,7 @@ function issuerOf(envelope: CredentialEnvelope): string {
   return typeof envelope.issuer === 'string' ? envelope.issuer : envelope.issuer.id;
 }
 
-function checkIssuerTrust({ envelope, policy }: CheckContext): CredentialRefusal | undefined {
+function checkIssuerTrust({ envelope, policy }: CheckContext<IssuerPolicy, ScreenOptions>): CredentialRefusal | undefined {
   const issuer = issuerOf(envelope);
   if (policy.trustedIssuers.includes(issuer)) return undefined;
   return refuse('UNTRUSTED_ISSUER', `issuer ${issuer} is not a trusted issuer of this protocol`, { issuer });
@@ -147,7 +156,7 @@ function validityRefusal(code: 'CREDENTIAL_NOT_YET_VALID' | 'CREDENTIAL_EXPIRED'
  * validFrom/validUntil (VCDM 2.0) and issuanceDate/expirationDate (VCDM 1.1), whichever are
  * present, against the injected clock with the configured skew.
  */
-function checkValidityPeriod({ envelope, options }: CheckContext): CredentialRefusal | undefined {
+function checkValidityPeriod({ envelope, options }: CheckContext<IssuerPolicy, ScreenOptions>): CredentialRefusal | undefined {
   const skewMs = (options.maxClockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS) * 1000;
   const now = options.now.getTime();
   const unreadable = datedFields(envelope, [...NOT_BEFORE_FIELDS, ...NOT_AFTER_FIELDS]).find(({ time }) => Number.isNaN(time));
@@ -161,7 +170,7 @@ function checkValidityPeriod({ envelope, options }: CheckContext): CredentialRef
   return undefined;
 }
 
-function checkSubjectSchema({ envelope, policy }: CheckContext<CredentialPolicy>): CredentialRefusal | undefined {
+function checkSubjectSchema({ envelope, policy }: CheckContext<SubjectPolicy, ScreenOptions>): CredentialRefusal | undefined {
   if (policy.subjectSchema === undefined) return undefined;
   const outcome = compileSubjectSchema(policy.subjectSchema)(envelope.credentialSubject);
   if (outcome === true) return undefined;
@@ -179,7 +188,17 @@ const INTEGRITY_CHECKS: ReadonlyArray<Check<IssuerPolicy>> = [
   checkValidityPeriod,
 ];
 
-async function firstRefusal<P extends IssuerPolicy>(checks: ReadonlyArray<Check<P>>, context: CheckContext<P>): Promise<CredentialRefusal | undefined> {
+/**
+ * The integrity checks that need neither JSON-LD processing nor the issuer's key, in the same
+ * order: the screen's part of them.
+ */
+const SCREEN_CHECKS: ReadonlyArray<Check<IssuerPolicy, ScreenOptions>> = [
+  checkCryptosuite,
+  checkIssuerTrust,
+  checkValidityPeriod,
+];
+
+async function firstRefusal<P extends IssuerPolicy, O extends ScreenOptions>(checks: ReadonlyArray<Check<P, O>>, context: CheckContext<P, O>): Promise<CredentialRefusal | undefined> {
   for (const check of checks) {
     const refusal = await check(context);
     if (refusal !== undefined) return refusal;
@@ -187,14 +206,19 @@ async function firstRefusal<P extends IssuerPolicy>(checks: ReadonlyArray<Check<
   return undefined;
 }
 
-/** Size, envelope and the integrity checks: the parsed credential, or the first refusal. */
-async function checkIntegrity<P extends IssuerPolicy>(credential: unknown, policy: P, options: CheckOptions): Promise<Checked<CheckContext<P>>> {
+/** Size, envelope and then `checks`: the parsed credential, or the first refusal. */
+async function parseAndCheck<P extends IssuerPolicy, O extends ScreenOptions>(credential: unknown, policy: P, options: O, checks: ReadonlyArray<Check<P, O>>): Promise<Checked<CheckContext<P, O>>> {
   const parsed = parseWithinLimit(credential, options.maxBytes);
   if (!parsed.ok) return parsed;
   const envelope = checkEnvelope(parsed.value);
   if (!envelope.ok) return envelope;
-  const context: CheckContext<P> = { credential: parsed.value, envelope: envelope.value, policy, options };
-  return (await firstRefusal(INTEGRITY_CHECKS, context)) ?? checked(context);
+  const context: CheckContext<P, O> = { credential: parsed.value, envelope: envelope.value, policy, options };
+  return (await firstRefusal(checks, context)) ?? checked(context);
+}
+
+/** Size, envelope and the integrity checks: the parsed credential, or the first refusal. */
+function checkIntegrity<P extends IssuerPolicy>(credential: unknown, policy: P, options: CheckOptions): Promise<Checked<CheckContext<P>>> {
+  return parseAndCheck(credential, policy, options, INTEGRITY_CHECKS);
 }
 
 /**
@@ -220,8 +244,16 @@ async function hashOf({ credential, options }: CheckContext): Promise<Checked<st
   }
 }
 
-/** Subject schema, quantity and period, after the integrity checks; then what the claim anchors. */
-async function acceptSubject(context: CheckContext<CredentialPolicy>): Promise<CredentialCheckResult> {
+/** What the subject of a credential states, read under its protocol's policy. */
+interface SubjectFacts {
+  readonly subjectId: string;
+  readonly quantity: number;
+  readonly periodStart: string;
+  readonly periodEnd: string;
+}
+
+/** Subject schema, subject id, quantity and period, in that order: the facts, or the first refusal. */
+function readSubject(context: CheckContext<SubjectPolicy, ScreenOptions>): Checked<SubjectFacts> {
   const { envelope, policy } = context;
   const schemaRefusal = checkSubjectSchema(context);
   if (schemaRefusal !== undefined) return schemaRefusal;
@@ -234,16 +266,24 @@ async function acceptSubject(context: CheckContext<CredentialPolicy>): Promise<C
   if (!quantity.ok) return quantity;
   const period = readPeriod(subject, policy.periodFields);
   if (!period.ok) return period;
+  return checked({ subjectId: subjectId.value, quantity: quantity.value, periodStart: period.value.start, periodEnd: period.value.end });
+}
+
+/** The subject's facts, after the integrity checks; then what the claim anchors. */
+async function acceptSubject(context: CheckContext<CredentialPolicy>): Promise<CredentialCheckResult> {
+  const facts = readSubject(context);
+  if (!facts.ok) return facts;
   const hash = await hashOf(context);
   if (!hash.ok) return hash;
+  const { subjectId, quantity, periodStart, periodEnd } = facts.value;
   return {
     ok: true,
     credentialHash: hash.value,
-    subjectPseudonym: subjectPseudonym(subjectId.value, policy.pseudonymSalt),
-    issuer: issuerOf(envelope),
-    quantity: quantity.value,
-    periodStart: period.value.start,
-    periodEnd: period.value.end,
+    subjectPseudonym: subjectPseudonym(subjectId, context.policy.pseudonymSalt),
+    issuer: issuerOf(context.envelope),
+    quantity,
+    periodStart,
+    periodEnd,
   };
 }
 
@@ -259,4 +299,23 @@ async function acceptSubject(context: CheckContext<CredentialPolicy>): Promise<C
 export async function checkCredential(credential: unknown, policy: CredentialPolicy, options: CheckOptions): Promise<CredentialCheckResult> {
   const integrity = await checkIntegrity(credential, policy, options);
   return integrity.ok ? acceptSubject(integrity.value) : integrity;
+}
+
+/**
+ * Screens a credential against a protocol's policy: the steps of `checkCredential` that need
+ * neither JSON-LD processing nor the issuer's key (size, envelope schema, cryptosuite, issuer
+ * trust, validity period, subject schema, subject id, quantity and period), in the same order.
+ * Every refusal it gives, `checkCredential` gives too (perhaps with the code of an earlier step:
+ * a tampered, expired credential is INVALID_SIGNATURE there and CREDENTIAL_EXPIRED here), so it
+ * never refuses what the binding check would accept. It does not make a credential authentic:
+ * the signature, the JSON-LD and the hash are left to `checkCredential`. A small fraction of its
+ * cost (no canonicalisation), for a fast answer to the usual mistakes.
+ */
+export async function screenCredential(credential: unknown, policy: SubjectPolicy, options: ScreenOptions): Promise<ScreenResult> {
+  const screened = await parseAndCheck(credential, policy, options, SCREEN_CHECKS);
+  if (!screened.ok) return screened;
+  const facts = readSubject(screened.value);
+  if (!facts.ok) return facts;
+  const { quantity, periodStart, periodEnd } = facts.value;
+  return { ok: true, issuer: issuerOf(screened.value.envelope), quantity, periodStart, periodEnd };
 }

@@ -5,7 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { DEFAULT_CHECK_THREADS } from './credentials/checker.js';
+import { DEFAULT_CHECK_THREADS, DEFAULT_CREDENTIAL_PRECHECK } from './credentials/checker.js';
 import { DEFAULT_IDEMPOTENCY_RETENTION_MS } from './idempotency.js';
 import { DEFAULT_CONNECTION_LIMITS } from './connections.js';
 import { createHash } from 'node:crypto';
@@ -65,6 +65,12 @@ const ConfigSchema = Type.Object({
   idempotencyRetentionHours: Type.Number({ exclusiveMinimum: 0, maximum: 8760 }),
   /** Worker threads for credential checks; 0 runs them on the event loop. */
   credentialCheckThreads: Type.Integer({ minimum: 0, maximum: 64 }),
+  /**
+   * What the gateway checks of a credential before submitting its claim (the endorsing peers
+   * always check it all): `screen`, the steps without JSON-LD processing or signature; `full`,
+   * all of them.
+   */
+  credentialPrecheck: Type.Union([Type.Literal('screen'), Type.Literal('full')]),
   deadlines: DeadlinesSchema,
   connections: ConnectionsSchema,
   tls: Type.Optional(TlsSchema),
@@ -147,6 +153,7 @@ const ENV_FIELDS = {
   IL_NETWORK_SECRET: 'networkSecret',
   IL_GATEWAY_LOG_LEVEL: 'logLevel',
   IL_GATEWAY_CHECK_THREADS: 'credentialCheckThreads',
+  IL_GATEWAY_CREDENTIAL_PRECHECK: 'credentialPrecheck',
   IL_GATEWAY_IDEMPOTENCY_RETENTION_HOURS: 'idempotencyRetentionHours',
   IL_GATEWAY_PUBLIC_URL: 'publicUrl',
   IL_GATEWAY_SETTLEMENT_USER: 'settlementUser',
@@ -224,6 +231,7 @@ function withDefaults(fields: Record<string, unknown>): Record<string, unknown> 
     maxCredentialBytes: 64 * 1024,
     maxSubmitAttempts: 4,
     credentialCheckThreads: DEFAULT_CHECK_THREADS,
+    credentialPrecheck: DEFAULT_CREDENTIAL_PRECHECK,
     idempotencyRetentionHours: DEFAULT_IDEMPOTENCY_RETENTION_MS / 3600_000,
     logLevel: 'info',
     ...fields,

@@ -3,7 +3,7 @@
  * configuration, and where it runs credential checks (the checks themselves are
  * @impact-ledger/credentials, shared with the chaincode).
  */
-export { DEFAULT_CHECK_THREADS, inlineChecker, threadPoolChecker, type CredentialChecker } from './credentials/checker.js';
+export { DEFAULT_CHECK_THREADS, DEFAULT_CREDENTIAL_PRECHECK, inlineChecker, threadPoolChecker, type CredentialChecker, type CredentialPrecheck } from './credentials/checker.js';
 export { buildApp, type AppOptions } from './app.js';
 export { startGateway, type RunningGateway, type StartOptions } from './server.js';
 export { loadConfig, loadApiKeys, tokenHash, ConfigError, type GatewayConfig, type ApiKey, type ConnectionLimits } from './config.js';

@@ -91,6 +91,7 @@ function openServices(config: GatewayConfig, options: StartOptions, log: () => S
       checker: config.credentialCheckThreads > 0
         ? threadPoolChecker({ threads: config.credentialCheckThreads, maxBytes: config.maxCredentialBytes })
         : inlineChecker({ documentLoader, maxBytes: config.maxCredentialBytes }),
+      precheck: config.credentialPrecheck,
       documentLoader,
       now: options.now ?? (() => new Date()),
       networkSecret: config.networkSecret,

@@ -8,7 +8,7 @@ import {
   buildApp, createAuthenticator, createMetrics, tokenHash,
   type AppOptions, type EventFeed, type GatewayServices, type Ledger, type TypedApp,
 } from '@impact-ledger/gateway';
-import type { CredentialChecker } from '@impact-ledger/gateway';
+import type { CredentialChecker, CredentialPrecheck } from '@impact-ledger/gateway';
 
 export { rawRequest, type RawResponse } from './raw-http';
 
@@ -35,13 +35,25 @@ function recording<T extends object>(name: string, calls: string[], target: T): 
   });
 }
 
+/** What a test may put in place of the fakes' defaults. */
+export interface FakeServices {
+  /** Reads the fake ledger answers (before the defaults: roles:WhoAmI, else `{}`); undefined: the default. */
+  readonly evaluate?: (fqfn: string, args: readonly string[]) => unknown;
+  /** The credential checker (default: one that throws) and the precheck (default: screen). */
+  readonly checker?: CredentialChecker;
+  readonly precheck?: CredentialPrecheck;
+  /** The gateway's clock (default 2025-06-01). */
+  readonly now?: Date;
+}
+
 /** A gateway app over recording fakes of every service. */
-export async function fakeGateway(options: AppOptions = {}): Promise<FakeGateway> {
+export async function fakeGateway(options: AppOptions = {}, fakes: FakeServices = {}): Promise<FakeGateway> {
   const calls: string[] = [];
   const ledger: Ledger = {
     channel: 'fake', chaincode: 'fake',
     // roles:WhoAmI (GET /v1/roles/me) answers a well-formed caller; the typed client refuses a malformed one
-    evaluate: async (_user, fqfn) => (fqfn === 'roles:WhoAmI' ? { identity: 'x509::/CN=fake', mspId: 'Org1MSP', operator: false, roles: [] } : {}),
+    evaluate: async (_user, fqfn, args) => fakes.evaluate?.(fqfn, args)
+      ?? (fqfn === 'roles:WhoAmI' ? { identity: 'x509::/CN=fake', mspId: 'Org1MSP', operator: false, roles: [] } : {}),
     submit: async () => ({ result: {}, txId: 'tx', blockNumber: 1 } as Awaited<ReturnType<Ledger['submit']>>),
     recover: async () => undefined,
     waitForBlock: async () => new Promise((resolve) => setTimeout(resolve, 2_000)),
@@ -61,6 +73,7 @@ export async function fakeGateway(options: AppOptions = {}): Promise<FakeGateway
     threads: 0,
     check: async () => { throw new Error('fake checker'); },
     checkIntegrity: async () => { throw new Error('fake checker'); },
+    screen: async () => { throw new Error('fake checker'); },
     close: async () => undefined,
   };
   const services: GatewayServices = {
@@ -74,9 +87,10 @@ export async function fakeGateway(options: AppOptions = {}): Promise<FakeGateway
     events: recording('events', calls, events),
     metrics: createMetrics(),
     credentials: {
-      checker: recording('checker', calls, checker),
+      checker: recording('checker', calls, fakes.checker ?? checker),
+      precheck: fakes.precheck ?? 'screen',
       documentLoader: createStaticDocumentLoader(),
-      now: () => new Date('2025-06-01T00:00:00Z'),
+      now: () => fakes.now ?? new Date('2025-06-01T00:00:00Z'),
       networkSecret: 'fake-network-secret-0123456789',
     },
   };

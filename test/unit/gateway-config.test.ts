@@ -48,6 +48,12 @@ describe('gateway configuration', () => {
     expect(problemsOf({ ...base, IL_GATEWAY_CHECK_THREADS: 'many' }).join('\n')).to.contain('IL_GATEWAY_CHECK_THREADS');
   });
 
+  it('screens credentials before submitting unless IL_GATEWAY_CREDENTIAL_PRECHECK=full', () => {
+    expect(loadConfig(base).credentialPrecheck).to.equal('screen');
+    expect(loadConfig({ ...base, IL_GATEWAY_CREDENTIAL_PRECHECK: 'full' }).credentialPrecheck).to.equal('full');
+    expect(problemsOf({ ...base, IL_GATEWAY_CREDENTIAL_PRECHECK: 'none' }).join('\n')).to.contain('IL_GATEWAY_CREDENTIAL_PRECHECK');
+  });
+
   it('reports every problem at once, naming the variable to set', () => {
     const problems = problemsOf({ IL_GATEWAY_MSP_ID: 'Org1MSP', IL_NETWORK_SECRET: 'short' });
     expect(problems.join('\n')).to.contain('IL_NETWORK_JSON').and.to.contain('IL_GATEWAY_DATA_DIR').and.to.contain('IL_NETWORK_SECRET');

@@ -10,8 +10,9 @@
  */
 import { Piscina } from 'piscina';
 import {
-  checkCredential, checkCredentialIntegrity, CredentialError,
+  checkCredential, checkCredentialIntegrity, CredentialError, screenCredential,
   type CheckOptions, type CredentialCheckResult, type CredentialErrorCode, type CredentialPolicy, type IntegrityCheckResult, type IssuerPolicy, type JsonObject,
+  type ScreenResult, type SubjectPolicy,
 } from '@impact-ledger/credentials';
 
 /** Checks credentials with a fixed document loader and size limit, against the time given. */
@@ -20,6 +21,8 @@ export interface CredentialChecker {
   check(credential: unknown, policy: CredentialPolicy, now: Date): Promise<CredentialCheckResult>;
   /** `checkCredentialIntegrity` (authentic and current, for any protocol). */
   checkIntegrity(credential: unknown, policy: IssuerPolicy, now: Date): Promise<IntegrityCheckResult>;
+  /** `screenCredential` (the cheap part of `check`), always on the calling thread. */
+  screen(credential: unknown, policy: SubjectPolicy, now: Date): Promise<ScreenResult>;
   /** Worker threads in use (0: checks run on the calling thread). */
   readonly threads: number;
   /** Stops the worker threads (pending checks are rejected). */
@@ -32,6 +35,7 @@ export function inlineChecker(options: Omit<CheckOptions, 'now'>): CredentialChe
     threads: 0,
     check: (credential, policy, now) => checkCredential(credential, policy, { ...options, now }),
     checkIntegrity: (credential, policy, now) => checkCredentialIntegrity(credential, policy, { ...options, now }),
+    screen: (credential, policy, now) => screenCredential(credential, policy, { maxBytes: options.maxBytes, now }),
     close: async () => undefined,
   };
 }
@@ -52,6 +56,16 @@ export type CheckAnswer =
 
 /** Threads the gateway uses when not told: none (checks on the event loop; see above). */
 export const DEFAULT_CHECK_THREADS = 0;
+
+/**
+ * What a gateway checks of a credential before it submits the claim: `screen`
+ * (`screenCredential`: no JSON-LD processing, no signature) or `full` (`checkCredential`). The
+ * endorsing peers run `checkCredential` either way: that check binds, this one only answers early.
+ */
+export type CredentialPrecheck = 'screen' | 'full';
+
+/** TODO(bench): the precheck a gateway runs when not told. */
+export const DEFAULT_CREDENTIAL_PRECHECK: CredentialPrecheck = 'screen';
 
 function unwrap<T>(answer: CheckAnswer): T {
   if ('error' in answer) throw new CredentialError(answer.error.code, answer.error.message, answer.error.details);
@@ -76,6 +90,8 @@ export function threadPoolChecker(options: { readonly threads: number; readonly 
     threads: options.threads,
     check: (credential, policy, now) => run<CredentialCheckResult>({ kind: 'check', credential, policy, now: now.getTime() }),
     checkIntegrity: (credential, policy, now) => run<IntegrityCheckResult>({ kind: 'integrity', credential, policy, now: now.getTime() }),
+    // a screen costs less than handing the credential to a thread
+    screen: (credential, policy, now) => screenCredential(credential, policy, { maxBytes: options.maxBytes, now }),
     close: () => pool.destroy(),
   };
 }

@@ -5,7 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { CredentialError, pseudonymSaltFor, type AcceptedCredential, type CredentialRefusal, type JsonObject } from '@impact-ledger/credentials';
+import { CredentialError, pseudonymSaltFor, type CredentialRefusal, type JsonObject, type SubjectPolicy } from '@impact-ledger/credentials';
 import { ApiError } from '../problem.js';
 import type { FastifyRequest } from 'fastify';
 import type { CredentialSettings, GatewayServices, RouteContext } from './context.js';
@@ -62,29 +62,45 @@ export function refusalProblem(refusal: CredentialRefusal): ApiError {
   return new ApiError(422, refusal.code, refusal.message, { ...refusal.details });
 }
 
-/** Checks `credential` against the protocol version; the accepted credential or a 422. */
-export async function acceptCredential(services: GatewayServices, protocol: ProtocolPolicy, credential: unknown): Promise<AcceptedCredential> {
+/** The policy a protocol version sets for its credentials (salt aside). */
+function subjectPolicyOf(protocol: ProtocolPolicy): SubjectPolicy {
+  return {
+    trustedIssuers: protocol.trustedIssuers,
+    ...(protocol.subjectSchema === undefined ? {} : { subjectSchema: protocol.subjectSchema as JsonObject }),
+    quantityField: protocol.quantityField,
+    periodFields: protocol.periodFields,
+  };
+}
+
+/** Runs the precheck the gateway is configured with (`credentialPrecheck`): a refusal, or nothing. */
+async function precheck(settings: CredentialSettings, protocol: ProtocolPolicy, credential: unknown): Promise<CredentialRefusal | undefined> {
+  const policy = subjectPolicyOf(protocol);
+  const outcome = settings.precheck === 'full'
+    ? await settings.checker.check(credential, { ...policy, pseudonymSalt: pseudonymSaltFor(settings.networkSecret, protocol.category) }, settings.now())
+    : await settings.checker.screen(credential, policy, settings.now());
+  return outcome.ok ? undefined : outcome;
+}
+
+/**
+ * Checks `credential` against the protocol version before its claim is submitted, for a fast 422
+ * that costs the network nothing: `screen` (the default) or `full` (`credentialPrecheck`). Binding
+ * is the endorsing peers' check (claims:Submit), which refuses with the same codes.
+ */
+export async function acceptCredential(services: GatewayServices, protocol: ProtocolPolicy, credential: unknown): Promise<void> {
   const settings: CredentialSettings = services.credentials;
-  let outcome;
+  let refusal;
   const stopTimer = services.metrics.credentialCheckDuration.startTimer();
   try {
-    outcome = await settings.checker.check(credential, {
-      trustedIssuers: protocol.trustedIssuers,
-      ...(protocol.subjectSchema === undefined ? {} : { subjectSchema: protocol.subjectSchema as JsonObject }),
-      quantityField: protocol.quantityField,
-      periodFields: protocol.periodFields,
-      pseudonymSalt: pseudonymSaltFor(settings.networkSecret, protocol.category),
-    }, settings.now());
+    refusal = await precheck(settings, protocol, credential);
   } catch (error) {
     if (error instanceof CredentialError) throw new ApiError(422, error.code, error.message, { ...error.details });
     throw error;
   } finally {
     stopTimer();
   }
-  services.metrics.credentialChecks.inc({ outcome: outcome.ok ? 'accepted' : outcome.code });
-  if (!outcome.ok) throw refusalProblem(outcome);
+  services.metrics.credentialChecks.inc({ outcome: refusal === undefined ? (settings.precheck === 'full' ? 'accepted' : 'screened') : refusal.code });
+  if (refusal !== undefined) throw refusalProblem(refusal);
   // W3C Bitstring Status List bits are checked by every endorsing peer against the lists on the
   // ledger (claims:Submit): a set bit comes back as 422 CREDENTIAL_REVOKED, a list not on the
   // ledger as 422 STATUS_LIST_UNAVAILABLE
-  return outcome;
 }

@@ -7,7 +7,7 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, 
 import type { Authenticator, Caller } from '../auth.js';
 import type { DocumentLoader } from '@impact-ledger/credentials';
 import type { CertificateKey } from '../certificates/issuer-key.js';
-import type { CredentialChecker } from '../credentials/checker.js';
+import type { CredentialChecker, CredentialPrecheck } from '../credentials/checker.js';
 import type { EventFeed } from '../fabric/event-feed.js';
 import { chaincodeClient, ledgerTransport, type ImpactChaincode } from '../fabric/chaincode-client.js';
 import type { Ledger, PreparedTransaction } from '../fabric/ledger.js';
@@ -26,6 +26,8 @@ export type TypedApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpres
 export interface CredentialSettings {
   /** Runs the credential checks (a worker-thread pool in a running gateway). */
   readonly checker: CredentialChecker;
+  /** What a claim submission's credential is checked for here before the peers check it all. */
+  readonly precheck: CredentialPrecheck;
   /** The static loader, for what runs on the main thread. */
   readonly documentLoader: DocumentLoader;
   readonly now: () => Date;
