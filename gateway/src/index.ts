@@ -11,7 +11,7 @@ export { ApiError, type Problem } from './problem.js';
 export { createAuthenticator, type Authenticator, type Caller } from './auth.js';
 export { createMetrics, type GatewayMetrics } from './metrics.js';
 export type { GatewayServices, TypedApp } from './routes/context.js';
-export { createEventFeed, RECENT_EVENTS, type EventFeed, type Subscription } from './fabric/event-feed.js';
+export { createEventFeed, RECENT_EVENTS, type EventFeed, type FeedReader } from './fabric/event-feed.js';
 export { parseEventId, type EventPosition, type FeedEvent } from './fabric/event-feed.js';
 export { openIdempotencyStore, idempotencyJournalPath, type IdempotencyStore, type TransactionAttempt, type StoredResponse } from './idempotency.js';
 export { openLedger, type Ledger, type PreparedTransaction, type Committed } from './fabric/ledger.js';

@@ -65,7 +65,18 @@ export async function fakeGateway(options: AppOptions = {}, fakes: FakeServices 
   };
   const events: EventFeed = {
     start: () => undefined,
-    subscribe: () => ({ backlog: [{ id: '1:0', block: 1, index: 0, name: 'Fake', txId: 'tx', payload: {} }], unsubscribe: () => undefined }),
+    // one recorded event, then nothing new until closed
+    follow: () => {
+      let close = (): void => undefined;
+      const ended = new Promise<void>((resolve) => { close = resolve; });
+      return {
+        async *[Symbol.asyncIterator]() {
+          yield { id: '1:0', block: 1, index: 0, name: 'Fake', txId: 'tx', payload: {} };
+          await ended;
+        },
+        close: () => close(),
+      };
+    },
     position: () => undefined,
     close: () => undefined,
   };

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  ApiError, campaignsFor, readCheckpoint, refusalOutcome, startSettlementWorker, type EventFeed, type EventPosition, type FeedEvent, type ImpactChaincode, type WorkerOutcome,
+  ApiError, campaignsFor, readCheckpoint, refusalOutcome, startSettlementWorker, type EventFeed, type EventPosition, type FeedEvent, type FeedReader, type ImpactChaincode, type WorkerOutcome,
 } from '@impact-ledger/gateway';
 import type { Campaign, ProofOfImpact } from '@impact-ledger/chaincode/facts';
 
@@ -22,20 +22,37 @@ const proofAt = (issuedAt: string) => ({ protocolId: 'commute', protocolVersion:
 /** An event feed over a list that grows (what the gateway's journal feed offers). */
 class ListFeed implements EventFeed {
   readonly events: FeedEvent[] = [];
-  readonly #listeners = new Set<(event: FeedEvent) => void>();
+  readonly #waiting = new Set<() => void>();
   start(): void {}
   position(): EventPosition | undefined { return this.events[this.events.length - 1]; }
   close(): void {}
-  subscribe(after: EventPosition | 'start' | 'now', listener: (event: FeedEvent) => void) {
-    const backlog = after === 'now' ? [] : after === 'start' ? [...this.events]
-      : this.events.filter((e) => e.block > after.block || (e.block === after.block && e.index > after.index));
-    this.#listeners.add(listener);
-    return { backlog, unsubscribe: () => { this.#listeners.delete(listener); } };
+  follow(after: EventPosition | 'start' | 'now'): FeedReader {
+    let cursor = after === 'start' ? undefined : after === 'now' ? this.position() : after;
+    const state = { closed: false, wake: undefined as (() => void) | undefined };
+    const events = this.events;
+    const waiting = this.#waiting;
+    return {
+      async *[Symbol.asyncIterator]() {
+        while (!state.closed) {
+          const from = cursor;
+          const next = events.find((e) => from === undefined || e.block > from.block || (e.block === from.block && e.index > from.index));
+          if (next !== undefined) {
+            yield next;
+            cursor = next;
+            continue;
+          }
+          await new Promise<void>((resolve) => { state.wake = resolve; waiting.add(resolve); });
+        }
+      },
+      close: () => { state.closed = true; state.wake?.(); },
+    };
   }
   issue(block: number, proofId: string): void {
     const event: FeedEvent = { id: `${block}:0`, block, index: 0, name: 'ProofIssued', txId: `tx${block}`, payload: { proofId } };
     this.events.push(event);
-    for (const listener of this.#listeners) listener(event);
+    const waiting = [...this.#waiting];
+    this.#waiting.clear();
+    for (const resolve of waiting) resolve();
   }
 }
 

@@ -27,18 +27,43 @@ function startOf(lastEventId: string | undefined, from: string | undefined): Eve
   return from === 'start' ? 'start' : 'now';
 }
 
+/** Resolves once `raw` can take more (or is closed). */
+function drained(raw: FastifyReply['raw']): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      raw.off('drain', done);
+      raw.off('close', done);
+      resolve();
+    };
+    raw.on('drain', done);
+    raw.on('close', done);
+  });
+}
+
 function stream(reply: FastifyReply, context: RouteContext, start: EventPosition | 'start' | 'now'): void {
   const raw = reply.raw;
   reply.hijack(); // Fastify's headers are not sent: the security headers of every answer go here
   raw.writeHead(200, { ...API_SECURITY_HEADERS, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
   raw.write(': impact-ledger events\n\n');
-  const subscription = context.services.events.subscribe(start, (event) => raw.write(frameOf(event)));
-  for (const event of subscription.backlog) raw.write(frameOf(event));
+  const reader = context.services.events.follow(start);
   const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), HEARTBEAT_MS);
   raw.on('close', () => {
     clearInterval(heartbeat);
-    subscription.unsubscribe();
+    reader.close();
   });
+  // Written as the client takes them: a client replaying from far back, or a slow one, makes the
+  // gateway read the journal no faster than it reads the stream.
+  void (async () => {
+    try {
+      for await (const event of reader) {
+        if (raw.destroyed) break;
+        if (!raw.write(frameOf(event))) await drained(raw);
+      }
+    } catch (error) {
+      reply.log.error({ err: error }, 'event stream failed; closing it (the client resumes with Last-Event-ID)');
+      raw.destroy();
+    }
+  })();
 }
 
 /** Registers the events route. */

@@ -24,7 +24,7 @@ import path from 'node:path';
 import { ChaincodeEvents } from '@impact-ledger/chaincode/events';
 import type { Campaign } from '@impact-ledger/chaincode/facts';
 import { everyRecord, type ImpactChaincode } from '../fabric/chaincode-client.js';
-import type { EventFeed, FeedEvent, Subscription } from '../fabric/event-feed.js';
+import type { EventFeed, FeedEvent, FeedReader } from '../fabric/event-feed.js';
 import { campaignsFor, parseCheckpoint, refusalOutcome, type Checkpoint } from './rules.js';
 
 /** What the worker did with one proof. */
@@ -110,10 +110,8 @@ function writeCheckpoint(dataDir: string, checkpoint: Checkpoint): void {
 }
 
 class Worker implements SettlementWorker {
-  readonly #queue: FeedEvent[] = [];
   #checkpoint: Checkpoint | undefined;
-  #subscription: Subscription | undefined;
-  #wake: (() => void) | undefined;
+  readonly #reader: FeedReader;
   #closed = false;
   readonly #done: Promise<void>;
   #funder: string | undefined;
@@ -122,8 +120,7 @@ class Worker implements SettlementWorker {
 
   constructor(private readonly options: SettlementWorkerOptions) {
     this.#checkpoint = readCheckpoint(options.dataDir);
-    this.#subscription = options.feed.subscribe(this.#checkpoint ?? 'start', (event) => this.#enqueue(event));
-    for (const event of this.#subscription.backlog) this.#enqueue(event);
+    this.#reader = options.feed.follow(this.#checkpoint ?? 'start');
     this.#done = this.#run();
   }
 
@@ -131,22 +128,12 @@ class Worker implements SettlementWorker {
     return this.#checkpoint;
   }
 
-  #enqueue(event: FeedEvent): void {
-    this.#queue.push(event);
-    this.#wake?.();
-  }
-
+  /** The events in order, one at a time: the checkpoint moves past an event once it is handled. */
   async #run(): Promise<void> {
-    while (!this.#closed) {
-      const event = this.#queue[0];
-      if (event === undefined) {
-        await new Promise<void>((resolve) => { this.#wake = resolve; });
-        this.#wake = undefined;
-        continue;
-      }
+    for await (const event of this.#reader) {
+      if (this.#closed) return;
       const handled = await this.#handle(event);
-      if (!handled) continue; // closed while retrying: the checkpoint stays before this event
-      this.#queue.shift();
+      if (!handled) return; // closed while retrying: the checkpoint stays before this event
       this.#checkpoint = { block: event.block, index: event.index };
       writeCheckpoint(this.options.dataDir, this.#checkpoint);
     }
@@ -211,9 +198,7 @@ class Worker implements SettlementWorker {
 
   async close(): Promise<void> {
     this.#closed = true;
-    this.#subscription?.unsubscribe();
-    this.#subscription = undefined;
-    this.#wake?.();
+    this.#reader.close();
     await this.#done;
   }
 }
