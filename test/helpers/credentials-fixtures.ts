@@ -196,3 +196,9 @@ export async function withNetworkTrap(body: () => Promise<void>): Promise<string
   }
   return attempts;
 }
+
+/** What the attack tables build from: the trusted issuer, an attacker's key, a good credential, and the policy trusting the issuer. */
+export async function attackContext(): Promise<{ ctx: { issuer: IssuerKeyPair; attacker: IssuerKeyPair; good: JsonObject }; policy: CredentialPolicy }> {
+  const issuer = await seededIssuer(1);
+  return { ctx: { issuer, attacker: await seededIssuer(2), good: await signedCommute(issuer) }, policy: commutePolicy([issuer.controller]) };
+}

@@ -9,6 +9,7 @@ import { expect } from 'chai';
 import {
   COMMUTER_ID,
   asObject,
+  attackContext,
   checkOptions,
   commuteCredential,
   commutePolicy,
@@ -308,9 +309,7 @@ describe('credentials: the attack list, one table', () => {
   let ctx: { issuer: IssuerKeyPair; attacker: IssuerKeyPair; good: JsonObject };
   let policy: CredentialPolicy;
   before(async () => {
-    const issuer = await seededIssuer(1);
-    ctx = { issuer, attacker: await seededIssuer(2), good: await signedCommute(issuer) };
-    policy = commutePolicy([issuer.controller]);
+    ({ ctx, policy } = await attackContext());
   });
 
   it('covers the whole list of issue 6', () => {

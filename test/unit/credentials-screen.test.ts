@@ -5,7 +5,7 @@
  */
 import { checkCredential, screenCredential, signCredential, type CredentialPolicy, type CredentialRefusalCode, type IssuerKeyPair, type JsonObject } from '@impact-ledger/credentials';
 import { expect } from 'chai';
-import { asObject, checkOptions, commuteCredential, commutePolicy, copy, seededIssuer, signedCommute, withNetworkTrap } from '../helpers/credentials-fixtures';
+import { asObject, attackContext, checkOptions, commuteCredential, copy, signedCommute, withNetworkTrap } from '../helpers/credentials-fixtures';
 
 interface Case {
   readonly name: string;
@@ -60,9 +60,7 @@ describe('credentials: screenCredential', () => {
   let ctx: { issuer: IssuerKeyPair; attacker: IssuerKeyPair; good: JsonObject };
   let policy: CredentialPolicy;
   before(async () => {
-    const issuer = await seededIssuer(1);
-    ctx = { issuer, attacker: await seededIssuer(2), good: await signedCommute(issuer) };
-    policy = commutePolicy([issuer.controller]);
+    ({ ctx, policy } = await attackContext());
   });
 
   it('lets a good credential pass with the issuer, quantity and period checkCredential reads', async () => {
