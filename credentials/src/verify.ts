@@ -3,9 +3,8 @@
  * (docs/api.md), in order, each failure a refusal with its own code, never an exception for a bad
  * credential; and screenCredential, its cheap part, which a gateway runs first for a fast answer.
  */
-import jsonld from 'jsonld';
 import type { DocumentLoader } from './document-loader.js';
-import { causeDetails, describeError, findCredentialError, jsonLdErrorDetails } from './errors.js';
+import { causeDetails, findCredentialError, jsonLdErrorDetails } from './errors.js';
 import { credentialHash, subjectPseudonym } from './hash.js';
 import { toJsonObject, type JsonObject } from './json.js';
 import {
@@ -88,11 +87,14 @@ function checkEnvelope(credential: JsonObject): Checked<CredentialEnvelope> {
   });
 }
 
-/** Safe-mode expansion: unknown contexts, remote contexts and terms that do not expand are errors. */
-async function checkExpansion({ credential, options }: CheckContext): Promise<CredentialRefusal | undefined> {
+/**
+ * The credential's JSON-LD step: its RDFC-1.0 canonicalisation in safe mode (unknown contexts,
+ * remote contexts and terms that do not expand are errors), whose SHA-256 is the credential hash.
+ * One canonicalisation serves both, so the check expands the credential once less.
+ */
+async function canonicalHash(credential: JsonObject, documentLoader: DocumentLoader): Promise<Checked<string>> {
   try {
-    await jsonld.expand(credential, { documentLoader: options.documentLoader, safe: true });
-    return undefined;
+    return checked(await credentialHash(credential, documentLoader));
   } catch (error) {
     const cause = findCredentialError(error);
     if (cause?.code === 'REMOTE_CONTEXT_REFUSED') return refuse('REMOTE_CONTEXT_REFUSED', cause.message, cause.details);
@@ -179,9 +181,11 @@ function checkSubjectSchema({ envelope, policy }: CheckContext<SubjectPolicy, Sc
   });
 }
 
-/** The checks that make a credential authentic and current, in order; the first refusal wins. */
+/**
+ * The checks that make a credential authentic and current, in order, after its JSON-LD step
+ * (canonicalHash); the first refusal wins.
+ */
 const INTEGRITY_CHECKS: ReadonlyArray<Check<IssuerPolicy>> = [
-  checkExpansion,
   checkCryptosuite,
   checkIssuerTrust,
   checkSignature,
@@ -206,42 +210,41 @@ async function firstRefusal<P extends IssuerPolicy, O extends ScreenOptions>(che
   return undefined;
 }
 
-/** Size, envelope and then `checks`: the parsed credential, or the first refusal. */
-async function parseAndCheck<P extends IssuerPolicy, O extends ScreenOptions>(credential: unknown, policy: P, options: O, checks: ReadonlyArray<Check<P, O>>): Promise<Checked<CheckContext<P, O>>> {
+/** Size and envelope: the parsed credential with what it is checked against, or the first refusal. */
+function parse<P extends IssuerPolicy, O extends ScreenOptions>(credential: unknown, policy: P, options: O): Checked<CheckContext<P, O>> {
   const parsed = parseWithinLimit(credential, options.maxBytes);
   if (!parsed.ok) return parsed;
   const envelope = checkEnvelope(parsed.value);
   if (!envelope.ok) return envelope;
-  const context: CheckContext<P, O> = { credential: parsed.value, envelope: envelope.value, policy, options };
-  return (await firstRefusal(checks, context)) ?? checked(context);
+  return checked({ credential: parsed.value, envelope: envelope.value, policy, options });
 }
 
-/** Size, envelope and the integrity checks: the parsed credential, or the first refusal. */
-function checkIntegrity<P extends IssuerPolicy>(credential: unknown, policy: P, options: CheckOptions): Promise<Checked<CheckContext<P>>> {
-  return parseAndCheck(credential, policy, options, INTEGRITY_CHECKS);
+/** A credential that passed the integrity checks, with its hash. */
+interface IntegrityContext<P extends IssuerPolicy> extends CheckContext<P> {
+  readonly credentialHash: string;
+}
+
+/** Size, envelope, the JSON-LD step and the integrity checks: the credential and its hash, or the first refusal. */
+async function checkIntegrity<P extends IssuerPolicy>(credential: unknown, policy: P, options: CheckOptions): Promise<Checked<IntegrityContext<P>>> {
+  const parsed = parse(credential, policy, options);
+  if (!parsed.ok) return parsed;
+  const hash = await canonicalHash(parsed.value.credential, options.documentLoader);
+  if (!hash.ok) return hash;
+  const context = { ...parsed.value, credentialHash: hash.value };
+  return (await firstRefusal(INTEGRITY_CHECKS, context)) ?? checked(context);
 }
 
 /**
  * Checks that a credential is authentic and current, for any protocol: size, envelope schema,
- * JSON-LD expansion in safe mode with the injected loader, cryptosuite (eddsa-rdfc-2022 only),
- * issuer trust, Data Integrity proof, validity period against the injected clock. Returns the
+ * JSON-LD canonicalisation in safe mode with the injected loader (the credential hash), cryptosuite
+ * (eddsa-rdfc-2022 only), issuer trust, Data Integrity proof, validity period against the injected clock. Returns the
  * first refusal, or the issuer and the credential hash (what `POST /v1/credentials/check` looks
  * up). Never throws for a bad credential.
  */
 export async function checkCredentialIntegrity(credential: unknown, policy: IssuerPolicy, options: CheckOptions): Promise<IntegrityCheckResult> {
   const integrity = await checkIntegrity(credential, policy, options);
   if (!integrity.ok) return integrity;
-  const hash = await hashOf(integrity.value);
-  return hash.ok ? { ok: true, credentialHash: hash.value, issuer: issuerOf(integrity.value.envelope) } : hash;
-}
-
-/** The credential hash; a canonicalisation failure (already excluded by the proof check) is a refusal. */
-async function hashOf({ credential, options }: CheckContext): Promise<Checked<string>> {
-  try {
-    return checked(await credentialHash(credential, options.documentLoader));
-  } catch (error) {
-    return refuse('INVALID_JSON_LD', `the credential cannot be canonicalised: ${describeError(error)}`, { reason: describeError(error) });
-  }
+  return { ok: true, credentialHash: integrity.value.credentialHash, issuer: issuerOf(integrity.value.envelope) };
 }
 
 /** What the subject of a credential states, read under its protocol's policy. */
@@ -270,15 +273,13 @@ function readSubject(context: CheckContext<SubjectPolicy, ScreenOptions>): Check
 }
 
 /** The subject's facts, after the integrity checks; then what the claim anchors. */
-async function acceptSubject(context: CheckContext<CredentialPolicy>): Promise<CredentialCheckResult> {
+function acceptSubject(context: IntegrityContext<CredentialPolicy>): CredentialCheckResult {
   const facts = readSubject(context);
   if (!facts.ok) return facts;
-  const hash = await hashOf(context);
-  if (!hash.ok) return hash;
   const { subjectId, quantity, periodStart, periodEnd } = facts.value;
   return {
     ok: true,
-    credentialHash: hash.value,
+    credentialHash: context.credentialHash,
     subjectPseudonym: subjectPseudonym(subjectId, context.policy.pseudonymSalt),
     issuer: issuerOf(context.envelope),
     quantity,
@@ -289,8 +290,8 @@ async function acceptSubject(context: CheckContext<CredentialPolicy>): Promise<C
 
 /**
  * Checks a credential against a protocol's policy, in this order: size, envelope schema, JSON-LD
- * expansion in safe mode with the injected loader, cryptosuite (eddsa-rdfc-2022 only), issuer
- * trust, Data Integrity proof, validity period, subject schema, subject id (canonicalSubjectId),
+ * canonicalisation in safe mode with the injected loader (the credential hash), cryptosuite
+ * (eddsa-rdfc-2022 only), issuer trust, Data Integrity proof, validity period, subject schema, subject id (canonicalSubjectId),
  * then quantity and period. Returns
  * the first refusal, or what the claim anchors: credential hash, subject pseudonym, issuer,
  * quantity and period. Never throws for a bad credential; throws a CredentialError
@@ -312,8 +313,10 @@ export async function checkCredential(credential: unknown, policy: CredentialPol
  * cost (no canonicalisation), for a fast answer to the usual mistakes.
  */
 export async function screenCredential(credential: unknown, policy: SubjectPolicy, options: ScreenOptions): Promise<ScreenResult> {
-  const screened = await parseAndCheck(credential, policy, options, SCREEN_CHECKS);
+  const screened = parse(credential, policy, options);
   if (!screened.ok) return screened;
+  const refusal = await firstRefusal(SCREEN_CHECKS, screened.value);
+  if (refusal !== undefined) return refusal;
   const facts = readSubject(screened.value);
   if (!facts.ok) return facts;
   const { quantity, periodStart, periodEnd } = facts.value;
