@@ -1,11 +1,11 @@
 /**
  * Bench: what client signing costs (issue 18). One run, one network, two in-process gateways of
  * Org1 that differ only in custody: on one the funder (User5) is declared custodial (the gateway
- * signs), on the other it signs itself (three 202 steps, each checked and signed here with its key
+ * signs), on the other it signs itself (two 202 steps, each checked and signed here with its key
  * from network.json). The same transaction (campaigns:SetBudget on one campaign), sent in turn to
  * each, sequentially: p50/p95 of each and their ratio. A vote (claims:Verify) is never custodial
  * by design, so the comparison uses the funder's transaction; a vote's client-signed flow is the
- * same three steps.
+ * same two steps.
  *
  * Usage: IL_NETWORK_JSON=<IL_HOME>/network.json node build/bench/src/signing.js [N]   (npm run bench:signing)
  * Needs a protocol on the ledger (`npm start` registers commute-modal-shift).
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
     }
     console.log(`campaigns:SetBudget through Org1's gateway, ${n} each, sequential, alternating (${net.consensus}):`);
     const a = summary('custodial (the gateway signs)', times.custodial);
-    const b = summary('client-signed (3 steps signed here)', times.client);
+    const b = summary('client-signed (2 steps signed here)', times.client);
     console.log(`  ratio client/custodial: p50 ${(b.p50 / a.p50).toFixed(2)}x, p95 ${(b.p95 / a.p95).toFixed(2)}x`);
   } finally {
     await custodial.close();

@@ -163,16 +163,19 @@ describe('e2e: client-signed transactions', function () {
       expect(await voteCount(claimId)).to.equal(0);
     });
 
-    it('after the commit step answers what a custodial caller gets; a replayed last signature is 409 and commits nothing more', async () => {
+    it('after the transaction step answers what a custodial caller gets (the client signs 2 steps); a replayed last signature is 409 and commits nothing more', async () => {
       const key = userKey(world.net, 2, 'User2');
       const client = world.client(2, 'User2').withoutSigning();
       let response = await client.request('POST', `/v1/claims/${claimId}/verifications`, vote());
       let last: { url: string; signature: string } | undefined;
+      const steps: string[] = [];
       while (response.status === 202) {
         const step = stepOf(response);
+        steps.push(step.step);
         last = { url: step.signUrl, signature: signed(messageOf(step), key) };
         response = await client.request('POST', last.url, { signature: last.signature });
       }
+      expect(steps).to.deep.equal(['proposal', 'transaction']);
       expect(response.status, response.text).to.equal(201);
       expect(response.body).to.have.keys('result', 'txId', 'blockNumber');
       await settled(response.body as unknown as Committed);
@@ -217,7 +220,7 @@ describe('e2e: client-signed transactions', function () {
     expect(await voteCount(claimId)).to.equal(1);
   });
 
-  it('answers a read conflict at the commit step with a fresh proposal step, which then commits', async () => {
+  it('answers a read conflict of a signed transaction with a fresh proposal step, which then commits', async () => {
     const id = `signing-mvcc-${randomBytes(4).toString('hex')}`;
     const funder = world.client(1, 'User5');
     await settled(await funder.json<Committed>('POST', '/v1/campaigns', {
@@ -230,8 +233,8 @@ describe('e2e: client-signed transactions', function () {
     // both endorsed against the same version of the campaign before either is sent
     const proposals = [stepOf(await raw.request('POST', `/v1/campaigns/${id}/budget`, { budget: 60_000 })), stepOf(await raw.request('POST', `/v1/campaigns/${id}/budget`, { budget: 70_000 }))];
     const transactions = [stepOf(await next(proposals[0] as SigningStepBody)), stepOf(await next(proposals[1] as SigningStepBody))];
-    const commits = [stepOf(await next(transactions[0] as SigningStepBody)), stepOf(await next(transactions[1] as SigningStepBody))];
-    const answers = [await next(commits[0] as SigningStepBody), await next(commits[1] as SigningStepBody)];
+    // the first commits; the second, sent after it, loses the read conflict
+    const answers = [await next(transactions[0] as SigningStepBody), await next(transactions[1] as SigningStepBody)];
     expect(answers.map((a) => a.status).sort(), answers.map((a) => a.text).join('\n')).to.deep.equal([200, 202]);
     const retried = answers.find((a) => a.status === 202) as HttpResponse;
     const fresh = stepOf(retried);

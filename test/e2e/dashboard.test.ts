@@ -146,7 +146,7 @@ describe('e2e: funder dashboard in Chromium', function () {
     expect(await page.locator('#key-status').textContent()).to.contain('User5').and.to.contain('non-extractable');
   });
 
-  it('settles a proof signed in the page: proposal, transaction and commit signed with the key held there', async () => {
+  it('settles a proof signed in the page: proposal and transaction signed with the key held there', async () => {
     await page.locator(`a.open-campaign[data-campaign="${campaignId}"]`).click();
     await page.waitForSelector(`#campaign-title:has-text("${campaignName}")`);
     expect(await page.inputValue('#settle-campaign')).to.equal(campaignId);
@@ -154,7 +154,7 @@ describe('e2e: funder dashboard in Chromium', function () {
     await page.click('#settle');
     await page.waitForSelector('#signing-result[data-tx]', { timeout: 60_000 });
     expect(await page.locator('#signing-error').textContent()).to.equal('');
-    expect(await signingProgress()).to.deep.equal(['proposal signed', 'proposal sent', 'transaction signed', 'transaction sent', 'commit signed', 'commit sent']);
+    expect(await signingProgress()).to.deep.equal(['proposal signed', 'proposal sent', 'transaction signed', 'transaction sent']);
     const txId = await page.getAttribute('#signing-result', 'data-tx');
     const settlement = await world.client(1, 'User5').json<{ proofId: string; txId: string }>('GET', `/v1/proofs/${signedProof.id}/settlement`, undefined, 200);
     expect(settlement).to.deep.include({ proofId: signedProof.id, txId });
@@ -179,7 +179,7 @@ describe('e2e: funder dashboard in Chromium', function () {
     await page.fill('#retire-purpose', 'commuting emissions 2025');
     await page.click('#retire');
     await page.waitForSelector('#signing-result[data-tx]', { timeout: 60_000 });
-    expect(await signingProgress()).to.deep.equal(['proposal signed', 'proposal sent', 'transaction signed', 'transaction sent', 'commit signed', 'commit sent']);
+    expect(await signingProgress()).to.deep.equal(['proposal signed', 'proposal sent', 'transaction signed', 'transaction sent']);
     const retired = await world.client(1, 'User5').json<{ status: string }>('GET', `/v1/proofs/${signedProof.id}`, undefined, 200);
     expect(retired.status).to.equal('retired');
   });

@@ -1,5 +1,5 @@
 /**
- * The three messages a client signs in the client-signing protocol (docs/api.md), built with
+ * The two messages a client signs in the client-signing protocol (docs/api.md), built with
  * Fabric's own protobuf classes, and an in-memory gateway that plays the protocol's signing steps
  * for unit tests of the client side (verifying every signature like the real gateway).
  */
@@ -10,10 +10,10 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { REPO_ROOT } from './network';
 
-const { common, gateway, msp, peer } = createRequire(path.join(REPO_ROOT, 'gateway', 'package.json'))('@hyperledger/fabric-protos') as typeof FabricProtos;
+const { common, msp, peer } = createRequire(path.join(REPO_ROOT, 'gateway', 'package.json'))('@hyperledger/fabric-protos') as typeof FabricProtos;
 
 export interface Invocation { mspId: string; certPem: string; txId: string; channel: string; chaincode: string; args: string[] }
-export interface SignedMessages { proposal: Uint8Array; transaction: Uint8Array; commit: Uint8Array }
+export interface SignedMessages { proposal: Uint8Array; transaction: Uint8Array }
 
 export function fabricMessages(p: Invocation): SignedMessages {
   const identity = new msp.SerializedIdentity();
@@ -54,14 +54,10 @@ export function fabricMessages(p: Invocation): SignedMessages {
   const payload = new common.Payload();
   payload.setHeader(header);
   payload.setData(transaction.serializeBinary());
-  const commit = new gateway.CommitStatusRequest();
-  commit.setTransactionId(p.txId);
-  commit.setChannelId(p.channel);
-  commit.setIdentity(identity.serializeBinary());
-  return { proposal: proposal.serializeBinary(), transaction: payload.serializeBinary(), commit: commit.serializeBinary() };
+  return { proposal: proposal.serializeBinary(), transaction: payload.serializeBinary() };
 }
 
-export type Step = 'proposal' | 'transaction' | 'commit';
+export type Step = 'proposal' | 'transaction';
 export interface PlayedAnswer { status: number; body: unknown }
 
 /** A 202 signing answer for a message (digest = SHA-256 of the message unless overridden). */
@@ -80,7 +76,7 @@ export function signingAnswer(step: Step, txId: string, transaction: string, mes
 /**
  * An in-memory gateway for one route call: answers the proposal step first, then for every
  * posted signature checks it (400 SIGNATURE_INVALID / SIGNATURE_NOT_LOW_S as the protocol says)
- * and answers the next step, `conflicts` times a fresh proposal after the commit step (MVCC), then 201.
+ * and answers the next step, `conflicts` times a fresh proposal after the transaction step (MVCC), then 201.
  */
 export function playedGateway(invocation: Omit<Invocation, 'txId'>, transaction: string, options: { conflicts?: number; tamper?: (step: Step, messages: SignedMessages, txId: string) => SignedMessages } = {}) {
   const publicKey = createPublicKey(invocation.certPem);
@@ -111,7 +107,6 @@ export function playedGateway(invocation: Omit<Invocation, 'txId'>, transaction:
       if (!verify('sha256', Buffer.from(messages[step]), publicKey, signature)) return problem(400, 'SIGNATURE_INVALID');
       if (!isLowS(parseDerSignature(signature))) return problem(400, 'SIGNATURE_NOT_LOW_S');
       if (step === 'proposal') return issue('transaction');
-      if (step === 'transaction') return issue('commit');
       if (conflicts-- > 0) return issue('proposal');
       pending = undefined;
       return { status: 201, body: { result: { ok: true }, txId, blockNumber: 7 } };

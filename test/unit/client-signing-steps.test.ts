@@ -34,14 +34,13 @@ describe('client signing steps: reading what is signed', () => {
   const { certPem } = certificateAndKey('/O=org1/OU=client/CN=User5@org1');
   const invocation = { mspId: 'Org1MSP', certPem, txId: 'a'.repeat(64), channel: 'impact', chaincode: 'impact', args: ['campaigns:Settle', 'camp-1', 'b'.repeat(64)] };
 
-  it('reads creator, transaction id, channel, chaincode and arguments of the three messages', () => {
+  it('reads creator, transaction id, channel, chaincode and arguments of the two messages', () => {
     const messages = fabricMessages(invocation);
     for (const step of ['proposal', 'transaction'] as const) {
       expect(describeSigningMessage(step, new Uint8Array(messages[step])), step).to.deep.equal({
         mspId: 'Org1MSP', certificatePem: certPem, transactionId: invocation.txId, channel: 'impact', chaincode: 'impact', args: invocation.args,
       });
     }
-    expect(describeSigningMessage('commit', new Uint8Array(messages.commit))).to.deep.equal({ mspId: 'Org1MSP', certificatePem: certPem, transactionId: invocation.txId, channel: 'impact' });
   });
 
   it("reads the proposal that fabric-gateway's offline signing builds (its digest is SHA-256 of the message)", async () => {
@@ -106,20 +105,20 @@ describe('client signing steps: following the signing steps', () => {
 
   before(async () => { signer = await signerFromWallet([user.keyPem + user.certPem]); });
 
-  it('signs proposal, transaction and commit, reports progress and returns the final answer', async () => {
+  it('signs the proposal and the transaction, reports progress and returns the final answer', async () => {
     const gw = playedGateway(invocation, 'campaigns:Settle');
     const progress: SigningProgress[] = [];
     const answer = await followSigningSteps(gw.first(), { signer, expect: expectation, post: gw.post, onProgress: (p) => progress.push(p) });
     expect(answer).to.deep.include({ status: 201 });
-    expect(gw.posts.map((p) => p.step)).to.deep.equal(['proposal', 'transaction', 'commit']);
-    expect(progress.map((p) => `${p.step} ${p.phase}`)).to.deep.equal(['proposal signed', 'proposal sent', 'transaction signed', 'transaction sent', 'commit signed', 'commit sent']);
+    expect(gw.posts.map((p) => p.step)).to.deep.equal(['proposal', 'transaction']);
+    expect(progress.map((p) => `${p.step} ${p.phase}`)).to.deep.equal(['proposal signed', 'proposal sent', 'transaction signed', 'transaction sent']);
   });
 
   it('follows a fresh proposal after an MVCC conflict until the final answer', async () => {
     const gw = playedGateway(invocation, 'campaigns:Settle', { conflicts: 2 });
     const answer = await followSigningSteps(gw.first(), { signer, expect: expectation, post: gw.post });
     expect(answer.status).to.equal(201);
-    expect(gw.posts).to.have.length(9);
+    expect(gw.posts).to.have.length(6);
   });
 
   it('returns a custodial answer and a problem as they are, without signing anything more', async () => {
@@ -136,7 +135,7 @@ describe('client signing steps: following the signing steps', () => {
 
   const tampered: [string, string, (step: string, m: SignedMessages, txId: string) => SignedMessages, number][] = [
     ['another creator in the proposal', 'NOT_MY_IDENTITY', (step, m, txId) => (step === 'proposal' ? { ...m, proposal: fabricMessages({ ...invocation, certPem: other.certPem, txId }).proposal } : m), 0],
-    ['another creator in the commit request', 'NOT_MY_IDENTITY', (step, m, txId) => (step === 'commit' ? { ...m, commit: fabricMessages({ ...invocation, certPem: other.certPem, txId }).commit } : m), 2],
+    ['another creator in the transaction', 'NOT_MY_IDENTITY', (step, m, txId) => (step === 'transaction' ? { ...m, transaction: fabricMessages({ ...invocation, certPem: other.certPem, txId }).transaction } : m), 1],
     ['another transaction in the proposal', 'UNEXPECTED_TRANSACTION', (step, m, txId) => (step === 'proposal' ? { ...m, proposal: fabricMessages({ ...invocation, args: ['proofs:Transfer', proofId, 'someone', '5', ''], txId }).proposal } : m), 0],
     ['another proof in the transaction', 'UNEXPECTED_ARGUMENTS', (step, m, txId) => (step === 'transaction' ? { ...m, transaction: fabricMessages({ ...invocation, args: ['campaigns:Settle', 'camp-1', 'd'.repeat(64)], txId }).transaction } : m), 1],
   ];
@@ -159,13 +158,17 @@ describe('client signing steps: following the signing steps', () => {
       signer, expect: expectation, post: async () => signingAnswer('transaction', '0'.repeat(64), 'campaigns:Settle', next.transaction),
     }), 'TRANSACTION_ID_MISMATCH');
     await expectRefusal(followSigningSteps({ status: 202, body: { signing: { step: 'proposal' } } }, { signer, expect: expectation, post }), 'SIGNING_STEP_MALFORMED');
+    // the commit status is the gateway's read: a client never signs a commit-status request
+    const commit = signingAnswer('proposal', 'e'.repeat(64), 'campaigns:Settle', messages.proposal);
+    (commit.body as { signing: { step: string } }).signing.step = 'commit';
+    await expectRefusal(followSigningSteps(commit, { signer, expect: expectation, post }), 'SIGNING_STEP_MALFORMED');
   });
 
   it("runs the same checks for the Node client, which signs with the user's KeyObject", async () => {
     const key = { certificatePem: user.certPem, privateKey: createPrivateKey(user.keyPem) };
     const gw = playedGateway(invocation, 'campaigns:Settle', { conflicts: 1 });
     expect((await followSigning(gw.first(), key, gw.post, { expectedTransaction: 'campaigns:Settle' })).status).to.equal(201);
-    expect(gw.posts).to.have.length(6);
+    expect(gw.posts).to.have.length(4);
     const foreign = { certificatePem: other.certPem, privateKey: createPrivateKey(other.keyPem) };
     const refused = playedGateway(invocation, 'campaigns:Settle');
     await expectRefusal(followSigning(refused.first(), foreign, refused.post), 'NOT_MY_IDENTITY');

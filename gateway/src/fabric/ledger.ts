@@ -8,7 +8,7 @@
  * whichever peer answers.
  */
 import type * as grpc from '@grpc/grpc-js';
-import { connect, hash, signers, type ChaincodeEvent, type CloseableAsyncIterable, type Gateway, type Identity, type Network, type Transaction } from '@hyperledger/fabric-gateway';
+import { connect, hash, signers, type ChaincodeEvent, type CloseableAsyncIterable, type Gateway, type Identity, type Network, type Status, type Transaction } from '@hyperledger/fabric-gateway';
 import fabricProtos from '@hyperledger/fabric-protos';
 import { createPrivateKey } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -19,7 +19,7 @@ import { isTransientPlanningError, toApiError } from './errors.js';
 import type { NetworkUser, OrgNetwork } from './network-info.js';
 import { isPeerDown, isPingTimeout, peerClient, PeerPool, type PeerConnection, type PeerState, type PeerSwitch } from './peers.js';
 
-const { common, peer } = fabricProtos;
+const { common, gateway: gatewayProtos, msp, peer } = fabricProtos;
 
 /** A committed transaction: the chaincode's result, its id and its block. */
 export interface Committed<T> {
@@ -88,10 +88,17 @@ export interface Ledger {
   /**
    * A fabric-gateway `Gateway` for `identity` with no signer, on the organisation's peer with the
    * usual deadlines: for transactions its client signs itself (offline signing: `newSignedProposal`,
-   * `newSignedTransaction`, `newSignedCommit`). Cached per identity. (Optional: test doubles
-   * without it serve custodial callers only.)
+   * `newSignedTransaction`). Cached per identity. (Optional, as `commitStatus`: test doubles
+   * without them serve custodial callers only.)
    */
   offlineGateway?(identity: Identity): Gateway;
+  /**
+   * Waits until transaction `txId`, whoever signed it, is committed on the peer in use (failing
+   * over as reads do) and answers its validation code and block, asked as the organisation's
+   * Admin: the commit-status request is a read, so a client-signed transaction's creator signs
+   * only its proposal and its transaction.
+   */
+  commitStatus?(txId: string): Promise<Status>;
 }
 
 /** Which users' private keys the ledger may read (the declared custodial ones); default: all. */
@@ -121,6 +128,23 @@ const PLANNING_RETRY_DELAY_MS = 500;
 const BLOCK_POLL_MS = 100;
 /** How many blocks ahead of the peer a Min-Block-Number may be and still be waited for. */
 const MAX_AWAITED_BLOCKS = 100;
+
+/**
+ * A CommitStatusRequest for `txId` on `channel` in the name of `identity`, unsigned: the
+ * fabric-gateway `Gateway` of that identity signs it (`newCommit(bytes).getStatus()`).
+ */
+function commitStatusRequest(identity: Identity, channel: string, txId: string): Uint8Array {
+  const requester = new msp.SerializedIdentity();
+  requester.setMspid(identity.mspId);
+  requester.setIdBytes(identity.credentials);
+  const request = new gatewayProtos.CommitStatusRequest();
+  request.setTransactionId(txId);
+  request.setChannelId(channel);
+  request.setIdentity(requester.serializeBinary());
+  const signed = new gatewayProtos.SignedCommitStatusRequest();
+  signed.setRequest(request.serializeBinary());
+  return signed.serializeBinary();
+}
 
 /** A chaincode result: its JSON, or undefined for an empty result. */
 export function parseResult(bytes: Uint8Array): unknown {
@@ -306,16 +330,25 @@ class FabricLedger implements Ledger {
     const submitted = await this.#onPeer(user, (gateway) => gateway.newTransaction(bytes).submit());
     const sent = performance.now();
     const commit = submitted.getBytes();
-    const status = await this.#onPeer(user, (gateway) => gateway.newCommit(commit).getStatus());
-    this.#seen = Math.max(this.#seen, Number(status.blockNumber) + 1);
+    const status = this.#noteStatus(await this.#onPeer(user, (gateway) => gateway.newCommit(commit).getStatus()));
     this.observer.onSubmitted?.({ endorseAndSubmitSeconds: (sent - started) / 1000, commitSeconds: (performance.now() - sent) / 1000 });
     if (status.successful) {
-      const blockNumber = Number(status.blockNumber);
-      this.#blocks.set(status.transactionId, blockNumber);
-      return { committed: { result: parseResult(submitted.getResult()), txId: status.transactionId, blockNumber } };
+      return { committed: { result: parseResult(submitted.getResult()), txId: status.transactionId, blockNumber: Number(status.blockNumber) } };
     }
     if (RETRIED_CODES.has(status.code)) return {};
     throw new ApiError(409, 'TRANSACTION_INVALID', `transaction ${status.transactionId} was not committed (validation code ${status.code}); retry the request`, { txId: status.transactionId });
+  }
+
+  async commitStatus(txId: string): Promise<Status> {
+    const request = (gateway: Gateway): Promise<Status> => gateway.newCommit(commitStatusRequest(gateway.getIdentity(), this.org.channel, txId)).getStatus();
+    return this.#noteStatus(await this.#onPeer(this.org.admin.name, request));
+  }
+
+  /** Remembers what a commit status tells: the chain is at least that high, a valid transaction's block. */
+  #noteStatus(status: Status): Status {
+    this.#seen = Math.max(this.#seen, Number(status.blockNumber) + 1);
+    if (status.successful) this.#blocks.set(status.transactionId, Number(status.blockNumber));
+    return status;
   }
 
   async recover(user: string, prepared: readonly PreparedTransaction[]): Promise<Committed<unknown> | undefined> {

@@ -52,7 +52,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-const STEPS: ReadonlySet<unknown> = new Set(['proposal', 'transaction', 'commit']);
+const STEPS: ReadonlySet<unknown> = new Set(['proposal', 'transaction']);
 
 /** The signing step of a 202 body, or undefined when the body is none. */
 export function signingStepOf(body: unknown): SigningStepBody | undefined {
@@ -67,7 +67,7 @@ export function signingStepOf(body: unknown): SigningStepBody | undefined {
 export interface FollowOptions {
   /** Refuse to sign any other transaction (`contract:Function`). */
   readonly expectedTransaction?: string;
-  /** At most this many signatures (default 40: up to 10 conflicting attempts of 3 steps, plus cascades). */
+  /** At most this many signatures (default 40: up to 20 attempts of 2 steps, conflicts and cascades included). */
   readonly maxSignatures?: number;
 }
 

@@ -5,11 +5,10 @@
  * the transaction name, e.g. "campaigns:Settle"). Only the fields a client checks are read.
  *   proposal:    Proposal{1 header: Header, 2 payload: ChaincodeProposalPayload}
  *   transaction: Payload{1 header: Header, 2 data: Transaction}
- *   commit:      CommitStatusRequest{1 transaction_id, 2 channel_id, 3 identity: SerializedIdentity}
  */
 import { EncodingError, protoBytes, protoFields, protoRepeatedBytes, protoString, type ProtoFields } from './encoding.js';
 
-export type SigningStepName = 'proposal' | 'transaction' | 'commit';
+export type SigningStepName = 'proposal' | 'transaction';
 
 export interface SignedContent {
   readonly mspId: string;
@@ -17,9 +16,9 @@ export interface SignedContent {
   readonly certificatePem: string;
   readonly transactionId: string;
   readonly channel: string;
-  /** Chaincode name and arguments (args[0] is the transaction name); absent in the commit step. */
-  readonly chaincode?: string;
-  readonly args?: readonly string[];
+  /** Chaincode name and arguments (args[0] is the transaction name). */
+  readonly chaincode: string;
+  readonly args: readonly string[];
 }
 
 const utf8 = (bytes: Uint8Array): string => new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -48,9 +47,6 @@ function invocation(proposalPayload: ProtoFields): { chaincode: string; args: st
 /** Reads what a signing step's `message` says. Throws EncodingError on bytes that are not such a message. */
 export function describeSigningMessage(step: SigningStepName, message: Uint8Array<ArrayBuffer>): SignedContent {
   const top = protoFields(message);
-  if (step === 'commit') {
-    return { ...identity(protoBytes(top, 3)), transactionId: protoString(top, 1), channel: protoString(top, 2) };
-  }
   const head = header(protoBytes(top, 1));
   if (step === 'proposal') return { ...head, ...invocation(protoFields(protoBytes(top, 2))) };
   // Transaction{1 actions: TransactionAction{2 payload: ChaincodeActionPayload{1 chaincode_proposal_payload}}}

@@ -14,7 +14,7 @@ import type { SigningAnswer } from './sessions.js';
 export const SigningStepSchema = Type.Object({
   signing: Type.Object({
     session: Type.String({ description: 'opaque session id; sign at signUrl' }),
-    step: Type.Union([Type.Literal('proposal'), Type.Literal('transaction'), Type.Literal('commit')]),
+    step: Type.Union([Type.Literal('proposal'), Type.Literal('transaction')]),
     transactionId: Type.String(),
     transaction: Type.String({ description: 'contract:Function, e.g. claims:Verify' }),
     message: Type.String({ description: 'base64 of the bytes to sign (ECDSA P-256 over SHA-256(message), DER, low S)' }),
@@ -41,10 +41,10 @@ export function signingRoutes(app: TypedApp, context: RouteContext): void {
   app.post('/v1/signing/:session', {
     schema: {
       tags: ['signing'],
-      summary: 'Sign the pending step of a client-signed mutation (proposal, transaction, commit)',
+      summary: 'Sign the pending step of a client-signed mutation (proposal, transaction)',
       description: 'Same authentication as the request that opened the session. 400 SIGNATURE_INVALID / SIGNATURE_NOT_LOW_S (the step stays open), '
         + '404 SIGNING_SESSION_UNKNOWN (unknown, expired or another caller\'s), 409 SIGNING_STEP_DONE (already signed), 408 SIGNING_SESSION_EXPIRED. '
-        + 'After the commit step: the mutation\'s own answer (e.g. 201 {result, txId, blockNumber}), or a new 202 proposal step after a read conflict.',
+        + 'After the transaction step (the gateway sends it and waits for its commit): the mutation\'s own answer (e.g. 201 {result, txId, blockNumber}), or a new 202 proposal step after a read conflict.',
       params: Type.Object({ session: Type.String({ pattern: '^[0-9a-f]{32,128}$' }) }),
       body: Type.Object({
         signature: Type.String({ minLength: 8, maxLength: 200, pattern: '^[A-Za-z0-9+/]+={0,2}$', description: 'base64 of the DER ECDSA signature (low S) of the step\'s message' }),

@@ -13,8 +13,8 @@ import { createHash, randomBytes, verify, type KeyObject } from 'node:crypto';
 import { ApiError } from '../problem.js';
 import { isLowS, parseDerSignature, SignatureFormatError } from './der.js';
 
-/** The three signatures of a Fabric transaction. */
-export type SigningStepName = 'proposal' | 'transaction' | 'commit';
+/** The signatures of a Fabric transaction by its creator (its commit status is a read, asked by the gateway). */
+export type SigningStepName = 'proposal' | 'transaction';
 
 /** What the mutation asks its client to sign. */
 export interface StepRequest {

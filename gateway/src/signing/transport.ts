@@ -2,9 +2,10 @@
  * The chaincode transport of a caller that signs itself. Reads run as the organisation's Admin
  * (operator) identity, except roles:WhoAmI, answered for the caller's certificate. Each write is
  * a Fabric transaction with the caller's certificate as creator, built on an offline (signer-less)
- * fabric-gateway `Gateway`: the proposal, the transaction and the commit-status request each wait
- * for the caller's signature (through the request's signing session), and an MVCC/phantom conflict
- * starts a fresh transaction (a new proposal to sign), up to `maxSubmitAttempts`.
+ * fabric-gateway `Gateway`: the proposal and the transaction each wait for the caller's signature
+ * (through the request's signing session); the commit status is a read, asked as the Admin
+ * (`Ledger.commitStatus`). An MVCC/phantom conflict starts a fresh transaction (a new proposal to
+ * sign), up to `maxSubmitAttempts`.
  */
 import fabricProtos from '@hyperledger/fabric-protos';
 import { parseRoleRecord, qualifiedName } from '@impact-ledger/chaincode/facts';
@@ -61,7 +62,6 @@ export const stepMessage = {
     if (envelope === undefined) throw new Error('a prepared transaction without an envelope');
     return envelope.getPayload_asU8();
   },
-  commit: (bytes: Uint8Array): Uint8Array => gatewayProtos.SignedCommitStatusRequest.deserializeBinary(bytes).getRequest_asU8(),
 };
 
 /** A page of roles:List as the peer answers it. */
@@ -92,7 +92,7 @@ export function signingTransport(options: SigningTransportOptions): ChaincodeTra
   /** One transaction, signed step by step: committed, or undefined when it lost a read conflict. */
   const once = async (sink: StepSink, fqfn: string, args: readonly string[], transient?: TransientData): Promise<Committed<unknown> | undefined> => {
     const { contract, fn } = splitName(fqfn);
-    if (ledger.offlineGateway === undefined) throw new ApiError(500, 'INTERNAL', 'this ledger cannot build client-signed transactions');
+    if (ledger.offlineGateway === undefined || ledger.commitStatus === undefined) throw new ApiError(500, 'INTERNAL', 'this ledger cannot build client-signed transactions');
     const gateway = ledger.offlineGateway({ mspId: signer.mspId, credentials: Buffer.from(signer.certificatePem) });
     const unsigned = gateway.getNetwork(ledger.channel).getContract(ledger.chaincode, contract)
       .newProposal(fn, { arguments: [...args], ...(transient === undefined ? {} : { transientData: transient }) });
@@ -106,9 +106,7 @@ export function signingTransport(options: SigningTransportOptions): ChaincodeTra
     const signed = gateway.newSignedTransaction(transactionBytes, transactionSignature);
     await options.onPrepared?.({ txId: transactionId, transaction: Buffer.from(signed.getBytes()).toString('base64') });
     const submitted = await signed.submit();
-    const commitBytes = submitted.getBytes();
-    const commitSignature = await sink.sign({ ...step, step: 'commit', message: stepMessage.commit(commitBytes) });
-    const status = await gateway.newSignedCommit(commitBytes, commitSignature).getStatus();
+    const status = await ledger.commitStatus(transactionId);
     if (status.successful) return { result: parseResult(submitted.getResult()), txId: transactionId, blockNumber: Number(status.blockNumber) };
     if (RETRIED_CODES.has(status.code)) return undefined;
     throw new ApiError(409, 'TRANSACTION_INVALID', `transaction ${transactionId} was not committed (validation code ${status.code}); retry the request`, { txId: transactionId });

@@ -7,8 +7,8 @@
  * For every 202 `{signing}` step the client checks, before signing:
  *   - digest = SHA-256(message) (what Fabric verifies is a signature over that digest);
  *   - the message is what the step says: creator = this client's certificate, transaction id =
- *     the step's (and the same one from proposal to commit), for the proposal and the transaction
- *     the transaction name it asked for and every argument value it expects;
+ *     the step's (and the same one from proposal to transaction), the transaction name it asked
+ *     for and every argument value it expects;
  * then signs the message (ECDSA P-256 / SHA-256), encodes DER with low S and posts it to signUrl,
  * and follows 202s until the final answer, which it returns as is.
  */
@@ -39,7 +39,7 @@ export interface SigningStep {
   readonly expiresAt: string;
 }
 
-const STEPS: readonly SigningStepName[] = ['proposal', 'transaction', 'commit'];
+const STEPS: readonly SigningStepName[] = ['proposal', 'transaction'];
 const isStepName = (value: string): value is SigningStepName => (STEPS as readonly string[]).includes(value);
 
 /** The `signing` object of a 202 answer, or a SIGNING_STEP_MALFORMED refusal. */
@@ -138,7 +138,7 @@ export interface StepFollowOptions<R extends HttpAnswer = HttpAnswer> {
   /** POSTs a JSON body to a path of the gateway (with the caller's authentication). */
   readonly post: (path: string, body: { signature: string }) => Promise<R>;
   readonly onProgress?: (progress: SigningProgress) => void;
-  /** Upper bound of steps (3 per attempt); default 30. */
+  /** Upper bound of steps (2 per attempt); default 30. */
   readonly maxSteps?: number;
 }
 
@@ -166,11 +166,9 @@ export async function checkSigningStep(step: SigningStep, certificatePem: string
     throw new SigningRefused('NOT_MY_IDENTITY', `the ${step.step} names another creator than this key's certificate: not signed`);
   }
   if (content.transactionId !== step.transactionId) throw new SigningRefused('TRANSACTION_ID_MISMATCH', `the ${step.step} message is for transaction ${content.transactionId}, not ${step.transactionId}: not signed`);
-  if (content.args !== undefined) {
-    if (content.args[0] !== step.transaction) throw new SigningRefused('UNEXPECTED_TRANSACTION', `the ${step.step} invokes ${content.args[0] ?? 'nothing'}, not ${step.transaction}: not signed`);
-    const missing = (expect?.arguments ?? []).filter((value) => !content.args?.slice(1).includes(value));
-    if (missing.length > 0) throw new SigningRefused('UNEXPECTED_ARGUMENTS', `the ${step.step} does not carry ${missing.map((m) => JSON.stringify(m)).join(', ')}: not signed`);
-  }
+  if (content.args[0] !== step.transaction) throw new SigningRefused('UNEXPECTED_TRANSACTION', `the ${step.step} invokes ${content.args[0] ?? 'nothing'}, not ${step.transaction}: not signed`);
+  const missing = (expect?.arguments ?? []).filter((value) => !content.args.slice(1).includes(value));
+  if (missing.length > 0) throw new SigningRefused('UNEXPECTED_ARGUMENTS', `the ${step.step} does not carry ${missing.map((m) => JSON.stringify(m)).join(', ')}: not signed`);
 }
 
 /**
