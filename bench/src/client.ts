@@ -5,7 +5,8 @@
  * hand-off between organisations waits exactly until every peer has the block.
  */
 import * as grpc from '@grpc/grpc-js';
-import { connect, hash, signers, type Contract, type Gateway, type Network } from '@hyperledger/fabric-gateway';
+import { connect, type Contract, type Gateway, type Network } from '@hyperledger/fabric-gateway';
+import { keySigning } from '@impact-ledger/gateway';
 import { createPrivateKey } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -109,8 +110,8 @@ export class Connections {
     const gateway = connect({
       client: this.#client(peerInfo, `${org}/${user}`),
       identity: { mspId: orgInfo.mspId, credentials: readFileSync(info.certPath) },
-      signer: signers.newPrivateKeySigner(createPrivateKey(readFileSync(path.join(info.keyDir, keyFile)))),
-      hash: hash.sha256,
+      // signs as the gateways do (node:crypto), so HTTP/direct compares the HTTP layer, not two signers
+      ...keySigning(createPrivateKey(readFileSync(path.join(info.keyDir, keyFile)))),
       evaluateOptions: () => ({ deadline: Date.now() + 120_000 }),
       endorseOptions: () => ({ deadline: Date.now() + 120_000 }),
       submitOptions: () => ({ deadline: Date.now() + 60_000 }),

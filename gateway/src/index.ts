@@ -15,6 +15,7 @@ export { createEventFeed, RECENT_EVENTS, type EventFeed, type FeedReader } from 
 export { parseEventId, type EventPosition, type FeedEvent } from './fabric/event-feed.js';
 export { openIdempotencyStore, idempotencyJournalPath, type IdempotencyStore, type TransactionAttempt, type StoredResponse } from './idempotency.js';
 export { openLedger, type Ledger, type PreparedTransaction, type Committed } from './fabric/ledger.js';
+export { keySigning, type KeySigning } from './fabric/signing-key.js';
 export { chaincodeClient, ledgerTransport, type ChaincodeTransport, type ImpactChaincode } from './fabric/chaincode-client.js';
 export { loadOrgNetwork, type OrgNetwork } from './fabric/network-info.js';
 export { PeerPool, isPeerDown, peerClient, type CloseableStream, type PeerConnection, type PeerPoolOptions, type PeerState, type PeerSwitch, type PeerTarget } from './fabric/peers.js';

@@ -8,7 +8,7 @@
  * whichever peer answers.
  */
 import type * as grpc from '@grpc/grpc-js';
-import { connect, hash, signers, type ChaincodeEvent, type CloseableAsyncIterable, type Gateway, type Identity, type Network, type Status, type Transaction } from '@hyperledger/fabric-gateway';
+import { connect, hash, type ChaincodeEvent, type CloseableAsyncIterable, type Gateway, type Identity, type Network, type Status, type Transaction } from '@hyperledger/fabric-gateway';
 import fabricProtos from '@hyperledger/fabric-protos';
 import { createPrivateKey } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ import path from 'node:path';
 import type { GatewayConfig } from '../config.js';
 import { ApiError } from '../problem.js';
 import { isTransientPlanningError, toApiError } from './errors.js';
+import { keySigning, type KeySigning } from './signing-key.js';
 import type { NetworkUser, OrgNetwork } from './network-info.js';
 import { isPeerDown, isPingTimeout, peerClient, PeerPool, type PeerConnection, type PeerState, type PeerSwitch } from './peers.js';
 
@@ -252,16 +253,17 @@ class FabricLedger implements Ledger {
     if (this.custody !== undefined && !this.custody.mayReadKey(userName)) {
       throw new ApiError(403, 'CLIENT_SIGNATURE_REQUIRED', `this gateway does not hold the key of ${userName}: its transactions are signed by its own client`);
     }
-    return this.#connectAs(client, { mspId: this.org.mspId, credentials: readFileSync(user.certPath) }, signers.newPrivateKeySigner(privateKeyOf(user)));
+    return this.#connectAs(client, { mspId: this.org.mspId, credentials: readFileSync(user.certPath) }, keySigning(privateKeyOf(user)));
   }
 
-  #connectAs(client: grpc.Client, identity: Identity, signer?: ReturnType<typeof signers.newPrivateKeySigner>): Gateway {
+  /** A Gateway for `identity`: signing with `signing`, or offline (its client signs) without. */
+  #connectAs(client: grpc.Client, identity: Identity, signing?: KeySigning): Gateway {
     const { evaluateMs, endorseMs, submitMs, commitStatusMs } = this.config.deadlines;
     return connect({
       client,
       identity,
-      ...(signer !== undefined ? { signer } : {}),
-      hash: hash.sha256,
+      // offline, `getDigest()` is the SHA-256 of each message, as the client-signing protocol says
+      ...(signing ?? { hash: hash.sha256 }),
       evaluateOptions: () => ({ deadline: Date.now() + evaluateMs }),
       endorseOptions: () => ({ deadline: Date.now() + endorseMs }),
       submitOptions: () => ({ deadline: Date.now() + submitMs }),
