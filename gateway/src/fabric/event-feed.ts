@@ -6,7 +6,7 @@
  * no duplicate. Readers get the events after a position, then every new one (FeedReader).
  */
 import type { ChaincodeEvent, CloseableAsyncIterable } from '@hyperledger/fabric-gateway';
-import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsync, fsyncSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import type { Ledger } from './ledger.js';
@@ -234,6 +234,9 @@ class JournalEventFeed implements EventFeed {
   #closed = false;
   /** Whether events were written since the last fsync. */
   #unsynced = false;
+  /** An fsync is running on libuv's pool; `#syncAgain`: another block ended meanwhile. */
+  #syncing = false;
+  #syncAgain = false;
   /** Block and running index of the stream being read (reset on each reopen). */
   #reading = { block: -1, index: -1 };
 
@@ -295,8 +298,10 @@ class JournalEventFeed implements EventFeed {
     const record: FeedEvent = { id: `${block}:${position.index}`, ...position, name: event.eventName, txId: event.transactionId, payload: payloadOf(event.payload) };
     // The journal is a copy of the ledger's events: it is fsynced once a block, when the next
     // block's first event arrives (and at close), not after every event (the gateway profile of the
-    // bench's http stage: fsyncs, mostly these, were a quarter of a gateway's busy time). What a power
-    // loss takes from its end is read again from the peer: the position is the last durable event.
+    // bench's http stage: fsyncs, mostly these, were a quarter of a gateway's busy time), and off
+    // the event loop (a blocking fsync a block was still a tenth of a gateway's busy time, stalling
+    // its requests). Readers get an event before it is durable: what a power loss takes from the
+    // journal's end is read again from the peer (the position is the last durable event).
     if (this.#unsynced && block !== this.#last?.block) this.#sync();
     writeSync(this.#fd, `${JSON.stringify(record)}\n`);
     this.#unsynced = true;
@@ -379,17 +384,33 @@ class JournalEventFeed implements EventFeed {
     for (const resolve of waiting) resolve();
   }
 
+  /** Flushes the journal on libuv's pool, one fsync at a time: blocks that end meanwhile share the next. */
   #sync(): void {
-    fsyncSync(this.#fd);
     this.#unsynced = false;
+    if (this.#syncing) {
+      this.#syncAgain = true;
+      return;
+    }
+    this.#syncing = true;
+    fsync(this.#fd, (error) => {
+      this.#syncing = false;
+      if (error !== null) this.logger.warn({ error: error.message, file: this.file }, 'event journal fsync failed; the peer has the events it may lose');
+      if (this.#closed) {
+        closeSync(this.#fd);
+      } else if (this.#syncAgain) {
+        this.#syncAgain = false;
+        this.#sync();
+      }
+    });
   }
 
   close(): void {
     this.#closed = true;
     this.#stream?.close();
     this.#wake();
-    if (this.#unsynced) this.#sync();
-    closeSync(this.#fd);
+    if (this.#unsynced || this.#syncAgain) fsyncSync(this.#fd);
+    // an fsync still running closes the file when it ends
+    if (!this.#syncing) closeSync(this.#fd);
   }
 }
 

@@ -16,9 +16,9 @@ import path from 'node:path';
 import type { GatewayConfig } from '../config.js';
 import { ApiError } from '../problem.js';
 import { isTransientPlanningError, toApiError } from './errors.js';
-import { keySigning, type KeySigning } from './signing-key.js';
 import type { NetworkUser, OrgNetwork } from './network-info.js';
 import { isPeerDown, isPingTimeout, peerClient, PeerPool, type PeerConnection, type PeerState, type PeerSwitch } from './peers.js';
+import { keySigning, type KeySigning } from './signing-key.js';
 
 const { common, gateway: gatewayProtos, msp, peer } = fabricProtos;
 
