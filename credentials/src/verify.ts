@@ -236,10 +236,10 @@ async function checkIntegrity<P extends IssuerPolicy>(credential: unknown, polic
 
 /**
  * Checks that a credential is authentic and current, for any protocol: size, envelope schema,
- * JSON-LD canonicalisation in safe mode with the injected loader (the credential hash), cryptosuite
- * (eddsa-rdfc-2022 only), issuer trust, Data Integrity proof, validity period against the injected clock. Returns the
- * first refusal, or the issuer and the credential hash (what `POST /v1/credentials/check` looks
- * up). Never throws for a bad credential.
+ * JSON-LD canonicalisation in safe mode with the injected loader (the credential hash),
+ * cryptosuite (eddsa-rdfc-2022 only), issuer trust, Data Integrity proof, validity period against
+ * the injected clock. Returns the first refusal, or the issuer and the credential hash (what
+ * `POST /v1/credentials/check` looks up). Never throws for a bad credential.
  */
 export async function checkCredentialIntegrity(credential: unknown, policy: IssuerPolicy, options: CheckOptions): Promise<IntegrityCheckResult> {
   const integrity = await checkIntegrity(credential, policy, options);
@@ -291,10 +291,9 @@ function acceptSubject(context: IntegrityContext<CredentialPolicy>): CredentialC
 /**
  * Checks a credential against a protocol's policy, in this order: size, envelope schema, JSON-LD
  * canonicalisation in safe mode with the injected loader (the credential hash), cryptosuite
- * (eddsa-rdfc-2022 only), issuer trust, Data Integrity proof, validity period, subject schema, subject id (canonicalSubjectId),
- * then quantity and period. Returns
- * the first refusal, or what the claim anchors: credential hash, subject pseudonym, issuer,
- * quantity and period. Never throws for a bad credential; throws a CredentialError
+ * (eddsa-rdfc-2022 only), issuer trust, Data Integrity proof, validity period, subject schema,
+ * subject id (canonicalSubjectId), then quantity and period. Returns the first refusal, or what
+ * the claim anchors: credential hash, subject pseudonym, issuer, quantity and period. Never throws for a bad credential; throws a CredentialError
  * (INVALID_PROTOCOL_SCHEMA) only when the policy's subject schema itself does not compile.
  */
 export async function checkCredential(credential: unknown, policy: CredentialPolicy, options: CheckOptions): Promise<CredentialCheckResult> {
