@@ -11,6 +11,7 @@ import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { lowSSignature } from '../enrol/ca-client.js';
+import { SIGNING_STEPS } from './fabric-messages.js';
 import type { SigningStep } from './sessions.js';
 import { followSigningSteps, SigningRefused, type WebSigner } from './web-client.js';
 
@@ -52,7 +53,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-const STEPS: ReadonlySet<unknown> = new Set(['proposal', 'transaction']);
+const STEPS: ReadonlySet<unknown> = new Set(SIGNING_STEPS);
 
 /** The signing step of a 202 body, or undefined when the body is none. */
 export function signingStepOf(body: unknown): SigningStepBody | undefined {

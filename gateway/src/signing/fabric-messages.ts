@@ -8,7 +8,9 @@
  */
 import { EncodingError, protoBytes, protoFields, protoRepeatedBytes, protoString, type ProtoFields } from './encoding.js';
 
-export type SigningStepName = 'proposal' | 'transaction';
+/** The messages a client signs, in order (its transaction's commit status is a read the gateway asks). */
+export const SIGNING_STEPS = ['proposal', 'transaction'] as const;
+export type SigningStepName = (typeof SIGNING_STEPS)[number];
 
 export interface SignedContent {
   readonly mspId: string;

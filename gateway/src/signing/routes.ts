@@ -8,13 +8,14 @@ import type { FastifyReply, FastifySchema } from 'fastify';
 import { ApiError } from '../problem.js';
 import type { RouteContext, TypedApp } from '../routes/context.js';
 import { RecordSchema, responses, WRITE_PROBLEMS } from '../routes/schemas.js';
+import { SIGNING_STEPS } from './fabric-messages.js';
 import type { SigningAnswer } from './sessions.js';
 
 /** The 202 answer of a mutation for a caller that signs itself. */
 export const SigningStepSchema = Type.Object({
   signing: Type.Object({
     session: Type.String({ description: 'opaque session id; sign at signUrl' }),
-    step: Type.Union([Type.Literal('proposal'), Type.Literal('transaction')]),
+    step: Type.Union(SIGNING_STEPS.map((step) => Type.Literal(step))),
     transactionId: Type.String(),
     transaction: Type.String({ description: 'contract:Function, e.g. claims:Verify' }),
     message: Type.String({ description: 'base64 of the bytes to sign (ECDSA P-256 over SHA-256(message), DER, low S)' }),

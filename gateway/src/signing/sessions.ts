@@ -12,9 +12,7 @@
 import { createHash, randomBytes, verify, type KeyObject } from 'node:crypto';
 import { ApiError } from '../problem.js';
 import { isLowS, parseDerSignature, SignatureFormatError } from './der.js';
-
-/** The signatures of a Fabric transaction by its creator (its commit status is a read, asked by the gateway). */
-export type SigningStepName = 'proposal' | 'transaction';
+import type { SigningStepName } from './fabric-messages.js';
 
 /** What the mutation asks its client to sign. */
 export interface StepRequest {

@@ -14,7 +14,7 @@
  */
 import { p1363ToDer } from './der.js';
 import { base64ToBytes, bytesToBase64, derOfPem, EncodingError, pemBlocks, sameBytes, spkiOfCertificateDer } from './encoding.js';
-import { describeSigningMessage, type SigningStepName } from './fabric-messages.js';
+import { describeSigningMessage, SIGNING_STEPS, type SigningStepName } from './fabric-messages.js';
 
 export type ClientSigningCode =
   | 'SIGNING_STEP_MALFORMED' | 'DIGEST_MISMATCH' | 'UNEXPECTED_TRANSACTION' | 'UNEXPECTED_ARGUMENTS'
@@ -39,8 +39,7 @@ export interface SigningStep {
   readonly expiresAt: string;
 }
 
-const STEPS: readonly SigningStepName[] = ['proposal', 'transaction'];
-const isStepName = (value: string): value is SigningStepName => (STEPS as readonly string[]).includes(value);
+const isStepName = (value: string): value is SigningStepName => (SIGNING_STEPS as readonly string[]).includes(value);
 
 /** The `signing` object of a 202 answer, or a SIGNING_STEP_MALFORMED refusal. */
 export function parseSigningStep(body: unknown): SigningStep {
